@@ -1,0 +1,45 @@
+# Divergence Lab — the two README commands (`make lab`, `make test`) and helpers.
+# Every target sets up .venv first; the set-up runs again only when requirements.txt or
+# pyproject.toml change (a second `make test` installs nothing).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+VPY    := $(VENV)/bin/python
+PIP    := $(VPY) -m pip
+TORCH  := torch==2.13.0
+STAMP  := $(VENV)/.kitlib-installed
+NB     ?= notebooks/00_start_here.ipynb
+PYTEST_ARGS ?=
+
+.PHONY: lab test notebooks bench setup clean help
+
+help:
+	@echo "make lab        set up .venv if needed and open JupyterLab on the start-here notebook"
+	@echo "make test       set up .venv if needed and run the whole suite (unit, property, views, nbval, browser)"
+	@echo "make notebooks  re-execute every notebook in place from a clean kernel"
+	@echo "make bench      run the benchmarks in benchmarks/"
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --disable-pip-version-check -q $(TORCH)
+	$(PIP) install --disable-pip-version-check -q -r requirements.txt
+	$(PIP) install --disable-pip-version-check -q --no-deps -e .
+	@touch $@
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 $(NB)
+
+test: $(STAMP)
+	$(VPY) -m pytest --nbval-lax --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg $(PYTEST_ARGS)
+
+notebooks: $(STAMP)
+	$(VPY) notebooks/execute.py
+
+bench: $(STAMP)
+	$(VPY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis benchmarks/results

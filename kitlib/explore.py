@@ -1,0 +1,358 @@
+"""The Explorer: sliders wired to one figure that is built once and only updated.
+
+An explorer is three things a view factory supplies:
+
+* ``controls`` — a dict ``name -> ipywidget`` (sliders, dropdowns, checkboxes);
+* ``compute(params) -> data`` — the maths for the current control values, usually one or two
+  calls into a numerics module (``kitlib.divergences``, ...); it never touches the figure;
+* ``draw(data)`` — updates artists that already exist (``set_data``, ``set_offsets``,
+  ``set_text``, image ``set_data``) and nothing else.
+
+The :class:`Explorer` wires them together: every change of a control runs ``compute`` then
+``draw`` and asks the canvas for a redraw with ``draw_idle()``. It records how long the last
+update took, and when a callback raises, it shows the error as one readable line in a message
+area instead of a traceback; the explorer stays usable and the next valid update clears it.
+
+Two front ends are supported. With the ipympl backend (``%matplotlib widget``) the live canvas
+widget is embedded next to the controls. With any other backend (inline, Colab, a static
+renderer) the figure is re-rendered into an ``ipywidgets.Output`` after each update.
+
+Examples
+--------
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> import numpy as np, ipywidgets as W
+>>> from kitlib.explore import Explorer, new_figure
+>>> fig, ax = new_figure()
+>>> (line,) = ax.plot([], [])
+>>> def compute(p):
+...     x = np.linspace(0, 1, 5)
+...     return x, p["k"] * x
+>>> def draw(data):
+...     line.set_data(*data)
+>>> ex = Explorer({"k": W.FloatSlider(value=1.0, min=0.0, max=2.0)}, compute, draw, fig=fig)
+>>> ex.set(k=2.0).params["k"]
+2.0
+>>> float(line.get_ydata()[-1])
+2.0
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from kitlib import style
+
+__all__ = [
+    "Explorer",
+    "new_figure",
+    "slider",
+    "int_slider",
+    "log_slider",
+    "dropdown",
+    "checkbox",
+    "figure_pixels",
+    "drawn_arrays",
+    "drawn_texts",
+]
+
+_SLIDER_LAYOUT = {"width": "420px"}
+_SLIDER_STYLE = {"description_width": "150px"}
+
+
+def slider(description: str, value: float, min: float, max: float, step: float,
+           *, readout_format: str = ".2f") -> widgets.FloatSlider:
+    """A float slider with the kit's layout (wide, labelled, updates while dragging)."""
+    return widgets.FloatSlider(
+        value=value, min=min, max=max, step=step, description=description,
+        readout_format=readout_format, continuous_update=True,
+        layout=_SLIDER_LAYOUT, style=_SLIDER_STYLE,
+    )
+
+
+def int_slider(description: str, value: int, min: int, max: int, step: int = 1) -> widgets.IntSlider:
+    """An integer slider with the kit's layout."""
+    return widgets.IntSlider(
+        value=value, min=min, max=max, step=step, description=description,
+        continuous_update=True, layout=_SLIDER_LAYOUT, style=_SLIDER_STYLE,
+    )
+
+
+def log_slider(description: str, value: float, min: float, max: float, step: float = 0.05,
+               *, base: float = 10.0, readout_format: str = ".3g") -> widgets.FloatLogSlider:
+    """A logarithmic slider; ``min``, ``max`` and ``step`` are exponents of ``base``."""
+    return widgets.FloatLogSlider(
+        value=value, min=min, max=max, step=step, base=base, description=description,
+        readout_format=readout_format, continuous_update=True,
+        layout=_SLIDER_LAYOUT, style=_SLIDER_STYLE,
+    )
+
+
+def dropdown(description: str, options, value=None) -> widgets.Dropdown:
+    """A dropdown selector; ``options`` is a list of values or of ``(label, value)`` pairs."""
+    dd = widgets.Dropdown(options=options, description=description,
+                          layout=_SLIDER_LAYOUT, style=_SLIDER_STYLE)
+    if value is not None:
+        dd.value = value
+    return dd
+
+
+def checkbox(description: str, value: bool = False) -> widgets.Checkbox:
+    """A checkbox (boolean control)."""
+    return widgets.Checkbox(value=value, description=description, indent=False)
+
+
+def new_figure(nrows: int = 1, ncols: int = 1, *, figsize=(8.0, 4.0), **subplot_kw):
+    """Create an explorer's figure and axes without displaying them.
+
+    The figure is made through pyplot (so that under ``%matplotlib widget`` its canvas is the
+    interactive ipympl widget) but inside ``plt.ioff()``, so that the inline backend does not
+    print a stray static copy at the end of the cell. The kit's style is applied locally.
+    """
+    with plt.ioff(), style.context():
+        fig, axes = plt.subplots(nrows, ncols, figsize=figsize, layout="constrained", **subplot_kw)
+    canvas = fig.canvas
+    for attr, val in (("header_visible", False), ("footer_visible", False),
+                      ("toolbar_position", "right"), ("resizable", False)):
+        if hasattr(canvas, attr):
+            setattr(canvas, attr, val)
+    return fig, axes
+
+
+def _is_widget_canvas(fig: Figure) -> bool:
+    return isinstance(fig.canvas, widgets.DOMWidget)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or "(no message)"
+    return f"{type(exc).__name__}: {text}"
+
+
+class Explorer:
+    """Controls plus one figure, updated in place on every change.
+
+    Parameters
+    ----------
+    controls : dict of str -> ipywidgets.ValueWidget
+        The explorer's controls, keyed by the parameter name that ``compute`` receives.
+    compute : callable ``params -> data``
+        Pure computation from the current parameter values (a dict) to whatever ``draw`` needs.
+    draw : callable ``data -> None``
+        Updates existing artists of ``fig``. Must not create new axes or clear them.
+    fig : matplotlib.figure.Figure
+        The figure, created once (see :func:`new_figure`).
+    title : str, optional
+        A short heading shown above the controls.
+    note : str, optional
+        One line of guidance shown under the controls ("what to look for").
+
+    Attributes
+    ----------
+    controls : dict
+        Name -> widget (public contract: tests and the browser suite drive these).
+    fig : Figure
+    last_update_seconds : float
+        Wall time of the last ``compute`` + ``draw`` (not counting the browser's repaint).
+    last_error : str or None
+        The one-line message of the last failed update, ``None`` after a successful one.
+    widget : ipywidgets.VBox
+        The assembled user interface; displaying the explorer displays this.
+    """
+
+    def __init__(self, controls: Mapping[str, widgets.ValueWidget],
+                 compute: Callable[[dict], Any], draw: Callable[[Any], None], *,
+                 fig: Figure, title: str | None = None, note: str | None = None):
+        if not controls:
+            raise ValueError("controls must name at least one widget; got an empty mapping")
+        self.controls: dict[str, widgets.ValueWidget] = dict(controls)
+        self.fig = fig
+        self._compute = compute
+        self._draw = draw
+        self._defaults = {k: w.value for k, w in self.controls.items()}
+        self.last_update_seconds: float = float("nan")
+        self.last_error: str | None = None
+        self.n_updates = 0
+        self._muted = False
+
+        self.message = widgets.HTML(value="", layout={"min_height": "1.6em"})
+        self.reset_button = widgets.Button(description="Reset", icon="undo",
+                                           tooltip="Put every control back to its starting value",
+                                           layout={"width": "90px"})
+        self.reset_button.on_click(lambda _b: self.reset())
+        self.timing = widgets.HTML(value="")
+
+        if _is_widget_canvas(fig):
+            self._output = None
+            view = fig.canvas
+        else:
+            self._output = widgets.Output()
+            view = self._output
+
+        header = [widgets.HTML(f"<b>{html.escape(title)}</b>")] if title else []
+        control_box = widgets.VBox(list(self.controls.values()))
+        footer = [widgets.HTML(f"<i>{html.escape(note)}</i>")] if note else []
+        self.widget = widgets.VBox(
+            header + [widgets.HBox([control_box, widgets.VBox([self.reset_button, self.timing])])]
+            + footer + [self.message, view]
+        )
+        self.widget.add_class("kit-explorer")
+        for w in self.controls.values():
+            w.observe(self._on_change, names="value")
+        self.update()
+
+    # -- public API --------------------------------------------------------------------------
+    @property
+    def params(self) -> dict:
+        """Current control values, keyed by control name."""
+        return {k: w.value for k, w in self.controls.items()}
+
+    def set(self, **params) -> Explorer:
+        """Set several controls at once (one update) and return the explorer.
+
+        Raises ``ValueError`` for an unknown name or a value outside the control's range or
+        options: a widget would otherwise clip or reject it silently.
+        """
+        for name, value in params.items():
+            if name not in self.controls:
+                raise ValueError(f"unknown control {name!r}; this explorer has {sorted(self.controls)}")
+            _check_allowed(name, self.controls[name], value)
+        self._muted = True
+        try:
+            for name, value in params.items():
+                self.controls[name].value = value
+        finally:
+            self._muted = False
+        self.update()
+        return self
+
+    def reset(self) -> Explorer:
+        """Put every control back to the value it had when the explorer was built."""
+        return self.set(**self._defaults)
+
+    def update(self) -> bool:
+        """Recompute and redraw for the current control values; return True on success.
+
+        An exception from ``compute`` or ``draw`` is caught, shown as one line in the message
+        area and kept in ``last_error``; the previous picture stays on screen.
+        """
+        t0 = time.perf_counter()
+        try:
+            data = self._compute(self.params)
+            self._draw(data)
+        except Exception as exc:  # shown to the user, never a traceback inside the widget
+            self.last_error = _one_line(exc)
+            self.message.value = (f"<span style='color:{style.ERROR_COLOR}'>"
+                                  f"&#9888; {html.escape(self.last_error)}</span>")
+            return False
+        self.last_update_seconds = time.perf_counter() - t0
+        self.last_error = None
+        self.message.value = ""
+        self.n_updates += 1
+        self.timing.value = f"<small>update {1e3 * self.last_update_seconds:.0f} ms</small>"
+        self._show()
+        return True
+
+    def save(self, path, **kwargs):
+        """Export the current figure for slides (PNG, SVG or PDF by the file's suffix)."""
+        return style.save_figure(self.fig, path, **kwargs)
+
+    # -- display -----------------------------------------------------------------------------
+    def _show(self) -> None:
+        if self._output is None:
+            self.fig.canvas.draw_idle()
+            return
+        from IPython import get_ipython
+        from IPython.display import display
+
+        self.fig.canvas.draw_idle()
+        if get_ipython() is None:  # plain Python (tests, benchmarks): nothing to display into
+            return
+        with self._output:
+            self._output.clear_output(wait=True)
+            display(self.fig)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+    def _on_change(self, _change) -> None:
+        if not self._muted:
+            self.update()
+
+    def __repr__(self) -> str:
+        values = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        return f"<Explorer {values}>"
+
+
+def _check_allowed(name: str, widget, value) -> None:
+    if isinstance(widget, widgets.FloatLogSlider):
+        lo, hi = widget.base ** widget.min, widget.base ** widget.max
+    elif hasattr(widget, "min") and hasattr(widget, "max"):
+        lo, hi = widget.min, widget.max
+    else:
+        lo = hi = None
+    if lo is not None:
+        if not isinstance(value, (int, float, np.integer, np.floating)) or not np.isfinite(value):
+            raise ValueError(f"control {name!r} takes a finite number; got {value!r}")
+        tol = 1e-9 * max(1.0, abs(hi - lo))
+        if not (lo - tol <= value <= hi + tol):
+            raise ValueError(f"control {name!r} must lie in [{lo:g}, {hi:g}]; got {value!r}")
+    options = getattr(widget, "options", None)
+    if options is not None and not isinstance(widget, (widgets.FloatSlider, widgets.IntSlider)):
+        allowed = [o[1] if isinstance(o, tuple) else o for o in options]
+        if value not in allowed:
+            raise ValueError(f"control {name!r} must be one of {allowed}; got {value!r}")
+    if isinstance(widget, widgets.Checkbox) and not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"control {name!r} takes True or False; got {value!r}")
+
+
+# -- inspection helpers (tests, benchmarks, the browser suite) ---------------------------------
+def figure_pixels(fig: Figure) -> np.ndarray:
+    """Render ``fig`` with Agg and return its RGBA pixels (a copy)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig) if not hasattr(fig.canvas, "buffer_rgba") else fig.canvas
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba()).copy()
+
+
+def drawn_arrays(fig: Figure) -> list[np.ndarray]:
+    """Every numeric array the figure's visible artists draw: line data, collection offsets
+    and colour arrays, image arrays (masked cells count as blank), patch vertices and axis
+    limits. Used to assert that no NaN reaches the screen."""
+    out: list[np.ndarray] = []
+    for ax in fig.axes:
+        for line in ax.get_lines():
+            if line.get_visible():
+                out.append(np.asarray(line.get_xydata(), dtype=float))
+        for coll in ax.collections:
+            if coll.get_visible():
+                out.append(np.asarray(coll.get_offsets(), dtype=float))
+                arr = coll.get_array() if hasattr(coll, "get_array") else None
+                if arr is not None:
+                    out.append(np.ma.filled(np.asarray(arr, dtype=float), 0.0))
+        for im in ax.get_images():
+            if im.get_visible():
+                out.append(np.ma.filled(np.asarray(im.get_array(), dtype=float), 0.0))
+        for patch in ax.patches:
+            if patch.get_visible():
+                out.append(np.asarray(patch.get_path().vertices, dtype=float))
+        out.append(np.asarray([*ax.get_xlim(), *ax.get_ylim()], dtype=float))
+    return out
+
+
+def drawn_texts(fig: Figure) -> list[str]:
+    """The strings of every visible text artist (axes texts, titles, labels, legends)."""
+    texts = [t.get_text() for t in fig.findobj(match=lambda a: hasattr(a, "get_text")
+                                                and hasattr(a, "get_visible"))
+             if t.get_visible()]
+    return [t for t in texts if t]

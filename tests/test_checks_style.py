@@ -1,0 +1,69 @@
+"""Exercise feedback (kitlib.checks) and figure export (kitlib.style)."""
+
+import matplotlib as mpl
+import numpy as np
+import pytest
+
+from kitlib import checks, style
+from kitlib.explore import new_figure
+
+
+@pytest.mark.parametrize("answer, ok, words", [
+    (0.35, True, "is right"),
+    ("0.35", True, "is right"),
+    (0.5, False, "too large"),
+    (0.1, False, "too small"),
+    (..., False, "not answered"),
+    ("abc", False, "expected a number"),
+    (float("nan"), False, "not a finite"),
+])
+def test_check_number(capsys, answer, ok, words):
+    assert checks.check_number(answer, 0.3499, rtol=0.01, hint="use the closed form") is ok
+    out = capsys.readouterr().out
+    assert words in out
+    assert ("Hint: use the closed form" in out) is (not ok)
+
+
+def test_check_array(capsys):
+    assert checks.check_array([1.0, 2.0], np.array([1.0, 2.0]))
+    assert not checks.check_array([1.0, 2.5], [1.0, 2.0])
+    assert "first at index (1,)" in capsys.readouterr().out
+    assert not checks.check_array([1.0], [1.0, 2.0])
+    assert "expected shape (2,)" in capsys.readouterr().out
+
+
+def test_check_choice(capsys):
+    opts = ["forward KL", "reverse KL"]
+    assert checks.check_choice("  Reverse   kl", "reverse KL", opts)
+    assert not checks.check_choice("forward KL", "reverse KL", opts)
+    assert not checks.check_choice("JS", "reverse KL", opts)
+    assert "not one of the options" in capsys.readouterr().out
+
+
+def test_instructor_errors_raise():
+    with pytest.raises(ValueError, match="rtol"):
+        checks.check_number(1.0, 1.0, rtol=-1)
+    with pytest.raises(ValueError, match="choices"):
+        checks.check_choice("a", "a", [])
+
+
+def test_palette_is_okabe_ito_and_rc_is_not_global():
+    assert len(set(style.OKABE_ITO.values())) == 8
+    before = dict(mpl.rcParams)
+    with style.context():
+        assert mpl.rcParams["font.size"] == style.FONT_SIZES["base"]
+    assert dict(mpl.rcParams) == before
+
+
+@pytest.mark.parametrize("suffix, magic", [(".png", b"\x89PNG"), (".svg", b"<?xml"), (".pdf", b"%PDF")])
+def test_save_figure_formats(tmp_path, suffix, magic):
+    fig, ax = new_figure()
+    ax.plot([0, 1], [0, 1])
+    path = style.save_figure(fig, tmp_path / "sub" / f"fig{suffix}")
+    assert path.read_bytes().startswith(magic)
+
+
+def test_save_figure_rejects_unknown_format(tmp_path):
+    fig, _ = new_figure()
+    with pytest.raises(ValueError, match="must end in one of"):
+        style.save_figure(fig, tmp_path / "fig.jpg")

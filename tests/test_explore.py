@@ -1,0 +1,158 @@
+"""The Explorer machinery: updates in place, errors land in the message area, inline fallback."""
+
+import ipywidgets as W
+import numpy as np
+import pytest
+
+from kitlib.explore import (Explorer, checkbox, drawn_arrays, drawn_texts, dropdown,
+                            figure_pixels, log_slider, new_figure, slider)
+
+
+def _line_explorer(fail_above=None):
+    fig, ax = new_figure()
+    (line,) = ax.plot([], [])
+    text = ax.text(0.5, 0.5, "")
+    calls = {"compute": 0, "draw": 0}
+
+    def compute(p):
+        calls["compute"] += 1
+        if fail_above is not None and p["k"] > fail_above:
+            raise ValueError(f"k must be <= {fail_above}; got {p['k']}")
+        x = np.linspace(0.0, 1.0, 11)
+        return x, p["k"] * x**2 + (1.0 if p["shift"] else 0.0), p["label"]
+
+    def draw(data):
+        calls["draw"] += 1
+        x, y, label = data
+        line.set_data(x, y)
+        text.set_text(label)
+        ax.set_ylim(-1, 5)
+
+    controls = {"k": slider("k", 1.0, 0.0, 2.0, 0.1),
+                "shift": checkbox("shift"),
+                "label": dropdown("label", ["a", "b"], "a")}
+    ex = Explorer(controls, compute, draw, fig=fig, title="test", note="look")
+    return ex, line, text, calls
+
+
+def test_built_once_and_drawn_on_construction():
+    ex, line, text, calls = _line_explorer()
+    assert calls == {"compute": 1, "draw": 1}
+    assert line.get_ydata()[-1] == pytest.approx(1.0)
+    assert ex.last_error is None
+    assert ex.last_update_seconds >= 0.0
+
+
+def test_set_updates_existing_artists_once():
+    ex, line, text, calls = _line_explorer()
+    axes_before = list(ex.fig.axes)
+    lines_before = list(ex.fig.axes[0].lines)
+    ex.set(k=2.0, shift=True, label="b")
+    assert calls["compute"] == 2  # one update for three controls
+    assert line.get_ydata()[-1] == pytest.approx(3.0)
+    assert text.get_text() == "b"
+    assert ex.fig.axes == axes_before and list(ex.fig.axes[0].lines) == lines_before
+    assert ex.params == {"k": 2.0, "shift": True, "label": "b"}
+
+
+def test_widget_change_triggers_update():
+    ex, line, _, calls = _line_explorer()
+    ex.controls["k"].value = 0.5
+    assert calls["compute"] == 2
+    assert line.get_ydata()[-1] == pytest.approx(0.5)
+
+
+def test_set_changes_pixels():
+    ex, *_ = _line_explorer()
+    before = figure_pixels(ex.fig)
+    ex.set(k=2.0)
+    assert not np.array_equal(before, figure_pixels(ex.fig))
+
+
+def test_exception_goes_to_message_and_explorer_recovers():
+    ex, line, _, _ = _line_explorer(fail_above=1.5)
+    ex.set(k=1.8)
+    assert ex.last_error == "ValueError: k must be <= 1.5; got 1.8"
+    assert "k must be &lt;= 1.5" in ex.message.value
+    assert line.get_ydata()[-1] == pytest.approx(1.0)  # previous picture kept
+    ex.set(k=0.5)
+    assert ex.last_error is None and ex.message.value == ""
+    assert line.get_ydata()[-1] == pytest.approx(0.5)
+
+
+def test_exception_from_widget_callback_does_not_propagate():
+    ex, *_ = _line_explorer(fail_above=1.5)
+    ex.controls["k"].value = 2.0  # would raise inside an ipywidgets observer
+    assert ex.last_error.startswith("ValueError")
+
+
+def test_reset_restores_defaults():
+    ex, line, _, _ = _line_explorer()
+    ex.set(k=2.0, label="b")
+    ex.reset()
+    assert ex.params == {"k": 1.0, "shift": False, "label": "a"}
+    assert line.get_ydata()[-1] == pytest.approx(1.0)
+    ex.set(k=0.3)
+    ex.reset_button.click()
+    assert ex.params["k"] == 1.0
+
+
+@pytest.mark.parametrize("bad, match", [
+    ({"nope": 1}, "unknown control 'nope'"),
+    ({"k": 3.0}, r"must lie in \[0, 2\]"),
+    ({"k": float("nan")}, "finite number"),
+    ({"label": "c"}, "must be one of"),
+    ({"shift": "yes"}, "True or False"),
+])
+def test_set_rejects_bad_values_instead_of_clipping(bad, match):
+    ex, *_ = _line_explorer()
+    with pytest.raises(ValueError, match=match):
+        ex.set(**bad)
+    assert ex.params["k"] == 1.0
+
+
+def test_log_slider_range_is_checked_in_value_space():
+    fig, ax = new_figure()
+    ex = Explorer({"h": log_slider("h", 1.0, -1, 1)}, lambda p: p["h"], lambda d: None, fig=fig)
+    ex.set(h=10.0)
+    with pytest.raises(ValueError, match="must lie in"):
+        ex.set(h=20.0)
+
+
+def test_empty_controls_rejected():
+    fig, _ = new_figure()
+    with pytest.raises(ValueError, match="controls"):
+        Explorer({}, lambda p: None, lambda d: None, fig=fig)
+
+
+def test_inline_fallback_uses_output_widget():
+    ex, *_ = _line_explorer()
+    # Agg canvas is not a widget: the figure is rendered into an Output widget.
+    assert isinstance(ex._output, W.Output)
+    assert ex._output in ex.widget.children
+    assert ex.controls["k"] in ex.widget.children[1].children[0].children
+
+
+def test_ipympl_canvas_is_embedded(monkeypatch):
+    import matplotlib.pyplot as plt
+    from ipympl.backend_nbagg import Canvas
+
+    with plt.ioff():
+        fig = plt.figure()
+    fig.set_canvas(Canvas(fig))
+    ax = fig.add_subplot()
+    (line,) = ax.plot([0, 1], [0, 1])
+    ex = Explorer({"k": slider("k", 1.0, 0.0, 2.0, 0.1)}, lambda p: p["k"],
+                  lambda k: line.set_ydata([0, k]), fig=fig)
+    assert ex._output is None
+    assert fig.canvas in ex.widget.children
+    ex.set(k=2.0)
+    assert line.get_ydata()[1] == 2.0
+
+
+def test_drawn_arrays_and_texts_see_nan():
+    fig, ax = new_figure()
+    ax.plot([0, 1], [0, np.nan])
+    ax.text(0, 0, "KL = nan")
+    assert any(not np.isfinite(a).all() for a in drawn_arrays(fig))
+    assert any("nan" in t for t in drawn_texts(fig))

@@ -1,0 +1,54 @@
+"""Sweep helpers shared by the views tests: move every control of an explorer over its range."""
+
+from __future__ import annotations
+
+import itertools
+
+import ipywidgets as W
+import numpy as np
+
+from kitlib.explore import drawn_arrays, drawn_texts, figure_pixels
+
+
+def control_values(widget, n_inner: int = 3) -> list:
+    """Values covering a control's whole range: both ends, inner points, every option."""
+    if isinstance(widget, W.Checkbox):
+        return [False, True]
+    if isinstance(widget, W.FloatLogSlider):
+        exps = np.linspace(widget.min, widget.max, n_inner + 2)
+        return [float(widget.base ** e) for e in exps]
+    if isinstance(widget, (W.FloatSlider, W.IntSlider)):
+        vals = np.linspace(widget.min, widget.max, n_inner + 2)
+        if isinstance(widget, W.IntSlider):
+            return sorted({int(round(v)) for v in vals})
+        return [float(v) for v in vals]
+    if hasattr(widget, "options"):
+        return [o[1] if isinstance(o, tuple) else o for o in widget.options]
+    raise TypeError(f"no sweep rule for {type(widget).__name__}")
+
+
+def range_ends(widget) -> list:
+    vals = control_values(widget, n_inner=0)
+    return vals if len(vals) <= 2 else [vals[0], vals[-1]]
+
+
+def corners(explorer, max_corners: int = 64) -> list[dict]:
+    """Every combination of range ends of all controls (capped, deterministic subsample)."""
+    names = list(explorer.controls)
+    combos = list(itertools.product(*(range_ends(explorer.controls[n]) for n in names)))
+    if len(combos) > max_corners:
+        idx = np.random.default_rng(0).choice(len(combos), max_corners, replace=False)
+        combos = [combos[i] for i in sorted(idx)]
+    return [dict(zip(names, c)) for c in combos]
+
+
+def assert_clean(explorer, where: str) -> None:
+    assert explorer.last_error is None, f"{where}: {explorer.last_error}"
+    for arr in drawn_arrays(explorer.fig):
+        assert np.isfinite(arr).all(), f"{where}: non-finite value drawn"
+    for text in drawn_texts(explorer.fig):
+        assert "nan" not in text.lower().split(), f"{where}: text shows NaN: {text!r}"
+
+
+def pixels(explorer):
+    return figure_pixels(explorer.fig)
