@@ -1,0 +1,208 @@
+"""Drive JupyterLab in headless Chromium: start a server on a copy of the notebooks, open a
+notebook, run all cells, read errors, find the explorers' canvases and move their sliders.
+
+Used by the browser tests (and reusable by browser benchmarks). Waits on the kernel's status
+and the cells' prompts, never on fixed sleeps.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("KIT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def lab_server(workdir: Path, *, timeout: float = 90.0):
+    """Start JupyterLab on 127.0.0.1 with a token, serving a copy of notebooks/ in ``workdir``.
+
+    Yields ``(base_url, token, served_dir)``; the server is stopped afterwards. The copy keeps
+    autosave from writing outputs into the repository's notebooks.
+    """
+    served = workdir / "notebooks"
+    shutil.copytree(ROOT / "notebooks", served, ignore=shutil.ignore_patterns("*.py", ".ipynb_checkpoints"))
+    token = secrets.token_hex(16)
+    port = free_port()
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(workdir / "config"),
+               JUPYTER_RUNTIME_DIR=str(workdir / "runtime"), JUPYTERLAB_WORKSPACES_DIR=str(workdir / "ws"))
+    env.pop("MPLBACKEND", None)  # the notebooks choose their backend (%matplotlib widget)
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+           f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
+           f"--ServerApp.root_dir={served}", "--LabApp.expose_app_in_browser=True",
+           "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+           "--ServerApp.port_retries=0"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # CI machines run as root
+    log = open(workdir / "lab.log", "w")
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=served)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited early:\n{(workdir / 'lab.log').read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError("JupyterLab did not answer on /api/status")
+            time.sleep(0.25)
+        yield base, token, served
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@contextmanager
+def browser():
+    """A headless Debian Chromium driven by Python playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+class NotebookPage:
+    """One notebook open in JupyterLab."""
+
+    def __init__(self, page, base: str, token: str, name: str):
+        self.page = page
+        self.name = name
+        page.set_default_timeout(60_000)
+        page.goto(f"{base}/lab/tree/{name}?token={token}&reset")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+        self.wait_kernel_idle(timeout=120)
+
+    # -- kernel and cells --------------------------------------------------------------------
+    def kernel_status(self) -> str:
+        return self.page.evaluate("""() => {
+            const app = window.jupyterapp;
+            const w = app && app.shell.currentWidget;
+            const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+            return k ? k.status : 'none';
+        }""")
+
+    def wait_kernel_idle(self, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while self.kernel_status() != "idle":
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self.name}: kernel not idle after {timeout} s "
+                                   f"(status {self.kernel_status()!r})")
+            self.page.wait_for_timeout(200)
+
+    def prompts(self) -> list[str]:
+        return self.page.eval_on_selector_all(
+            ".jp-Notebook .jp-CodeCell .jp-InputArea-prompt", "els => els.map(e => e.textContent.trim())")
+
+    def _all_executed(self) -> bool:
+        ps = self.prompts()
+        return bool(ps) and all(p.startswith("[") and p[1:-2].isdigit() for p in ps)
+
+    def run_all(self, timeout: float = 300) -> None:
+        """Run all cells and wait until every code cell has an execution count and the kernel
+        is idle. If Run All is lost (a known race right after the kernel starts), retry once
+        with restart-and-run-all."""
+        for command in ("notebook:run-all-cells", "notebook:restart-run-all"):
+            self.page.evaluate(f"window.jupyterapp.commands.execute('{command}')")
+            if command == "notebook:restart-run-all":
+                dialog = self.page.locator(".jp-Dialog .jp-mod-accept")
+                try:
+                    dialog.click(timeout=5_000)
+                except Exception:
+                    pass
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                self.page.wait_for_timeout(300)
+                if self._all_executed() and self.kernel_status() == "idle":
+                    self.page.wait_for_timeout(300)
+                    if self._all_executed() and self.kernel_status() == "idle":
+                        return
+                if not any(p == "[*]:" for p in self.prompts()) and self.kernel_status() == "idle" \
+                        and time.monotonic() > deadline - timeout + 20:
+                    break  # nothing running and not everything ran: the run was lost
+        raise TimeoutError(f"{self.name}: cells did not all execute; prompts {self.prompts()}")
+
+    def error_outputs(self) -> list[str]:
+        """Texts of error outputs (tracebacks) and of explorer warning messages."""
+        return self.page.evaluate("""() => {
+            const out = [];
+            document.querySelectorAll('.jp-OutputArea-output').forEach(el => {
+              const t = el.innerText || '';
+              const mime = el.getAttribute('data-mime-type') || '';
+              if (mime.includes('stderr') && /Traceback|\\w+Error\\b/.test(t)) out.push(t.slice(0, 500));
+              if (el.querySelector('.jp-RenderedText[data-mime-type="application/vnd.jupyter.error"]')) out.push(t.slice(0, 500));
+            });
+            document.querySelectorAll('.widget-html-content').forEach(el => {
+              if ((el.innerText || '').includes('\\u26a0')) out.push(el.innerText.slice(0, 300));
+            });
+            return out;
+        }""")
+
+    # -- explorers ---------------------------------------------------------------------------
+    def explorers(self):
+        """Every rendered explorer (the Explorer's VBox carries the ``kit-explorer`` class)."""
+        return self.page.locator(".kit-explorer")
+
+    def explorer_count(self) -> int:
+        return self.explorers().count()
+
+    def sliders_of(self, explorer_index: int):
+        """Slider handles of one explorer."""
+        return self.explorers().nth(explorer_index).locator(".widget-slider .noUi-handle")
+
+    def canvas_pixels(self, explorer_index: int) -> np.ndarray:
+        import matplotlib.image as mpimg
+
+        canvas = self.explorers().nth(explorer_index).locator(".jupyter-matplotlib-figure canvas").first
+        canvas.scroll_into_view_if_needed()
+        png = canvas.screenshot()
+        return mpimg.imread(io.BytesIO(png), format="png")
+
+    def press_slider_key(self, explorer_index: int, slider_index: int, key: str = "ArrowRight"):
+        handle = self.sliders_of(explorer_index).nth(slider_index)
+        handle.scroll_into_view_if_needed()
+        handle.focus()
+        self.page.keyboard.press(key)
+
+    def wait_pixels_change(self, explorer_index: int, before: np.ndarray, timeout: float = 10.0):
+        """Poll the canvas until its pixels differ from ``before``; return (pixels, seconds)."""
+        t0 = time.monotonic()
+        while True:
+            now = self.canvas_pixels(explorer_index)
+            if now.shape != before.shape or not np.array_equal(now, before):
+                return now, time.monotonic() - t0
+            if time.monotonic() - t0 > timeout:
+                return None, time.monotonic() - t0
+            self.page.wait_for_timeout(20)
