@@ -39,6 +39,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import html
 import time
 from collections.abc import Callable, Mapping
@@ -206,7 +207,35 @@ class Explorer:
         self.widget.add_class("kit-explorer")
         for w in self.controls.values():
             w.observe(self._on_change, names="value")
-        self.update()
+        if not Explorer._defer_first_update:
+            self.update()
+            self._freeze_layout()
+
+    _defer_first_update = False
+
+    @classmethod
+    @contextlib.contextmanager
+    def deferred(cls):
+        """Build explorers without their first update (benchmarks use this to time a rebuild
+        at a chosen value, as ``ipywidgets.interact`` would do, with exactly one compute)."""
+        cls._defer_first_update = True
+        try:
+            yield
+        finally:
+            cls._defer_first_update = False
+
+    def _freeze_layout(self) -> None:
+        """Run the constrained layout once, then keep the axes where they are.
+
+        Re-solving the layout on every redraw costs about as much as rendering the figure
+        itself; after the first update the axes positions are fixed (tick labels that grow
+        later have the layout's padding to grow into).
+        """
+        engine = self.fig.get_layout_engine()
+        if engine is None or self.last_error is not None:
+            return
+        self.fig.draw_without_rendering()
+        self.fig.set_layout_engine("none")
 
     # -- public API --------------------------------------------------------------------------
     @property

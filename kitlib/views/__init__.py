@@ -6,10 +6,10 @@ over it, so every explorer of the kit must be registered here through its topic 
 ``EXPLORERS`` dict.
 """
 
-from kitlib.views import start
+from kitlib.views import kde, start
 
 EXPLORERS = {}
-for _module in (start,):
+for _module in (start, kde):
     EXPLORERS.update(_module.EXPLORERS)
 
 __all__ = ["EXPLORERS"]
