@@ -1,8 +1,7 @@
 """Slow tests for kitlib.fitting.
 
-Marked ``slow`` because ``gradient_far_away(..., "sinkhorn")`` imports POT, which imports torch
-when it is installed (a few seconds once per process), and solves a few dozen entropic OT
-problems.
+Marked ``slow`` because ``gradient_far_away(..., "sinkhorn")`` imports POT (about 2 s once per
+process) and solves a few dozen entropic OT problems.
 """
 
 from __future__ import annotations
