@@ -1,7 +1,8 @@
 """Exercise feedback: compare a student's answer with the right one and say so kindly.
 
 Every checker prints one verdict line (a tick or a cross, what was expected in words, and a hint
-when the answer is wrong) and returns ``True`` or ``False``. Nothing here raises on a wrong
+when the answer is wrong) and returns a :class:`Verdict`, which is truthy exactly when the answer
+is right and displays nothing more in a notebook (the printed line is the feedback). Nothing here raises on a wrong
 or malformed answer: a student who types ``"0.35"`` or forgets to fill in ``...`` gets a
 message, not a traceback. Errors in how the *instructor* called a checker (a negative
 tolerance, an empty list of choices) do raise ``ValueError``.
@@ -13,18 +14,47 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["check_number", "check_array", "check_choice"]
+__all__ = ["Verdict", "check_number", "check_array", "check_choice"]
 
 _OK = "\u2705"
 _NO = "\u274c"
 
 
-def _verdict(ok: bool, message: str, hint: str | None) -> bool:
+class Verdict:
+    """The outcome of a check: ``bool(verdict)`` says whether the answer was right.
+
+    A notebook cell ending in a check shows only the printed verdict line, not an ``Out[...]``
+    value (the object has an empty rich display).
+    """
+
+    __slots__ = ("ok", "message")
+
+    def __init__(self, ok: bool, message: str):
+        self.ok = bool(ok)
+        self.message = message
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __eq__(self, other) -> bool:
+        return self.ok == bool(other)
+
+    def __hash__(self) -> int:
+        return hash(self.ok)
+
+    def __repr__(self) -> str:
+        return f"Verdict(ok={self.ok})"
+
+    def _ipython_display_(self) -> None:
+        """Display nothing: the verdict line was already printed."""
+
+
+def _verdict(ok: bool, message: str, hint: str | None) -> Verdict:
     line = f"{_OK if ok else _NO} {message}"
     if not ok and hint:
         line += f"  Hint: {hint}"
     print(line)
-    return ok
+    return Verdict(ok, line)
 
 
 def _unanswered(answer) -> bool:
@@ -32,7 +62,7 @@ def _unanswered(answer) -> bool:
 
 
 def check_number(answer, expected: float, *, rtol: float = 1e-3, atol: float = 0.0,
-                 hint: str | None = None, name: str = "answer") -> bool:
+                 hint: str | None = None, name: str = "answer") -> Verdict:
     """Check a scalar answer against ``expected`` within ``|a - e| <= atol + rtol*|e|``."""
     if rtol < 0 or atol < 0:
         raise ValueError(f"rtol and atol must be >= 0; got rtol={rtol!r}, atol={atol!r}")
@@ -52,7 +82,7 @@ def check_number(answer, expected: float, *, rtol: float = 1e-3, atol: float = 0
 
 
 def check_array(answer, expected, *, rtol: float = 1e-3, atol: float = 1e-8,
-                hint: str | None = None, name: str = "answer") -> bool:
+                hint: str | None = None, name: str = "answer") -> Verdict:
     """Check an array answer elementwise (same shape, ``numpy.allclose`` rule)."""
     if rtol < 0 or atol < 0:
         raise ValueError(f"rtol and atol must be >= 0; got rtol={rtol!r}, atol={atol!r}")
@@ -76,7 +106,7 @@ def check_array(answer, expected, *, rtol: float = 1e-3, atol: float = 1e-8,
 
 
 def check_choice(answer, expected, choices: Sequence | None = None, *,
-                 hint: str | None = None, name: str = "answer") -> bool:
+                 hint: str | None = None, name: str = "answer") -> Verdict:
     """Check a multiple-choice answer. Strings compare case- and space-insensitively."""
     if choices is not None and len(choices) == 0:
         raise ValueError("choices must list at least one option; got an empty sequence")

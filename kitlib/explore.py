@@ -368,10 +368,10 @@ def drawn_arrays(fig: Figure) -> list[np.ndarray]:
                 out.append(np.asarray(coll.get_offsets(), dtype=float))
                 arr = coll.get_array() if hasattr(coll, "get_array") else None
                 if arr is not None:
-                    out.append(np.ma.filled(np.asarray(arr, dtype=float), 0.0))
+                    out.append(np.ma.filled(np.ma.asarray(arr, dtype=float), 0.0))
         for im in ax.get_images():
             if im.get_visible():
-                out.append(np.ma.filled(np.asarray(im.get_array(), dtype=float), 0.0))
+                out.append(np.ma.filled(np.ma.asarray(im.get_array(), dtype=float), 0.0))
         for patch in ax.patches:
             if patch.get_visible():
                 out.append(np.asarray(patch.get_path().vertices, dtype=float))

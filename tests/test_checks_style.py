@@ -18,7 +18,8 @@ from kitlib.explore import new_figure
     (float("nan"), False, "not a finite"),
 ])
 def test_check_number(capsys, answer, ok, words):
-    assert checks.check_number(answer, 0.3499, rtol=0.01, hint="use the closed form") is ok
+    verdict = checks.check_number(answer, 0.3499, rtol=0.01, hint="use the closed form")
+    assert bool(verdict) is ok and isinstance(verdict, checks.Verdict)
     out = capsys.readouterr().out
     assert words in out
     assert ("Hint: use the closed form" in out) is (not ok)
@@ -38,6 +39,13 @@ def test_check_choice(capsys):
     assert not checks.check_choice("forward KL", "reverse KL", opts)
     assert not checks.check_choice("JS", "reverse KL", opts)
     assert "not one of the options" in capsys.readouterr().out
+
+
+def test_verdict_shows_nothing_extra_in_a_notebook(capsys):
+    verdict = checks.check_number(1.0, 1.0)
+    assert verdict._ipython_display_() is None
+    assert verdict == True and repr(verdict) == "Verdict(ok=True)"  # noqa: E712
+    assert "is right" in verdict.message
 
 
 def test_instructor_errors_raise():

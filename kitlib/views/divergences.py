@@ -1,0 +1,489 @@
+"""Explorers of notebook 01: mode-seeking versus mass-covering divergences.
+
+Every explorer follows the kit's pattern (``kitlib.explore``): the figure and its artists are built
+once, ``compute`` calls ``kitlib.divergences`` / ``kitlib.fitting``, ``draw`` only updates artists.
+Anything slower than a slider tick (the fits along α, mixture fits, far-away gradients) is computed
+once on a grid with a progress bar, cached for the session, and indexed on slide.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from kitlib import divergences as dv
+from kitlib import fitting as ft
+from kitlib.explore import Explorer, checkbox, dropdown, log_slider, new_figure, slider
+from kitlib.style import COLORS, OKABE_ITO
+
+__all__ = ["bimodal_fit_explorer", "alpha_path_explorer", "mixture_fit_explorer",
+           "distillation_explorer", "f_weights_explorer", "EXPLORERS"]
+
+DIVERGENCE_OPTIONS = [
+    ("forward KL(p‖q)", "forward_kl"),
+    ("reverse KL(q‖p)", "reverse_kl"),
+    ("Minka α (slider)", "alpha"),
+    ("Jensen–Shannon", "js"),
+    ("Hellinger²", "hellinger"),
+    ("total variation", "tv"),
+    ("Pearson χ²(p‖q)", "chi2"),
+    ("Cauchy–Schwarz", "cauchy_schwarz"),
+    ("Wasserstein W2²", "w2"),
+]
+_DIV_LABEL = {v: k for k, v in DIVERGENCE_OPTIONS}
+
+
+def bimodal_target(d: float):
+    """The teaching target ½N(−d, 1) + ½N(d, 1) as (weights, means, stds)."""
+    return np.array([0.5, 0.5]), np.array([-d, d]), np.array([1.0, 1.0])
+
+
+# -- 1. one Gaussian fitted to two modes -------------------------------------------------------
+
+_X_FIT = np.linspace(-9.0, 9.0, 721)
+_MU_GRID = np.linspace(-6.0, 6.0, 49)
+_LOGS_GRID = np.linspace(np.log(0.3), np.log(7.0), 33)
+
+
+@functools.lru_cache(maxsize=64)
+def _switch(divergence: str, alpha: float | None, fixed: bool) -> float:
+    """Separation at which the global fit jumps to one mode (cached per setting)."""
+    return ft.switch_separation(divergence, alpha=alpha, fixed_std=1.0 if fixed else None,
+                                d_max=8.0, tol=5e-3)
+
+
+def bimodal_fit_compute(params: dict) -> dict:
+    d, div, fixed = params["separation"], params["divergence"], params["fixed_width"]
+    alpha = params["alpha"] if div == "alpha" else None
+    w, m, s = bimodal_target(d)
+    land, fit = ft.fit_gaussian_grid(w, m, s, div, _MU_GRID, np.exp(_LOGS_GRID), alpha=alpha,
+                                     fixed_std=1.0 if fixed else None)
+    land = land.T  # rows: widths, columns: means (image layout)
+    finite = np.isfinite(land)
+    rel = np.where(finite, land - np.min(land[finite]), np.nan)
+    z = np.ma.masked_invalid(np.log10(rel + 1e-3))
+    if div != "alpha":
+        switch = _switch(div, None, fixed)
+    elif fixed:
+        switch = None  # the α-curve is tabulated for a free width only (Explore 2)
+    else:
+        switch = switch_separation_at(alpha)
+    return {"p": np.exp(dv.log_mixture_pdf(_X_FIT, w, m, s)),
+            "q": np.exp(dv.log_normal_pdf(_X_FIT, fit.mean, fit.std)),
+            "fit": fit, "z": z, "switch": switch, "d": d, "div": div, "alpha": alpha,
+            "alpha_slider": params["alpha"], "fixed": fixed}
+
+
+def bimodal_fit_explorer() -> Explorer:
+    """Fit q = N(μ, s²) to ½N(−d,1) + ½N(d,1) by a chosen divergence: fit, landscape, switch."""
+    fig, (ax_f, ax_l) = new_figure(1, 2, figsize=(11.0, 4.4), width_ratios=[1.15, 1.0])
+    (line_p,) = ax_f.plot(_X_FIT, np.zeros_like(_X_FIT), color=COLORS["target"], label="target p")
+    (line_q,) = ax_f.plot(_X_FIT, np.zeros_like(_X_FIT), color=COLORS["model"], label="fitted q")
+    ax_f.set_xlim(_X_FIT[0], _X_FIT[-1])
+    ax_f.set_ylim(0, 0.45)
+    ax_f.set_xlabel("x")
+    ax_f.set_ylabel("density")
+    ax_f.legend(loc="upper left")
+    info = ax_f.text(0.99, 0.98, "", transform=ax_f.transAxes, ha="right", va="top",
+                     family="monospace", fontsize=9)
+    im = ax_l.imshow(np.zeros((_LOGS_GRID.size, _MU_GRID.size)), origin="lower", aspect="auto",
+                     extent=[_MU_GRID[0], _MU_GRID[-1], _LOGS_GRID[0], _LOGS_GRID[-1]],
+                     cmap="viridis_r", vmin=-3, vmax=1)
+    cbar = fig.colorbar(im, ax=ax_l)
+    cbar.set_label("log₁₀(D − D_min + 10⁻³)")
+    opt = ax_l.scatter([0.0], [0.0], marker="*", s=220, color=COLORS["highlight"],
+                       edgecolor="white", zorder=3, label="global optimum")
+    fixed_line = ax_l.axhline(0.0, color="white", ls=":", lw=1.5)
+    ax_l.set_xlabel("model mean μ")
+    ax_l.set_ylabel("model log-width log s")
+    ax_l.legend(loc="lower right", fontsize=9)
+    title = ax_l.set_title("")
+
+    def draw(dd):
+        fit = dd["fit"]
+        line_p.set_ydata(dd["p"])
+        line_q.set_ydata(dd["q"])
+        ax_f.set_ylim(0, 1.15 * max(dd["p"].max(), dd["q"].max()))
+        im.set_data(dd["z"])
+        opt.set_offsets([[fit.mean, np.log(fit.std)]])
+        fixed_line.set_visible(dd["fixed"])
+        sw = dd["switch"]
+        if sw is None:
+            sw_text, where = "see Explore 2", ""
+        else:
+            sw_text = "never (up to d = 8)" if not np.isfinite(sw) else f"d* = {sw:.2f}"
+            where = "" if not np.isfinite(sw) else ("  (one mode)" if dd["d"] > sw else "  (between)")
+        alpha_state = "in use" if dd["div"] == "alpha" else "pick 'Minka α' to use it"
+        info.set_text(f"μ = {fit.mean:+.3f}\ns = {fit.std:.3f}\nD = {fit.value:.4f}\n"
+                      f"switch: {sw_text}{where}\n"
+                      f"α slider = {dd['alpha_slider']:.2f} ({alpha_state})")
+        name = _DIV_LABEL[dd["div"]] if dd["div"] != "alpha" else f"Minka α = {dd['alpha']:.2f}"
+        title.set_text(f"{name} landscape, d = {dd['d']:.2f}")
+
+    controls = {
+        "separation": slider("separation d", 3.0, 0.0, 5.0, 0.05),
+        "divergence": dropdown("divergence", DIVERGENCE_OPTIONS, "reverse_kl"),
+        "alpha": slider("Minka α", 0.5, -1.0, 2.0, 0.05),
+        "fixed_width": checkbox("fix the width at s = 1"),
+    }
+    return Explorer(controls, bimodal_fit_compute, draw, fig=fig,
+                    title="One Gaussian fitted to two modes: which divergence covers, which picks a mode?",
+                    note="Reverse KL: slide d through 2.4–2.8 and watch a second valley appear in the landscape "
+                         "before the optimum jumps. Then fix the width: the jump becomes a smooth pitchfork.")
+
+
+# -- 2. along Minka's α ------------------------------------------------------------------------
+
+_ALPHAS = np.round(np.arange(-1.0, 2.0001, 0.125), 6)
+_D_PATH = np.round(np.arange(0.0, 5.0001, 0.5), 6)
+
+
+@functools.lru_cache(maxsize=1)
+def alpha_switch_curve() -> dict:
+    """Switch separation d*(α) for a free width on the α grid (inf: no switch up to d = 8)."""
+    alphas = _ALPHAS[_ALPHAS < 1.0]
+    switch = np.full(_ALPHAS.shape, np.inf)
+    for j, a in enumerate(tqdm(alphas, desc="switch separation along α", leave=False)):
+        switch[j] = ft.switch_separation("alpha", alpha=float(a), d_max=8.0, tol=2e-2)
+    return {"alphas": _ALPHAS, "switch": switch}
+
+
+def switch_separation_at(alpha: float) -> float:
+    """d*(α) interpolated on the tabulated curve; inf where a neighbouring grid value is inf."""
+    curve = alpha_switch_curve()
+    a, sw = curve["alphas"], curve["switch"]
+    j = int(np.clip(np.searchsorted(a, alpha) - 1, 0, a.size - 2))
+    lo, hi = sw[j], sw[j + 1]
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return float(lo) if alpha <= a[j] and np.isfinite(lo) else float("inf")
+    t = (alpha - a[j]) / (a[j + 1] - a[j])
+    return float(lo + t * (hi - lo))
+
+
+@functools.lru_cache(maxsize=1)
+def alpha_path_table() -> dict:
+    """Global fits (|μ|, s) on the grid of separations × α (computed once, with a progress bar)."""
+    mu = np.zeros((_D_PATH.size, _ALPHAS.size))
+    sd = np.zeros_like(mu)
+    jobs = [(i, j) for i in range(_D_PATH.size) for j in range(_ALPHAS.size)]
+    for i, j in tqdm(jobs, desc="global fits along α", leave=False):
+        w, m, s = bimodal_target(float(_D_PATH[i]))
+        fit = ft.fit_gaussian(w, m, s, "alpha", alpha=float(_ALPHAS[j]))
+        mu[i, j], sd[i, j] = abs(fit.mean), fit.std
+    return {"mu": mu, "std": sd}
+
+
+def alpha_path_compute(params: dict) -> dict:
+    i = int(np.argmin(np.abs(_D_PATH - params["separation"])))
+    table = alpha_path_table()
+    sw = alpha_switch_curve()["switch"]
+    return {"mu": table["mu"][i], "std": table["std"][i], "d": float(_D_PATH[i]), "switch": sw}
+
+
+def alpha_path_explorer() -> Explorer:
+    """Optimal (μ, s) against Minka's α at a chosen separation, and the switch separation d*(α)."""
+    fig, (ax_p, ax_s) = new_figure(1, 2, figsize=(11.0, 4.2))
+    (mu_line,) = ax_p.plot(_ALPHAS, np.zeros_like(_ALPHAS), "o-", ms=3, color=COLORS["model"],
+                           label="|μ| of the fit")
+    (s_line,) = ax_p.plot(_ALPHAS, np.ones_like(_ALPHAS), "s--", ms=3, color=COLORS["alpha"],
+                          label="s of the fit")
+    for a, lab in ((0.0, "reverse KL"), (1.0, "forward KL")):
+        ax_p.axvline(a, color="0.7", lw=1)
+        ax_p.text(a + 0.03, 0.97, lab, transform=ax_p.get_xaxis_transform(), ha="left", va="top",
+                  fontsize=9, color="0.4")
+    ax_p.set_xlabel("Minka α")
+    ax_p.set_ylabel("fitted parameter")
+    ax_p.set_xlim(_ALPHAS[0], _ALPHAS[-1])
+    ax_p.set_ylim(0, 6.5)
+    ax_p.legend(loc="center right")
+    title = ax_p.set_title("")
+    finite_alphas = _ALPHAS[_ALPHAS < 1.0]
+    (sw_line,) = ax_s.plot(finite_alphas, np.ones_like(finite_alphas), "o-", ms=3,
+                           color=COLORS["alpha"], label="switch separation d*(α)")
+    d_line = ax_s.axhline(0.0, color=COLORS["target"], ls=":", label="current d")
+    ax_s.axvline(1.0, color="0.6", ls="--", lw=1)
+    ax_s.text(0.98, 0.5, "α → 1: d* → ∞\n(forward KL never\nswitches)", transform=ax_s.transAxes,
+              ha="right", fontsize=9, color="0.4")
+    ax_s.set_xlim(_ALPHAS[0], _ALPHAS[-1])
+    ax_s.set_ylim(0, 8.2)
+    ax_s.set_xlabel("Minka α")
+    ax_s.set_ylabel("separation d")
+    ax_s.legend(loc="upper left")
+    sw_title = ax_s.set_title("")
+    ax_s.text(0.02, 0.02, "free width s", transform=ax_s.transAxes, fontsize=9, color="0.4")
+
+    def draw(dd):
+        mu_line.set_ydata(dd["mu"])
+        s_line.set_ydata(dd["std"])
+        title.set_text(f"global fit along α at d = {dd['d']:.1f}")
+        sw = dd["switch"][: finite_alphas.size]
+        ok = np.isfinite(sw)
+        sw_line.set_data(finite_alphas[ok], sw[ok])
+        d_line.set_ydata([dd["d"], dd["d"]])
+        above = dd["d"] > np.where(np.isfinite(sw), sw, np.inf)
+        wins = finite_alphas[above]
+        sw_title.set_text("one mode wins for α ≤ %.2f at this d" % wins.max() if wins.size
+                          else "no α < 1 picks one mode at this d")
+
+    controls = {
+        "separation": slider("separation d", 3.0, float(_D_PATH[0]), float(_D_PATH[-1]), 0.5,
+                             readout_format=".1f"),
+    }
+    return Explorer(controls, alpha_path_compute, draw, fig=fig,
+                    title="Along Minka's α: from mode-seeking (α ≤ 0) to mass-covering (α ≥ 1)",
+                    note="At d = 3, find the α where |μ| drops to 0. Does the switch separation on the "
+                         "right agree?")
+
+
+# -- 3. fewer components than modes ------------------------------------------------------------
+
+_D_MIX = np.round(np.arange(1.0, 6.0001, 1.0), 6)
+_X_MIX = np.linspace(-12.0, 12.0, 601)
+
+
+def three_mode_target(d: float):
+    return np.full(3, 1.0 / 3.0), np.array([-d, 0.0, d]), np.ones(3)
+
+
+@functools.lru_cache(maxsize=1)
+def mixture_table() -> dict:
+    """Two-component fits to the three-mode target for each separation and both KLs."""
+    out = {}
+    jobs = [(d, div) for d in _D_MIX for div in ("forward_kl", "reverse_kl")]
+    for d, div in tqdm(jobs, desc="mixture fits", leave=False):
+        w, m, s = three_mode_target(float(d))
+        out[(float(d), div)] = ft.fit_mixture(w, m, s, 2, div, seed=0, n_restarts=2)
+    return out
+
+
+def mixture_fit_compute(params: dict) -> dict:
+    i = int(np.argmin(np.abs(_D_MIX - params["separation"])))
+    d = float(_D_MIX[i])
+    fit = mixture_table()[(d, params["divergence"])]
+    w, m, s = three_mode_target(d)
+    comps = [fit.weights[k] * np.exp(dv.log_normal_pdf(_X_MIX, fit.means[k], fit.stds[k]))
+             for k in range(fit.means.size)]
+    mass_near = [float(np.sum(fit.weights * _normal_mass(mk, fit.means, fit.stds))) for mk in m]
+    return {"p": np.exp(dv.log_mixture_pdf(_X_MIX, w, m, s)),
+            "q": np.exp(dv.log_mixture_pdf(_X_MIX, fit.weights, fit.means, fit.stds)),
+            "comps": comps, "fit": fit, "d": d, "div": params["divergence"],
+            "mass_near": mass_near}
+
+
+def _normal_mass(center, means, stds, half_width=1.5):
+    """Mass of each N(mean, std²) within center ± half_width (for the readout)."""
+    from scipy.special import ndtr
+
+    return ndtr((center + half_width - means) / stds) - ndtr((center - half_width - means) / stds)
+
+
+def mixture_fit_explorer() -> Explorer:
+    """Three equal modes at −d, 0, d fitted by a two-component Gaussian mixture."""
+    fig, ax = new_figure(figsize=(9.0, 4.2))
+    (line_p,) = ax.plot(_X_MIX, np.zeros_like(_X_MIX), color=COLORS["target"], label="target p (3 modes)")
+    (line_q,) = ax.plot(_X_MIX, np.zeros_like(_X_MIX), color=COLORS["model"], label="fitted q (2 components)")
+    comp_lines = [ax.plot(_X_MIX, np.zeros_like(_X_MIX), color=COLORS["model"], ls=":", lw=1.5)[0]
+                  for _ in range(2)]
+    ax.set_xlim(_X_MIX[0], _X_MIX[-1])
+    ax.set_xlabel("x")
+    ax.set_ylabel("density")
+    ax.legend(loc="upper left")
+    info = ax.text(0.99, 0.98, "", transform=ax.transAxes, ha="right", va="top",
+                   family="monospace", fontsize=9)
+    title = ax.set_title("")
+
+    def draw(dd):
+        fit = dd["fit"]
+        line_p.set_ydata(dd["p"])
+        line_q.set_ydata(dd["q"])
+        for line, comp in zip(comp_lines, dd["comps"]):
+            line.set_ydata(comp)
+        ax.set_ylim(0, 1.15 * max(dd["p"].max(), dd["q"].max()))
+        rows = [f"w={a:.2f} μ={b:+.2f} s={c:.2f}" for a, b, c in zip(fit.weights, fit.means, fit.stds)]
+        cover = "  ".join(f"{x:.2f}" for x in dd["mass_near"])
+        info.set_text("\n".join(rows) + f"\nq-mass near each mode: {cover}\nvalue {fit.value:.4f}")
+        title.set_text(f"{_DIV_LABEL[dd['div']]}, modes at ±{dd['d']:.0f} and 0")
+
+    controls = {
+        "separation": slider("separation d", 4.0, float(_D_MIX[0]), float(_D_MIX[-1]), 1.0,
+                             readout_format=".0f"),
+        "divergence": dropdown("divergence", DIVERGENCE_OPTIONS[:2], "forward_kl"),
+    }
+    return Explorer(controls, mixture_fit_compute, draw, fig=fig,
+                    title="Fewer components than modes: average two modes, or drop one?",
+                    note="Compare the q-mass near each mode for forward and reverse KL as d grows.")
+
+
+# -- 4. distillation ---------------------------------------------------------------------------
+
+_K = np.arange(16)
+#: Teacher logits: the log of a two-bump profile over 16 classes (a big and a smaller mode).
+_TEACHER_LOGITS = np.log(0.6 * np.exp(-0.5 * (_K - 3.5) ** 2)
+                         + 0.4 * np.exp(-0.5 * (_K - 11.5) ** 2) + 1e-4)
+_STUDENTS = [("forward_kl", COLORS["forward_kl"], "o-"), ("reverse_kl", COLORS["reverse_kl"], "s-"),
+             ("js", COLORS["js"], "^-"), ("balanced", COLORS["alpha"], "D--")]
+_FAR = np.linspace(0.0, 8.0, 33)
+_FAR_SINKHORN = np.linspace(0.0, 8.0, 5)
+_FAR_CURVES = [("forward_kl", COLORS["forward_kl"], "-"), ("reverse_kl", COLORS["reverse_kl"], "-"),
+               ("js", COLORS["js"], "-"), ("w2", COLORS["w2"], "--"), ("sinkhorn", COLORS["sinkhorn"], "o")]
+_FAR_TARGET = {"weights": (0.5, 0.5), "means": (-2.0, 2.0), "stds": (1.0, 1.0)}
+
+
+@functools.lru_cache(maxsize=1)
+def far_gradients() -> dict:
+    """|∂D/∂μ| for a model N(E_p x + δ, 1) and the two-mode target, per divergence."""
+    out = {}
+    for name, _, _ in tqdm(_FAR_CURVES, desc="far-away gradients", leave=False):
+        grid = _FAR_SINKHORN if name == "sinkhorn" else _FAR
+        kw = {"n_support": 32} if name == "sinkhorn" else {}
+        out[name] = ft.gradient_far_away(grid, name, **_FAR_TARGET, **kw)
+    return out
+
+
+def distillation_compute(params: dict) -> dict:
+    teacher = ft.softmax(_TEACHER_LOGITS, params["temperature"])
+    students = {}
+    for name, _, _ in _STUDENTS:
+        kw = {"weight": params["balance"]} if name == "balanced" else {}
+        students[name] = ft.student_fit(teacher, name, **kw)
+    grads = far_gradients()
+    delta = params["distance"]
+    at = {n: float(np.interp(delta, g.distances, g.gradients)) for n, g in grads.items()}
+    return {"teacher": teacher, "students": students, "grads": grads, "delta": delta, "at": at,
+            "balance": params["balance"], "temperature": params["temperature"]}
+
+
+def distillation_explorer() -> Explorer:
+    """A two-mode teacher softmax, low-capacity students by four objectives, far-away gradients."""
+    fig, (ax_c, ax_g) = new_figure(1, 2, figsize=(11.5, 4.4), width_ratios=[1.2, 1.0])
+    bars = ax_c.bar(_K, np.zeros(_K.size), color="0.8", edgecolor=COLORS["target"], label="teacher p")
+    s_lines = {}
+    for name, color, style in _STUDENTS:
+        (s_lines[name],) = ax_c.plot(_K, np.zeros(_K.size), style, color=color, ms=4, label=name)
+    ax_c.set_xlabel("class")
+    ax_c.set_ylabel("probability")
+    ax_c.set_xticks(_K)
+    ax_c.legend(loc="upper right", fontsize=9)
+    c_title = ax_c.set_title("")
+    g_lines = {}
+    for name, color, style in _FAR_CURVES:
+        (g_lines[name],) = ax_g.plot(_FAR, np.ones_like(_FAR), style, color=color, label=name, ms=6)
+    v = ax_g.axvline(0.0, color="0.5", lw=1)
+    ax_g.set_yscale("log")
+    ax_g.set_ylim(1e-6, 50)
+    ax_g.set_xlim(0, 8)
+    ax_g.set_xlabel("distance δ of the student's mean from the teacher's")
+    ax_g.set_ylabel("|∂D/∂μ|")
+    ax_g.legend(loc="lower left", fontsize=9, ncols=2)
+    ax_g.set_title("start far away: who still pulls?")
+    readout = ax_g.text(0.98, 0.04, "", transform=ax_g.transAxes, ha="right", va="bottom",
+                        family="monospace", fontsize=8)
+
+    def draw(dd):
+        for bar, h in zip(bars, dd["teacher"]):
+            bar.set_height(h)
+        top = dd["teacher"].max()
+        for name, _, _ in _STUDENTS:
+            probs = dd["students"][name].probs
+            s_lines[name].set_ydata(probs)
+            top = max(top, probs.max())
+        s_lines["balanced"].set_label(f"balanced w = {dd['balance']:.2f}")
+        ax_c.legend(loc="upper right", fontsize=9)
+        ax_c.set_ylim(0, 1.15 * top)
+        c_title.set_text(f"teacher at temperature T = {dd['temperature']:.2f} vs 2-parameter students")
+        for name, g in dd["grads"].items():
+            g_lines[name].set_data(g.distances, np.maximum(g.gradients, 1e-12))
+        v.set_xdata([dd["delta"], dd["delta"]])
+        readout.set_text("\n".join(f"{n:10s} {val:9.2e}" for n, val in dd["at"].items()))
+
+    controls = {
+        "temperature": slider("temperature T", 1.0, 0.3, 4.0, 0.05),
+        "balance": slider("BD-KD weight w", 0.5, 0.0, 1.0, 0.05),
+        "distance": slider("far-away δ", 4.0, 0.0, 8.0, 0.1),
+    }
+    return Explorer(controls, distillation_compute, draw, fig=fig,
+                    title="Distillation: a low-capacity student averages (forward KL), collapses (reverse KL) "
+                          "or splits the difference",
+                    note="Lower T to sharpen the teacher's two modes; move w from 0 (reverse) to 1 (forward). "
+                         "On the right, JS's pull dies with distance while W2 and Sinkhorn keep pulling.")
+
+
+# -- 5. f-distill weights --------------------------------------------------------------------
+
+_F_CURVES = [  # registry key, colour, line style
+    ("forward_kl", COLORS["forward_kl"], "-"),
+    ("reverse_kl", COLORS["reverse_kl"], "-"),
+    ("pearson_chi2", OKABE_ITO["yellow"], "-"),
+    ("neyman_chi2", OKABE_ITO["sky_blue"], "--"),
+    ("hellinger", OKABE_ITO["bluish_green"], "--"),
+    ("js2", "#7F7F7F", "-."),
+    ("jeffreys", "#8C564B", ":"),
+]
+_R = np.logspace(-2, 2, 241)
+
+
+def f_weights_compute(params: dict) -> dict:
+    """h(r) = r² f″(r) for every registered generator and Minka's α, on a log grid and at r."""
+    r, alpha = params["ratio"], params["alpha"]
+    minka = dv.minka_alpha(alpha)
+    curves = {key: dv.F_DIVERGENCES[key].h(_R) for key, _, _ in _F_CURVES}
+    at_r = {key: float(dv.F_DIVERGENCES[key].h(np.array([r]))[0]) for key, _, _ in _F_CURVES}
+    return {"curves": curves, "at_r": at_r, "minka": minka.h(_R),
+            "minka_at_r": float(minka.h(np.array([r]))[0]), "ratio": r, "alpha": alpha,
+            "minka_label": minka.label}
+
+
+def f_weights_explorer() -> Explorer:
+    """f-distill weights h(r) of each divergence against the density ratio r = p/q."""
+    fig, ax = new_figure(figsize=(8.5, 4.8))
+    lines, dots = {}, {}
+    for key, color, ls in _F_CURVES:
+        (lines[key],) = ax.plot(_R, np.ones_like(_R), color=color, ls=ls,
+                                label=dv.F_DIVERGENCES[key].label)
+        (dots[key],) = ax.plot([1.0], [1.0], "o", color=color, ms=6)
+    (minka_line,) = ax.plot(_R, _R, color=COLORS["alpha"], lw=3, alpha=0.6, label="Minka α")
+    (minka_dot,) = ax.plot([1.0], [1.0], "o", color=COLORS["alpha"], ms=8)
+    vline = ax.axvline(1.0, color="0.5", lw=1)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlim(_R[0], _R[-1])
+    ax.set_ylim(1e-3, 1e4)
+    ax.set_xlabel("density ratio r = p/q (teacher over student)")
+    ax.set_ylabel("weight h(r) = r² f″(r)")
+    ax.set_title("f-distill: how strongly each divergence weights a sample at ratio r")
+    ax.legend(loc="upper left", fontsize=9, ncols=2)
+    readout = ax.text(0.99, 0.02, "", transform=ax.transAxes, ha="right", va="bottom",
+                      family="monospace", fontsize=9)
+
+    def draw(d):
+        r = d["ratio"]
+        for key, _, _ in _F_CURVES:
+            lines[key].set_ydata(d["curves"][key])
+            dots[key].set_data([r], [d["at_r"][key]])
+        minka_line.set_ydata(d["minka"])
+        minka_line.set_label(f"Minka α = {d['alpha']:.2f}: h = r^α")
+        minka_dot.set_data([r], [d["minka_at_r"]])
+        vline.set_xdata([r, r])
+        rows = [f"{k:12s} {d['at_r'][k]:9.3g}" for k, _, _ in _F_CURVES]
+        rows.append(f"{'alpha':12s} {d['minka_at_r']:9.3g}")
+        readout.set_text(f"h at r = {r:.3g}\n" + "\n".join(rows) + "\n(TV: h = 0, no signal)")
+
+    controls = {
+        "ratio": log_slider("ratio r = p/q", 1.0, -2.0, 2.0, 0.05),
+        "alpha": slider("Minka α", 0.5, -1.0, 2.0, 0.05),
+    }
+    return Explorer(controls, f_weights_compute, draw, fig=fig,
+                    title="f-distill weights: mass-covering divergences up-weight where the teacher has more mass",
+                    note="Slide r above 1 (teacher denser than student): which weights grow, which stay flat, "
+                         "which fall? Then move α from 0 (reverse KL) to 1 (forward KL).")
+
+
+EXPLORERS = {
+    "divergences.bimodal_fit": bimodal_fit_explorer,
+    "divergences.alpha_path": alpha_path_explorer,
+    "divergences.mixture_fit": mixture_fit_explorer,
+    "divergences.distillation": distillation_explorer,
+    "divergences.f_weights": f_weights_explorer,
+}
