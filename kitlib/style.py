@@ -67,6 +67,10 @@ def rc_params() -> dict:
         "axes.prop_cycle": mpl.cycler(color=[OKABE_ITO[k] for k in
                                              ("blue", "orange", "bluish_green", "vermilion",
                                               "reddish_purple", "sky_blue", "yellow", "black")]),
+        # A fixed title position: automatic placement measures every tick label on each draw,
+        # which costs about 10 ms per axes on a slider tick.
+        "axes.titley": 1.0,
+        "axes.titlepad": 6.0,
         "axes.spines.top": False,
         "axes.spines.right": False,
         "figure.dpi": 100,

@@ -47,11 +47,16 @@ _MU_GRID = np.linspace(-6.0, 6.0, 49)
 _LOGS_GRID = np.linspace(np.log(0.3), np.log(7.0), 33)
 
 
-@functools.lru_cache(maxsize=64)
-def _switch(divergence: str, alpha: float | None, fixed: bool) -> float:
-    """Separation at which the global fit jumps to one mode (cached per setting)."""
-    return ft.switch_separation(divergence, alpha=alpha, fixed_std=1.0 if fixed else None,
-                                d_max=8.0, tol=5e-3)
+@functools.lru_cache(maxsize=1)
+def switch_table() -> dict:
+    """Separation at which the global fit jumps to one mode, for every divergence of the
+    selector but Minka's α, with a free width and with s fixed at 1 (inf: no switch up to d = 8).
+    Computed once (a few seconds) with a progress bar."""
+    names = [v for _, v in DIVERGENCE_OPTIONS if v != "alpha"]
+    jobs = [(name, fixed) for name in names for fixed in (False, True)]
+    return {(name, fixed): ft.switch_separation(name, fixed_std=1.0 if fixed else None,
+                                                d_max=8.0, tol=5e-3)
+            for name, fixed in tqdm(jobs, desc="switch separations", leave=False)}
 
 
 def bimodal_fit_compute(params: dict) -> dict:
@@ -65,7 +70,7 @@ def bimodal_fit_compute(params: dict) -> dict:
     rel = np.where(finite, land - np.min(land[finite]), np.nan)
     z = np.ma.masked_invalid(np.log10(rel + 1e-3))
     if div != "alpha":
-        switch = _switch(div, None, fixed)
+        switch = switch_table()[(div, fixed)]
     elif fixed:
         switch = None  # the α-curve is tabulated for a free width only (Explore 2)
     else:
@@ -342,12 +347,31 @@ def far_gradients() -> dict:
     return out
 
 
+@functools.lru_cache(maxsize=512)
+def _student(temperature: float, divergence: str, weight: float | None):
+    """One student fit, cached: slider positions repeat as students drag back and forth."""
+    teacher = ft.softmax(_TEACHER_LOGITS, temperature)
+    kw = {} if weight is None else {"weight": weight}
+    return ft.student_fit(teacher, divergence, **kw)
+
+
+_TEMPERATURES = np.round(np.arange(0.3, 4.0001, 0.1), 6)
+
+
+@functools.lru_cache(maxsize=1)
+def _precompute_students() -> None:
+    """Fill the cache for every temperature on the slider's grid (forward, reverse, JS)."""
+    jobs = [(float(t), name) for t in _TEMPERATURES for name in ("forward_kl", "reverse_kl", "js")]
+    for t, name in tqdm(jobs, desc="student fits", leave=False):
+        _student(t, name, None)
+
+
 def distillation_compute(params: dict) -> dict:
-    teacher = ft.softmax(_TEACHER_LOGITS, params["temperature"])
-    students = {}
-    for name, _, _ in _STUDENTS:
-        kw = {"weight": params["balance"]} if name == "balanced" else {}
-        students[name] = ft.student_fit(teacher, name, **kw)
+    _precompute_students()
+    temperature = float(np.round(params["temperature"], 6))
+    teacher = ft.softmax(_TEACHER_LOGITS, temperature)
+    students = {name: _student(temperature, name, float(params["balance"]) if name == "balanced" else None)
+                for name, _, _ in _STUDENTS}
     grads = far_gradients()
     delta = params["distance"]
     at = {n: float(np.interp(delta, g.distances, g.gradients)) for n, g in grads.items()}
@@ -365,13 +389,15 @@ def distillation_explorer() -> Explorer:
     ax_c.set_xlabel("class")
     ax_c.set_ylabel("probability")
     ax_c.set_xticks(_K)
-    ax_c.legend(loc="upper right", fontsize=9)
+    balanced_label = next(t for t in ax_c.legend(loc="upper right", fontsize=9).get_texts()
+                          if t.get_text() == "balanced")
     c_title = ax_c.set_title("")
     g_lines = {}
     for name, color, style in _FAR_CURVES:
         (g_lines[name],) = ax_g.plot(_FAR, np.ones_like(_FAR), style, color=color, label=name, ms=6)
     v = ax_g.axvline(0.0, color="0.5", lw=1)
     ax_g.set_yscale("log")
+    ax_g.minorticks_off()
     ax_g.set_ylim(1e-6, 50)
     ax_g.set_xlim(0, 8)
     ax_g.set_xlabel("distance δ of the student's mean from the teacher's")
@@ -389,8 +415,7 @@ def distillation_explorer() -> Explorer:
             probs = dd["students"][name].probs
             s_lines[name].set_ydata(probs)
             top = max(top, probs.max())
-        s_lines["balanced"].set_label(f"balanced w = {dd['balance']:.2f}")
-        ax_c.legend(loc="upper right", fontsize=9)
+        balanced_label.set_text(f"balanced w = {dd['balance']:.2f}")
         ax_c.set_ylim(0, 1.15 * top)
         c_title.set_text(f"teacher at temperature T = {dd['temperature']:.2f} vs 2-parameter students")
         for name, g in dd["grads"].items():
@@ -399,7 +424,7 @@ def distillation_explorer() -> Explorer:
         readout.set_text("\n".join(f"{n:10s} {val:9.2e}" for n, val in dd["at"].items()))
 
     controls = {
-        "temperature": slider("temperature T", 1.0, 0.3, 4.0, 0.05),
+        "temperature": slider("temperature T", 1.0, float(_TEMPERATURES[0]), float(_TEMPERATURES[-1]), 0.1),
         "balance": slider("BD-KD weight w", 0.5, 0.0, 1.0, 0.05),
         "distance": slider("far-away δ", 4.0, 0.0, 8.0, 0.1),
     }
@@ -448,12 +473,14 @@ def f_weights_explorer() -> Explorer:
     vline = ax.axvline(1.0, color="0.5", lw=1)
     ax.set_xscale("log")
     ax.set_yscale("log")
+    ax.minorticks_off()  # dozens of minor ticks cost more to render than the curves
     ax.set_xlim(_R[0], _R[-1])
     ax.set_ylim(1e-3, 1e4)
     ax.set_xlabel("density ratio r = p/q (teacher over student)")
     ax.set_ylabel("weight h(r) = r² f″(r)")
     ax.set_title("f-distill: how strongly each divergence weights a sample at ratio r")
-    ax.legend(loc="upper left", fontsize=9, ncols=2)
+    minka_legend = next(t for t in ax.legend(loc="upper left", fontsize=9, ncols=2).get_texts()
+                        if t.get_text() == "Minka α")
     readout = ax.text(0.99, 0.02, "", transform=ax.transAxes, ha="right", va="bottom",
                       family="monospace", fontsize=9)
 
@@ -463,7 +490,7 @@ def f_weights_explorer() -> Explorer:
             lines[key].set_ydata(d["curves"][key])
             dots[key].set_data([r], [d["at_r"][key]])
         minka_line.set_ydata(d["minka"])
-        minka_line.set_label(f"Minka α = {d['alpha']:.2f}: h = r^α")
+        minka_legend.set_text(f"Minka α = {d['alpha']:.2f}: h = r^α")
         minka_dot.set_data([r], [d["minka_at_r"]])
         vline.set_xdata([r, r])
         rows = [f"{k:12s} {d['at_r'][k]:9.3g}" for k, _, _ in _F_CURVES]

@@ -1,0 +1,89 @@
+"""Notebook 01's explorers show the right numbers (the generic sweep is in test_views.py)."""
+
+import numpy as np
+import pytest
+
+from kitlib import fitting as ft
+from kitlib.views import divergences as V
+
+
+def _params(**kw):
+    base = {"separation": 3.0, "divergence": "reverse_kl", "alpha": 0.5, "fixed_width": False}
+    base.update(kw)
+    return base
+
+
+def test_bimodal_forward_kl_is_moment_matching():
+    d = V.bimodal_fit_compute(_params(separation=2.0, divergence="forward_kl"))
+    assert d["fit"].mean == pytest.approx(0.0, abs=1e-9)
+    assert d["fit"].std ** 2 == pytest.approx(1 + 2.0**2, rel=1e-9)
+    assert d["switch"] == np.inf
+
+
+def test_bimodal_reverse_kl_jumps_between_2_4_and_2_8():
+    assert V.switch_table()[("reverse_kl", False)] == pytest.approx(2.80, abs=0.01)
+    assert V.switch_table()[("reverse_kl", True)] == pytest.approx(1.4608, abs=0.005)
+    before = V.bimodal_fit_compute(_params(separation=2.7))["fit"]
+    after = V.bimodal_fit_compute(_params(separation=2.9))["fit"]
+    assert abs(before.mean) < 1e-3 and abs(after.mean) > 2.0
+
+
+def test_landscape_optimum_matches_the_global_fit():
+    d = V.bimodal_fit_compute(_params(separation=3.0, divergence="js"))
+    fit = ft.fit_gaussian(*V.bimodal_target(3.0), "js")
+    assert d["fit"].value == pytest.approx(fit.value, rel=1e-6)
+    z = d["z"]
+    assert z.shape == (V._LOGS_GRID.size, V._MU_GRID.size)
+    row, col = np.unravel_index(np.argmin(z), z.shape)  # darkest cell near the optimum
+    assert abs(V._MU_GRID[col] - fit.mean) <= 0.5
+    assert abs(V._LOGS_GRID[row] - np.log(fit.std)) <= 0.2
+
+
+def test_alpha_slider_limits_are_the_kls_and_tail_region_is_blank():
+    w, m, s = V.bimodal_target(3.0)
+    one = V.bimodal_fit_compute(_params(divergence="alpha", alpha=1.0))["fit"]
+    assert one.std == pytest.approx(np.sqrt(10.0), rel=1e-6)
+    neg = V.bimodal_fit_compute(_params(divergence="alpha", alpha=-1.0))
+    assert np.ma.count_masked(neg["z"]) > 0  # s² > 1 + 1/|α| is infinite, not a finite guess
+    assert np.isfinite(neg["fit"].value)
+
+
+def test_alpha_path_table_and_switch_curve():
+    table = V.alpha_path_table()
+    i = int(np.argmin(np.abs(V._D_PATH - 3.0)))
+    j = int(np.argmin(np.abs(V._ALPHAS - 0.0)))
+    assert table["mu"][i, j] == pytest.approx(abs(ft.fit_gaussian(*V.bimodal_target(3.0), "reverse_kl").mean), abs=1e-6)
+    assert table["mu"][i, -1] == pytest.approx(0.0, abs=1e-6)  # α = 2: mass-covering
+    sw = V.alpha_switch_curve()["switch"]
+    finite = sw[np.isfinite(sw)]
+    assert np.all(np.diff(finite) > 0), "d*(α) increases with α"
+    assert np.isinf(sw[V._ALPHAS >= 0.9]).all()
+    assert V.switch_separation_at(0.0) == pytest.approx(2.80, abs=0.03)
+
+
+def test_mixture_forward_covers_reverse_drops_a_mode():
+    fwd = V.mixture_fit_compute({"separation": 6.0, "divergence": "forward_kl"})
+    rev = V.mixture_fit_compute({"separation": 6.0, "divergence": "reverse_kl"})
+    assert min(fwd["mass_near"]) > 0.1
+    assert min(rev["mass_near"]) < 0.01
+
+
+def test_distillation_students_average_or_collapse():
+    cold = V.distillation_compute({"temperature": 1.0, "balance": 0.5, "distance": 4.0})
+    hot = V.distillation_compute({"temperature": 4.0, "balance": 0.5, "distance": 4.0})
+    assert cold["students"]["reverse_kl"].probs.max() > 3 * cold["students"]["forward_kl"].probs.max()
+    peak = np.argmax(cold["students"]["reverse_kl"].probs)
+    assert abs(peak - 3.5) <= 1.0  # on the teacher's bigger mode
+    assert hot["students"]["reverse_kl"].probs.max() < 1.5 * hot["students"]["forward_kl"].probs.max()
+    assert cold["at"]["w2"] == pytest.approx(8.0, rel=1e-6)  # 2δ at δ = 4
+    assert cold["at"]["js"] < 0.1 * cold["at"]["forward_kl"]
+
+
+def test_f_weights_match_the_brief_table():
+    d = V.f_weights_compute({"ratio": 2.0, "alpha": 0.5})
+    assert d["at_r"]["forward_kl"] == pytest.approx(2.0)
+    assert d["at_r"]["reverse_kl"] == pytest.approx(1.0)
+    assert d["at_r"]["pearson_chi2"] == pytest.approx(8.0)
+    assert d["at_r"]["neyman_chi2"] == pytest.approx(1.0)
+    assert d["at_r"]["js2"] == pytest.approx(2.0 / 3.0)
+    assert d["minka_at_r"] == pytest.approx(np.sqrt(2.0))
