@@ -11,13 +11,14 @@ STAMP  := $(VENV)/.kitlib-installed
 NB     ?= notebooks/00_start_here.ipynb
 PYTEST_ARGS ?=
 
-.PHONY: lab test notebooks bench setup clean help
+.PHONY: lab test notebooks bench app setup clean help
 
 help:
 	@echo "make lab        set up .venv if needed and open JupyterLab on the start-here notebook"
 	@echo "make test       set up .venv if needed and run the whole suite (unit, property, views, nbval, browser)"
 	@echo "make notebooks  re-execute every notebook in place from a clean kernel"
 	@echo "make bench      run the benchmarks in benchmarks/"
+	@echo "make app NB=notebooks/01_mode_seeking_vs_mass_covering.ipynb   serve one notebook as a Voila app (code hidden)"
 
 setup: $(STAMP)
 
@@ -34,6 +35,9 @@ lab: $(STAMP)
 test: $(STAMP)
 	$(VPY) -m pytest --nbval-lax --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg $(PYTEST_ARGS)
+
+app: $(STAMP)
+	$(VENV)/bin/voila --no-browser --Voila.ip=127.0.0.1 $(NB)
 
 notebooks: $(STAMP)
 	$(VPY) notebooks/execute.py

@@ -82,6 +82,47 @@ def lab_server(workdir: Path, *, timeout: float = 90.0):
 
 
 @contextmanager
+def voila_server(workdir: Path, notebook: str, *, timeout: float = 90.0):
+    """Serve one notebook (from a copy of notebooks/) as a Voilà app on 127.0.0.1.
+
+    Yields the app's URL; the server is stopped afterwards. Same command as ``make app``.
+    """
+    served = workdir / "notebooks"
+    shutil.copytree(ROOT / "notebooks", served, ignore=shutil.ignore_patterns("*.py", ".ipynb_checkpoints"))
+    port = free_port()
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(workdir / "config"),
+               JUPYTER_RUNTIME_DIR=str(workdir / "runtime"))
+    env.pop("MPLBACKEND", None)
+    cmd = [sys.executable, "-m", "voila", "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}",
+           str(served / notebook)]
+    log = open(workdir / "voila.log", "w")
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=served)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"Voila exited early:\n{(workdir / 'voila.log').read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError("Voila did not answer")
+            time.sleep(0.25)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@contextmanager
 def browser():
     """A headless Debian Chromium driven by Python playwright."""
     from playwright.sync_api import sync_playwright

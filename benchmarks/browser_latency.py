@@ -1,0 +1,80 @@
+"""End-to-end slider latency in a real browser: key press -> canvas pixels changed.
+
+For every notebook and every slider of every explorer, JupyterLab in headless Chromium (the
+same machinery as tests/browser) focuses the slider handle, presses an arrow key and polls the
+canvas until its pixels differ. 20 presses per slider (alternating right and left so the value
+stays inside its range); p50 and p95 in milliseconds. Budget: p95 <= 250 ms.
+Prints a table and writes benchmarks/results/browser_latency.json.
+
+Usage: ``python benchmarks/browser_latency.py [--presses 20] [NOTEBOOK ...]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.browser.lab import NotebookPage, browser, lab_server  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def measure_notebook(chrome, base, token, name, presses):
+    page = chrome.new_page(viewport={"width": 1400, "height": 1000})
+    rows = []
+    try:
+        nb = NotebookPage(page, base, token, name)
+        nb.run_all(timeout=300)
+        for i in range(nb.explorer_count()):
+            title = nb.explorers().nth(i).locator(".widget-html-content b").first.inner_text()
+            for j in range(nb.sliders_of(i).count()):
+                times, misses = [], 0
+                for k in range(presses):
+                    before = nb.canvas_pixels(i)
+                    nb.press_slider_key(i, j, "ArrowRight" if k % 2 == 0 else "ArrowLeft")
+                    after, seconds = nb.wait_pixels_change(i, before, timeout=5.0)
+                    if after is None:
+                        misses += 1
+                    else:
+                        times.append(seconds * 1e3)
+                t = np.array(times) if times else np.array([np.nan])
+                rows.append({"notebook": name, "explorer": i, "title": title[:48], "slider": j,
+                             "p50_ms": float(np.percentile(t, 50)), "p95_ms": float(np.percentile(t, 95)),
+                             "no_change": misses})
+                print(f"{name[:28]:28s} {i:2d} {title[:40]:40s} s{j} "
+                      f"{rows[-1]['p50_ms']:7.0f} {rows[-1]['p95_ms']:7.0f} {misses:3d}"
+                      + ("  OVER BUDGET" if rows[-1]["p95_ms"] > 250 else ""), flush=True)
+    finally:
+        page.close()
+    return rows
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--presses", type=int, default=20)
+    ap.add_argument("notebooks", nargs="*")
+    args = ap.parse_args(argv)
+    names = args.notebooks or sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    print(f"{'notebook':28s} {'#':>2s} {'explorer':40s} {'sl':2s} {'p50':>7s} {'p95':>7s} {'miss':>3s}")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp, lab_server(Path(tmp)) as (base, token, _), browser() as chrome:
+        for name in names:
+            rows += measure_notebook(chrome, base, token, name, args.presses)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "browser_latency.json").write_text(json.dumps(rows, indent=1))
+    if rows:
+        worst = max(rows, key=lambda r: r["p95_ms"])
+        print(f"\nworst p95: {worst['p95_ms']:.0f} ms ({worst['notebook']} explorer {worst['explorer']} "
+              f"slider {worst['slider']}); budget 250 ms")
+    return rows
+
+
+if __name__ == "__main__":
+    main()
