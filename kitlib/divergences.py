@@ -43,6 +43,8 @@ import numpy as np
 from scipy import linalg as sla
 from scipy.special import logsumexp, rel_entr, wrightomega, xlogy
 
+from kitlib._validate import positive_scalar, real_scalar
+
 __all__ = [
     # discrete
     "kl",
@@ -95,18 +97,6 @@ def _as_float_array(x, name: str) -> np.ndarray:
     except (TypeError, ValueError) as err:
         raise ValueError(f"{name} must be an array of real numbers; got {x!r}") from err
     return arr
-
-
-def _real_scalar(x, name: str, *, allowed: str = "a finite real number") -> float:
-    if isinstance(x, (bool, np.bool_, str, bytes)) or np.ndim(x) != 0:
-        raise ValueError(f"{name} must be {allowed}; got {x!r}")
-    try:
-        value = float(x)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be {allowed}; got {x!r}") from err
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be {allowed}; got {value!r}")
-    return value
 
 
 def _sum_tolerance(x) -> float:
@@ -373,7 +363,7 @@ def alpha_divergence(p, q, alpha):
     True
     """
     p, q = _prob_pair(p, q)
-    a = _real_scalar(alpha, "alpha")
+    a = real_scalar(alpha, "alpha")
     return _finish(_alpha_log(*_logs(p, q), a))
 
 
@@ -403,15 +393,8 @@ def renyi(p, q, order):
     T. van Erven and P. Harremoës, "Rényi divergence and Kullback-Leibler divergence", 2014.
     """
     p, q = _prob_pair(p, q)
-    a = _positive_order(order)
+    a = positive_scalar(order, "order")
     return _finish(_renyi_log(*_logs(p, q), a))
-
-
-def _positive_order(order) -> float:
-    a = _real_scalar(order, "order", allowed="a finite real number > 0")
-    if a <= 0:
-        raise ValueError(f"order must be a finite real number > 0; got {a!r}")
-    return a
 
 
 def hellinger2(p, q):
@@ -658,7 +641,7 @@ def grid_divergence(log_p, log_q, dx, divergence, *, alpha=None):
     if divergence in ("alpha", "renyi"):
         if alpha is None:
             raise ValueError(f"alpha is required for divergence={divergence!r}; got None")
-        a = _real_scalar(alpha, "alpha")
+        a = real_scalar(alpha, "alpha")
         if divergence == "renyi" and a <= 0:
             raise ValueError(f"alpha must be > 0 for 'renyi' (the Rényi order); got {a!r}")
     else:
@@ -666,7 +649,7 @@ def grid_divergence(log_p, log_q, dx, divergence, *, alpha=None):
             raise ValueError(f"alpha is only used by 'alpha' and 'renyi'; got alpha={alpha!r} "
                              f"with divergence={divergence!r}")
         a = None
-    dx = _real_scalar(dx, "dx", allowed="a finite real number > 0")
+    dx = real_scalar(dx, "dx", allowed="a finite real number > 0")
     if dx <= 0:
         raise ValueError(f"dx must be a finite real number > 0; got {dx!r}")
     lp = _log_density(log_p, "log_p")
@@ -967,10 +950,10 @@ def sinkhorn_divergence(x, a, y, b, eps, *, p=2):
         raise ValueError(f"a must have shape ({xs.shape[0]},) to match x; got {a.shape}")
     if b.shape != (ys.shape[0],):
         raise ValueError(f"b must have shape ({ys.shape[0]},) to match y; got {b.shape}")
-    eps = _real_scalar(eps, "eps", allowed="a finite real number > 0")
+    eps = real_scalar(eps, "eps", allowed="a finite real number > 0")
     if eps <= 0:
         raise ValueError(f"eps must be a finite real number > 0; got {eps!r}")
-    p = _real_scalar(p, "p", allowed="a real number in (0, 2]")
+    p = real_scalar(p, "p", allowed="a real number in (0, 2]")
     if not 0 < p <= 2:
         raise ValueError(f"p must be in (0, 2] (cost |x - y|^p); got {p!r}")
 
@@ -1199,7 +1182,7 @@ def minka_alpha(alpha) -> FDivergence:
     "Beyond Reverse KL: Generalizing Direct Preference Optimization with Diverse Divergence
     Constraints" (f-DPO).
     """
-    a = _real_scalar(alpha, "alpha")
+    a = real_scalar(alpha, "alpha")
 
     def f(t):
         lt = np.log(t)
@@ -1375,7 +1358,7 @@ def gaussian_renyi(m0, S0, m1, S1, order):
     continuous distributions", 2013. L. Pardo, "Statistical Inference Based on Divergence
     Measures", 2006.
     """
-    a = _positive_order(order)
+    a = positive_scalar(order, "order")
     d, s0, s1, l0, l1, _ = _gaussians(m0, S0, m1, S1)
     if a == 1.0:
         return gaussian_kl(m0, S0, m1, S1)

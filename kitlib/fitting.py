@@ -42,6 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, special
 
+from kitlib._validate import integer_at_least, one_of, positive_scalar, real_scalar
 from kitlib.divergences import (
     grid_divergence,
     js as _discrete_js,
@@ -115,45 +116,12 @@ _POLISH_OPTIONS = {"ftol": 1e-15, "maxiter": 200}
 # ---------------------------------------------------------------------------------------------
 
 
-def _real(x, name: str, allowed: str = "a finite real number") -> float:
-    if isinstance(x, (bool, np.bool_)) or np.ndim(x) != 0:
-        raise ValueError(f"{name} must be {allowed}; got {x!r}")
-    try:
-        value = float(x)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be {allowed}; got {x!r}") from err
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be {allowed}; got {value!r}")
-    return value
-
-
-def _positive(x, name: str) -> float:
-    value = _real(x, name, "a finite real number > 0")
-    if value <= 0:
-        raise ValueError(f"{name} must be a finite real number > 0; got {value!r}")
-    return value
-
-
-def _int(x, name: str, low: int) -> int:
-    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)):
-        raise ValueError(f"{name} must be an integer >= {low}; got {x!r}")
-    if int(x) < low:
-        raise ValueError(f"{name} must be an integer >= {low}; got {int(x)!r}")
-    return int(x)
-
-
-def _choice(value, name: str, options: tuple[str, ...]) -> str:
-    if not isinstance(value, str) or value not in options:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, options))}; got {value!r}")
-    return value
-
-
 def _alpha_for(divergence: str, alpha) -> float | None:
     if divergence == "alpha":
         if alpha is None:
             raise ValueError("alpha is required for divergence='alpha' (Minka's α, any finite real "
                              "number: 1 = forward KL, 0 = reverse KL); got None")
-        return _real(alpha, "alpha", "a finite real number (Minka's α)")
+        return real_scalar(alpha, "alpha", allowed="a finite real number (Minka's α)")
     if alpha is not None:
         raise ValueError(f"alpha is only used by divergence='alpha'; got alpha={alpha!r} with "
                          f"divergence={divergence!r}")
@@ -489,7 +457,7 @@ def gaussian_objective(weights, means, stds, mean, std, divergence, *, alpha=Non
         Broadcast shape of ``mean`` and ``std``.
     """
     tgt = _mixture(weights, means, stds)
-    divergence = _choice(divergence, "divergence", FIT_DIVERGENCES)
+    divergence = one_of(divergence, "divergence", FIT_DIVERGENCES)
     a = _alpha_for(divergence, alpha)
     try:
         mu = np.asarray(mean, dtype=np.float64)
@@ -780,11 +748,11 @@ def fit_gaussian(weights, means, stds, divergence, *, alpha=None, seed=0, fixed_
     (0.0, 5.0)
     """
     tgt = _mixture(weights, means, stds)
-    divergence = _choice(divergence, "divergence", FIT_DIVERGENCES)
+    divergence = one_of(divergence, "divergence", FIT_DIVERGENCES)
     a = _alpha_for(divergence, alpha)
     rng = _rng(seed)
     if fixed_std is not None:
-        fixed_std = _positive(fixed_std, "fixed_std")
+        fixed_std = positive_scalar(fixed_std, "fixed_std")
     div, a_resolved = _resolve_alpha(divergence, a)
     mu, s, value = _fit(tgt, div, a_resolved, fixed_std, rng)
     return GaussianFit(float(mu), float(s), float(value), divergence, a)
@@ -837,12 +805,12 @@ _MODE_THRESHOLD = 1e-2
 
 
 def _switch_args(divergence, alpha, fixed_std, d_max, tol):
-    divergence = _choice(divergence, "divergence", FIT_DIVERGENCES)
+    divergence = one_of(divergence, "divergence", FIT_DIVERGENCES)
     a = _alpha_for(divergence, alpha)
     if fixed_std is not None:
-        fixed_std = _positive(fixed_std, "fixed_std")
-    d_max = _positive(d_max, "d_max")
-    tol = _positive(tol, "tol")
+        fixed_std = positive_scalar(fixed_std, "fixed_std")
+    d_max = positive_scalar(d_max, "d_max")
+    tol = positive_scalar(tol, "tol")
     div, a_res = _resolve_alpha(divergence, a)
     if fixed_std is not None:
         t = _tail_order(div, a_res)
@@ -1173,11 +1141,11 @@ def fit_mixture(weights, means, stds, n_components, divergence, *, seed=0, steps
     mode-collapsing).
     """
     tgt = _mixture(weights, means, stds)
-    k = _int(n_components, "n_components", 1)
-    divergence = _choice(divergence, "divergence", MIXTURE_DIVERGENCES)
+    k = integer_at_least(n_components, "n_components", 1)
+    divergence = one_of(divergence, "divergence", MIXTURE_DIVERGENCES)
     rng = _rng(seed)
-    steps = _int(steps, "steps", 1)
-    n_restarts = _int(n_restarts, "n_restarts", 0)
+    steps = integer_at_least(steps, "steps", 1)
+    n_restarts = integer_at_least(n_restarts, "n_restarts", 0)
 
     sd = tgt.std
     m_lo, m_hi = float(np.min(tgt.m - 3 * tgt.s)), float(np.max(tgt.m + 3 * tgt.s))
@@ -1310,8 +1278,8 @@ def gradient_far_away(distances, divergence, *, weights=(1.0,), means=(0.0,), st
     "Interpolating between Optimal Transport and MMD using Sinkhorn Divergences", 2019.
     """
     tgt = _mixture(weights, means, stds)
-    divergence = _choice(divergence, "divergence", FAR_DIVERGENCES)
-    s = _positive(std, "std")
+    divergence = one_of(divergence, "divergence", FAR_DIVERGENCES)
+    s = positive_scalar(std, "std")
     try:
         dist = np.asarray(distances, dtype=np.float64)
     except (TypeError, ValueError) as err:
@@ -1327,8 +1295,8 @@ def gradient_far_away(distances, divergence, *, weights=(1.0,), means=(0.0,), st
         values = _w2_value(tgt, s_star, mu, s)
         grads = 2.0 * (mu - tgt.mean)
     elif divergence == "sinkhorn":
-        eps = _positive(eps, "eps")
-        n_sup = _int(n_support, "n_support", 16)
+        eps = positive_scalar(eps, "eps")
+        n_sup = integer_at_least(n_support, "n_support", 16)
         t_lo, t_hi = tgt.span(8.0)
         xs = np.linspace(t_lo, t_hi, n_sup)
         a = np.exp(tgt.logpdf(xs) - np.max(tgt.logpdf(xs)))
@@ -1397,7 +1365,7 @@ def softmax(logits, temperature=1.0):
                          f"{z.shape}")
     if not np.isfinite(z).all():
         raise ValueError("logits must be finite")
-    t = _positive(temperature, "temperature")
+    t = positive_scalar(temperature, "temperature")
     return np.exp(special.log_softmax(z / t, axis=-1))
 
 
@@ -1503,8 +1471,8 @@ def student_fit(teacher_probs, divergence, *, degree=2, weight=None, seed=0, n_s
     except (TypeError, ValueError) as err:
         raise ValueError(f"teacher_probs must be a 1-D array of probabilities; got "
                          f"{teacher_probs!r}") from err
-    divergence = _choice(divergence, "divergence", STUDENT_DIVERGENCES)
-    degree = _int(degree, "degree", 1)
+    divergence = one_of(divergence, "divergence", STUDENT_DIVERGENCES)
+    degree = integer_at_least(degree, "degree", 1)
     if p.ndim != 1 or not np.isfinite(p).all():
         raise ValueError(f"teacher_probs must be a finite 1-D array; got shape {p.shape}")
     if p.size < degree + 1:
@@ -1517,7 +1485,7 @@ def student_fit(teacher_probs, divergence, *, degree=2, weight=None, seed=0, n_s
         if weight is None:
             raise ValueError("weight is required for divergence='balanced' (w in [0, 1], the "
                              "share of forward KL); got None")
-        w = _real(weight, "weight", "a real number in [0, 1]")
+        w = real_scalar(weight, "weight", allowed="a real number in [0, 1]")
         if not 0.0 <= w <= 1.0:
             raise ValueError(f"weight must be in [0, 1]; got {w!r}")
     elif weight is not None:
@@ -1531,7 +1499,7 @@ def student_fit(teacher_probs, divergence, *, degree=2, weight=None, seed=0, n_s
                          f"infinite where p = 0 < q); got min {p.min()!r}. Raise the teacher's "
                          f"temperature.")
     rng = _rng(seed)
-    n_starts = _int(n_starts, "n_starts", 0)
+    n_starts = integer_at_least(n_starts, "n_starts", 0)
     p = p / p.sum()
     with np.errstate(divide="ignore"):
         log_p = np.log(p)

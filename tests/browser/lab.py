@@ -33,45 +33,37 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@contextmanager
-def lab_server(workdir: Path, *, timeout: float = 90.0):
-    """Start JupyterLab on 127.0.0.1 with a token, serving a copy of notebooks/ in ``workdir``.
-
-    Yields ``(base_url, token, served_dir)``; the server is stopped afterwards. The copy keeps
-    autosave from writing outputs into the repository's notebooks.
-    """
+def _served_copy(workdir: Path) -> tuple[Path, dict]:
+    """A copy of notebooks/ in ``workdir`` (autosave must not touch the repository's notebooks)
+    and an environment with private Jupyter folders, leaving the backend to the notebooks."""
     served = workdir / "notebooks"
     shutil.copytree(ROOT / "notebooks", served, ignore=shutil.ignore_patterns("*.py", ".ipynb_checkpoints"))
-    token = secrets.token_hex(16)
-    port = free_port()
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(workdir / "config"),
                JUPYTER_RUNTIME_DIR=str(workdir / "runtime"), JUPYTERLAB_WORKSPACES_DIR=str(workdir / "ws"))
     env.pop("MPLBACKEND", None)  # the notebooks choose their backend (%matplotlib widget)
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-           f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
-           f"--ServerApp.root_dir={served}", "--LabApp.expose_app_in_browser=True",
-           "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-           "--ServerApp.port_retries=0"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        cmd.append("--allow-root")  # CI machines run as root
-    log = open(workdir / "lab.log", "w")
-    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=served)
-    base = f"http://127.0.0.1:{port}"
+    return served, env
+
+
+@contextmanager
+def _server(cmd: list[str], env: dict, cwd: Path, log_path: Path, ready_url: str, timeout: float):
+    """Run a server process until ``ready_url`` answers 200; stop it on exit."""
+    log = open(log_path, "w")
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=cwd)
     try:
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited early:\n{(workdir / 'lab.log').read_text()[-3000:]}")
+                raise RuntimeError(f"{cmd[2]} exited early:\n{log_path.read_text()[-3000:]}")
             try:
-                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as r:
+                with urllib.request.urlopen(ready_url, timeout=2) as r:
                     if r.status == 200:
                         break
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise TimeoutError("JupyterLab did not answer on /api/status")
+                raise TimeoutError(f"{cmd[2]} did not answer on {ready_url}")
             time.sleep(0.25)
-        yield base, token, served
+        yield
     finally:
         proc.terminate()
         try:
@@ -79,6 +71,27 @@ def lab_server(workdir: Path, *, timeout: float = 90.0):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@contextmanager
+def lab_server(workdir: Path, *, timeout: float = 90.0):
+    """Start JupyterLab on 127.0.0.1 with a token, serving a copy of notebooks/ in ``workdir``.
+
+    Yields ``(base_url, token, served_dir)``; the server is stopped afterwards.
+    """
+    served, env = _served_copy(workdir)
+    token = secrets.token_hex(16)
+    port = free_port()
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+           f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
+           f"--ServerApp.root_dir={served}", "--LabApp.expose_app_in_browser=True",
+           "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+           "--ServerApp.port_retries=0"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # CI machines run as root
+    base = f"http://127.0.0.1:{port}"
+    with _server(cmd, env, served, workdir / "lab.log", f"{base}/api/status?token={token}", timeout):
+        yield base, token, served
 
 
 @contextmanager
@@ -87,39 +100,13 @@ def voila_server(workdir: Path, notebook: str, *, timeout: float = 90.0):
 
     Yields the app's URL; the server is stopped afterwards. Same command as ``make app``.
     """
-    served = workdir / "notebooks"
-    shutil.copytree(ROOT / "notebooks", served, ignore=shutil.ignore_patterns("*.py", ".ipynb_checkpoints"))
+    served, env = _served_copy(workdir)
     port = free_port()
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(workdir / "config"),
-               JUPYTER_RUNTIME_DIR=str(workdir / "runtime"))
-    env.pop("MPLBACKEND", None)
     cmd = [sys.executable, "-m", "voila", "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}",
            str(served / notebook)]
-    log = open(workdir / "voila.log", "w")
-    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=served)
     url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"Voila exited early:\n{(workdir / 'voila.log').read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError("Voila did not answer")
-            time.sleep(0.25)
+    with _server(cmd, env, served, workdir / "voila.log", url, timeout):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @contextmanager
