@@ -49,6 +49,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
 from kitlib import style
 
@@ -209,7 +210,6 @@ class Explorer:
             w.observe(self._on_change, names="value")
         if not Explorer._defer_first_update:
             self.update()
-            self._freeze_layout()
 
     _defer_first_update = False
 
@@ -231,9 +231,6 @@ class Explorer:
         itself; after the first update the axes positions are fixed (tick labels that grow
         later have the layout's padding to grow into).
         """
-        engine = self.fig.get_layout_engine()
-        if engine is None or self.last_error is not None:
-            return
         self.fig.draw_without_rendering()
         self.fig.set_layout_engine("none")
 
@@ -281,6 +278,9 @@ class Explorer:
             self.message.value = (f"<span style='color:{style.ERROR_COLOR}'>"
                                   f"&#9888; {html.escape(self.last_error)}</span>")
             return False
+        if self.fig.get_layout_engine() is not None and not isinstance(
+                self.fig.get_layout_engine(), PlaceHolderLayoutEngine):
+            self._freeze_layout()  # after the first successful update only
         self.last_update_seconds = time.perf_counter() - t0
         self.last_error = None
         self.message.value = ""

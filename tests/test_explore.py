@@ -156,3 +156,21 @@ def test_drawn_arrays_and_texts_see_nan():
     ax.text(0, 0, "KL = nan")
     assert any(not np.isfinite(a).all() for a in drawn_arrays(fig))
     assert any("nan" in t for t in drawn_texts(fig))
+
+
+def test_layout_is_solved_once_then_frozen():
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+    ex, *_ = _line_explorer()
+    assert isinstance(ex.fig.get_layout_engine(), PlaceHolderLayoutEngine)
+    pos = ex.fig.axes[0].get_position().bounds
+    ex.set(k=2.0)
+    assert ex.fig.axes[0].get_position().bounds == pos
+
+
+def test_deferred_build_runs_no_update_until_set():
+    with Explorer.deferred():
+        ex, line, _, calls = _line_explorer()
+    assert calls["compute"] == 0 and ex.n_updates == 0
+    ex.set(k=0.5)
+    assert calls["compute"] == 1 and line.get_ydata()[-1] == pytest.approx(0.5)
