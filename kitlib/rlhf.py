@@ -1,0 +1,1048 @@
+"""RLHF reward–KL frontiers: exact tilts, best-of-N, f-regularised optima, KL estimators, toys.
+
+Notation: ``p_ref`` is the reference policy π_ref (probabilities over M responses), ``rewards`` the
+reward r(y) of each response, and **KL means KL(π‖π_ref)** (the "reverse" KL that RLHF penalises)
+unless a name says otherwise. Natural logarithms, float64 throughout.
+
+Which function to choose
+------------------------
+* The KL-regularised optimum and its frontier: :func:`tilt`, :func:`frontier` (vectorised over β,
+  log-space, no cancellation at tiny β), :func:`kl_budget_policy` (constrained form KL ≤ Δ) and
+  :func:`dual_reward` (its dual), :func:`rlhf_objective` (Korbak's identity).
+* Best-of-N, exact: :func:`best_of_n`, :func:`best_of_n_curve` (many N at once),
+  :func:`best_of_n_levels` (level masses given in log space, huge N through ``log_n``),
+  :func:`bon_kl_bound` = log N − (N−1)/N, :func:`win_rate`.
+* Other regularisers (f-DPO): :func:`f_regularized_policy`, :func:`f_divergence_value`.
+* Diversity: :func:`entropy`, :func:`coverage`, :func:`expected_distinct`, :func:`pass_at_k`,
+  :func:`pass_at_k_unbiased`.
+* Training: :func:`kl_estimates` (Schulman's k1, k2, k3), :func:`train_policy` (torch REINFORCE),
+  :func:`dpo_policy` (DPO / f-DPO on Bradley–Terry pairs), :func:`natural_pg_path`,
+  :func:`vanilla_pg_path`.
+* Toys: :func:`categorical_lm`, :func:`prompts_toy`, :func:`memoryless_bon`,
+  :func:`goodhart_tilt`, :func:`goodhart_bon`, :func:`fit_gao`.
+
+Conventions. The α of :func:`f_regularized_policy` is f-DPO's α, i.e. Minka's α with p = π_ref:
+D_α = (1 − Σ π_ref^α π^{1−α}) / (α(1 − α)); α → 0 is reverse KL(π‖π_ref), α → 1 forward
+KL(π_ref‖π). (TRL's α is 1 − this α since its DPO refactor.) Best-of-N breaks ties by draw order
+(the first of the tied best draws is returned) unless ``ties="identity"``.
+
+Seed papers: *Asymptotics of Language Model Alignment* (Yang et al. 2024); *RL with KL penalties is
+better viewed as Bayesian inference* (Korbak, Perez, Buckley 2022); *Beyond Reverse KL: Generalizing
+Direct Preference Optimization with Diverse Divergence Constraints* (Wang et al. 2023); *Aligning
+Language Models with Preferences through f-divergence Minimization* (Go et al. 2023);
+*Theoretical guarantees on the best-of-n alignment policy* (Beirami et al. 2024); *Scaling Laws for
+Reward Model Overoptimization* (Gao, Schulman, Hilton 2022); *Approximating KL Divergence*
+(Schulman 2020).
+
+Importing this module imports neither matplotlib nor torch; only :func:`train_policy` and
+:func:`dpo_policy` import torch.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize, special, stats
+
+__all__ = [
+    # KL-regularised optimum
+    "Frontier", "tilt", "frontier", "ConstrainedPolicy", "kl_budget_policy", "dual_reward",
+    "expected_reward", "kl_to_ref", "rlhf_objective",
+    # best-of-N
+    "BestOfN", "best_of_n", "best_of_n_curve", "best_of_n_levels", "bon_kl_bound", "win_rate",
+    # f-regularised
+    "F_REGULARIZERS", "f_regularized_policy", "f_regularized_batch", "f_divergence_value",
+    # diversity
+    "entropy", "coverage", "expected_distinct", "pass_at_k", "pass_at_k_unbiased",
+    # training
+    "kl_estimates", "train_policy", "dpo_policy", "natural_pg_path", "vanilla_pg_path",
+    # toys
+    "categorical_lm", "prompts_toy", "MemorylessBoN", "memoryless_bon", "goodhart_tilt",
+    "goodhart_bon", "goodhart_lambda_star", "fit_gao",
+]
+
+_SUM_TOL = 1e-8
+F_REGULARIZERS = ("reverse_kl", "forward_kl", "js", "alpha", "chi2", "tv")
+
+
+# ---------------------------------------------------------------------------------------------
+# validation
+# ---------------------------------------------------------------------------------------------
+def _prob(p, name: str = "p_ref") -> np.ndarray:
+    try:
+        arr = np.asarray(p, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{name} must be a 1-D array of probabilities; got {p!r}") from err
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D probability vector; got shape {arr.shape}")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} must contain only finite numbers; got {int((~np.isfinite(arr)).sum())} "
+                         "non-finite entries")
+    if arr.min() < 0:
+        raise ValueError(f"{name} must be non-negative; got min {arr.min():g}")
+    s = float(arr.sum())
+    if abs(s - 1.0) > _SUM_TOL:
+        raise ValueError(f"{name} must sum to 1 (tolerance {_SUM_TOL:.0e}); got a sum of {s!r}")
+    return arr / s
+
+
+def _rewards(r, p: np.ndarray, name: str = "rewards") -> np.ndarray:
+    try:
+        arr = np.asarray(r, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{name} must be an array of real numbers; got {r!r}") from err
+    if arr.shape != p.shape:
+        raise ValueError(f"{name} must have the shape of p_ref {p.shape}; got {arr.shape}")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} must be finite; got {int((~np.isfinite(arr)).sum())} non-finite entries")
+    return arr
+
+
+def _positive(x, name: str) -> float:
+    if isinstance(x, (bool, str, bytes)) or np.ndim(x) != 0:
+        raise ValueError(f"{name} must be a real number > 0; got {x!r}")
+    v = float(x)
+    if not (math.isfinite(v) and v > 0):
+        raise ValueError(f"{name} must be a finite real number > 0; got {x!r}")
+    return v
+
+
+def _budget(x) -> float:
+    if isinstance(x, (bool, str, bytes)) or np.ndim(x) != 0:
+        raise ValueError(f"kl_budget must be a finite real number >= 0; got {x!r}")
+    v = float(x)
+    if not (math.isfinite(v) and v >= 0):
+        raise ValueError(f"kl_budget must be a finite real number >= 0; got {x!r}")
+    return v
+
+
+def _betas(betas) -> np.ndarray:
+    b = np.atleast_1d(np.asarray(betas, dtype=np.float64))
+    if b.ndim != 1 or b.size == 0:
+        raise ValueError(f"betas must be a non-empty 1-D array; got shape {b.shape}")
+    if not (np.isfinite(b).all() and (b > 0).all()):
+        raise ValueError(f"betas must be finite and > 0; got min {np.nanmin(b)!r}")
+    return b
+
+
+def _pr(p_ref, rewards) -> tuple[np.ndarray, np.ndarray]:
+    p = _prob(p_ref)
+    return p, _rewards(rewards, p)
+
+
+def _logp(p: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore"):
+        return np.log(p)
+
+
+def _lse(a: np.ndarray, axis: int = -1) -> np.ndarray:
+    return special.logsumexp(a, axis=axis)
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. the KL-regularised optimum and its frontier
+# ---------------------------------------------------------------------------------------------
+def expected_reward(policy, rewards) -> float:
+    """E_π r = Σ_y π(y) r(y)."""
+    pi = _prob(policy, "policy")
+    return float(pi @ _rewards(rewards, pi))
+
+
+def kl_to_ref(policy, p_ref) -> float:
+    """KL(π‖π_ref) = Σ π log(π/π_ref) (0·log 0 = 0; +inf where π > 0 = π_ref)."""
+    pi, p = _prob(policy, "policy"), _prob(p_ref)
+    if pi.shape != p.shape:
+        raise ValueError(f"policy and p_ref must have the same shape; got {pi.shape} and {p.shape}")
+    return float(np.sum(special.rel_entr(pi, p)))
+
+
+def _tilt_log(logp: np.ndarray, r: np.ndarray, rmax: float, beta: np.ndarray) -> np.ndarray:
+    """a = log π_ref + (r − r_max)/β, shape (B, M) for β of shape (B,)."""
+    return logp[None, :] + (r[None, :] - rmax) / beta[:, None]
+
+
+def tilt(p_ref, rewards, beta) -> np.ndarray:
+    """The optimum of E_π r − β·KL(π‖π_ref): π_β(y) = π_ref(y)·e^{r(y)/β}/Z(β).
+
+    Computed as π = exp(a − LSE(a)) with a = log π_ref + (r − r_max)/β, finite for any β > 0.
+
+    Examples
+    --------
+    >>> np.round(tilt(np.full(4, 0.25), [0, 1, 2, 3], 1.0), 6)
+    array([0.032059, 0.087144, 0.236883, 0.643914])
+    """
+    p, r = _pr(p_ref, rewards)
+    b = _positive(beta, "beta")
+    logp = _logp(p)
+    rmax = float(r[p > 0].max())
+    a = _tilt_log(logp, r, rmax, np.array([b]))[0]
+    return np.exp(a - _lse(a))
+
+
+@dataclass(frozen=True)
+class Frontier:
+    """The exact reward–KL frontier of the tilts π_β, one entry per β.
+
+    Attributes: ``beta``, ``reward`` = E_{π_β} r, ``kl`` = KL(π_β‖π_ref) (arrays of equal shape).
+    """
+
+    beta: np.ndarray
+    reward: np.ndarray
+    kl: np.ndarray
+
+
+def frontier(p_ref, rewards, betas) -> Frontier:
+    """Exact frontier R(β) = E_{π_β} r, KL(β) = R/β − log Z(β), vectorised over β.
+
+    Stable form: with a = log π_ref + (r − r_max)/β, KL = Σ π·(r − r_max)/β − LSE(a), which does
+    not cancel at tiny β (the naive R/β − log Z does). The slope is dR/dKL = β.
+
+    Limits: β → ∞ gives KL → 0, R → E_ref r; β → 0 gives R → max r and
+    KL → −log π_ref(argmax set).
+    """
+    p, r = _pr(p_ref, rewards)
+    b = _betas(betas)
+    logp = _logp(p)
+    sup = p > 0
+    rmax = float(r[sup].max())
+    a = _tilt_log(logp, r, rmax, b)
+    lz = _lse(a)
+    pi = np.exp(a - lz[:, None])
+    x = (r - rmax)[None, :] / b[:, None]
+    with np.errstate(invalid="ignore"):
+        t = np.where(pi > 0, pi * x, 0.0)
+    kl = np.maximum(t.sum(axis=1) - lz, 0.0)
+    reward = pi @ r
+    return Frontier(beta=b, reward=np.minimum(reward, rmax), kl=kl)
+
+
+def _kl_max(p: np.ndarray, r: np.ndarray) -> float:
+    sup = p > 0
+    rmax = r[sup].max()
+    return float(-np.log(p[sup & (r == rmax)].sum()))
+
+
+@dataclass(frozen=True)
+class ConstrainedPolicy:
+    """Solution of max E_π r subject to KL(π‖π_ref) ≤ Δ: ``beta`` (0 when the budget reaches the
+    restricted reference), ``policy``, ``reward``, ``kl``."""
+
+    beta: float
+    policy: np.ndarray
+    reward: float
+    kl: float
+
+
+def kl_budget_policy(p_ref, rewards, kl_budget) -> ConstrainedPolicy:
+    """Constrained form: max E_π r subject to KL(π‖π_ref) ≤ Δ.
+
+    The answer is the tilt π_β with KL(β) = Δ (root-found in log β; KL is monotone in 1/β). If
+    Δ ≥ −log π_ref(argmax set), it is π_ref restricted to the argmax set (``beta = 0``).
+    """
+    p, r = _pr(p_ref, rewards)
+    delta = _budget(kl_budget)
+    sup = p > 0
+    rmax = float(r[sup].max())
+    kmax = _kl_max(p, r)
+    if delta >= kmax:
+        pi = np.where(sup & (r == rmax), p, 0.0)
+        pi = pi / pi.sum()
+        return ConstrainedPolicy(0.0, pi, rmax, kmax)
+    if delta == 0.0:
+        return ConstrainedPolicy(math.inf, p.copy(), float(p @ r), 0.0)
+
+    def g(x):
+        return float(frontier(p, r, [math.exp(x)]).kl[0]) - delta
+
+    span = rmax - float(r[sup].min())
+    lo = hi = math.log(span)
+    while g(lo) < 0 and lo > math.log(span) - 700:
+        lo -= 2.0
+    while g(hi) > 0:
+        hi += 2.0
+    if g(lo) < 0:  # budget within rounding of the maximum
+        beta = math.exp(lo)
+    else:
+        beta = math.exp(optimize.brentq(g, lo, hi, xtol=1e-13, rtol=1e-13))
+    f = frontier(p, r, [beta])
+    return ConstrainedPolicy(beta, tilt(p, r, beta), float(f.reward[0]), float(f.kl[0]))
+
+
+def dual_reward(p_ref, rewards, kl_budget) -> float:
+    """Dual of the constrained problem: R*(Δ) = min_{β>0} β·(Δ + log E_ref e^{r/β}).
+
+    Minimised over log β (convex in β); for Δ ≥ −log π_ref(argmax set) the infimum is max r.
+    """
+    p, r = _pr(p_ref, rewards)
+    delta = _budget(kl_budget)
+    sup = p > 0
+    rmax = float(r[sup].max())
+    if delta >= _kl_max(p, r):
+        return rmax
+    logp = _logp(p)
+
+    def obj(x):
+        b = math.exp(x)
+        return b * delta + rmax + b * float(_lse(logp + (r - rmax) / b))
+
+    span = max(rmax - float(r[sup].min()), 1e-300)
+    beta0 = kl_budget_policy(p, r, delta).beta
+    x0 = math.log(beta0) if math.isfinite(beta0) and beta0 > 0 else math.log(span) + 10
+    res = optimize.minimize_scalar(obj, bounds=(x0 - 3, x0 + 3), method="bounded",
+                                   options={"xatol": 1e-10})
+    return float(min(res.fun, obj(x0)))
+
+
+def rlhf_objective(policy, p_ref, rewards, beta) -> float:
+    """J(π) = E_π r − β·KL(π‖π_ref).
+
+    Korbak's identity (*RL with KL penalties is better viewed as Bayesian inference*):
+    J(q) = −β·KL(q‖π_β) + β·log Z(β), so maximising J is variational inference towards π_β.
+    """
+    p, r = _pr(p_ref, rewards)
+    b = _positive(beta, "beta")
+    return expected_reward(policy, r) - b * kl_to_ref(policy, p)
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. best-of-N, exact
+# ---------------------------------------------------------------------------------------------
+def bon_kl_bound(n):
+    """The popular best-of-N KL: log N − (N−1)/N (exact for continuous rewards, an upper bound
+    otherwise). Accepts arrays; N ≥ 1."""
+    arr = np.asarray(n, dtype=np.float64)
+    if not (np.isfinite(arr).all() and (arr >= 1).all()):
+        raise ValueError(f"n must be finite and >= 1; got {n!r}")
+    out = np.log(arr) - (arr - 1.0) / arr
+    return float(out) if out.ndim == 0 else out
+
+
+def _log_neg_log_cdf(logP: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """L_k = log(−log F_k) (−inf at the top level) and log(log F_k − log F_{k−1}) for level
+    masses in increasing order; precise when F_k is within e^{−10⁴} of 1 or of 0."""
+    lcum = np.logaddexp.accumulate(logP)  # log F_k
+    ltail = np.concatenate([np.logaddexp.accumulate(logP[::-1])[::-1][1:], [-np.inf]])  # log(1−F_k)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        S = np.exp(np.minimum(ltail, 0.0))
+        ratio = np.where(S > 0, -np.log1p(-np.minimum(S, 1.0)) / np.where(S > 0, S, 1.0), 1.0)
+        upper = ltail + np.log(ratio)  # log(−log1p(−S))
+        lower = np.log(-np.minimum(lcum, 0.0))
+        L = np.where(ltail < math.log(0.5), upper, lower)
+        L[-1] = -np.inf
+        lF_prev = np.concatenate([[-np.inf], lcum[:-1]])
+        lx = logP - lF_prev  # log(P_k / F_{k−1}); step = log1p(x)
+        x = np.exp(np.minimum(lx, 30.0))
+        small = lx + np.log(np.where(x > 0, np.log1p(x) / np.where(x > 0, x, 1.0), 1.0))
+        log_step = np.where(lx > 30.0, np.log(np.logaddexp(0.0, lx)), small)
+    return L, log_step
+
+
+def _bon_log_q(logP: np.ndarray, log_n) -> np.ndarray:
+    """log q_k = log(F_k^N − F_{k−1}^N), levels in increasing order; ``log_n`` scalar or (B,)."""
+    ln = np.atleast_1d(np.asarray(log_n, dtype=np.float64))[:, None]
+    L, log_step = _log_neg_log_cdf(logP)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        nlF = -np.exp(ln + L[None, :])  # N·log F_k
+        d = -np.exp(ln + log_step[None, :])  # N·(log F_{k−1} − log F_k)
+        lq = nlF + np.log(-np.expm1(d))
+    return lq
+
+
+@dataclass(frozen=True)
+class BestOfN:
+    """The exact best-of-N policy: ``policy`` over responses, ``reward`` = E r, ``kl`` =
+    KL(π_bon‖π_ref), the bound log N − (N−1)/N as ``kl_bound``, ``n`` and the tie rule."""
+
+    n: float
+    policy: np.ndarray
+    reward: float
+    kl: float
+    kl_bound: float
+    ties: str
+
+
+def _levels(p: np.ndarray, r: np.ndarray, ties: str):
+    """Distinct ranks in increasing order: (values, masses, index of each response's level)."""
+    sup = np.flatnonzero(p > 0)
+    if ties == "draw_order":
+        vals, inv = np.unique(r[sup], return_inverse=True)
+        masses = np.bincount(inv, weights=p[sup], minlength=vals.size)
+    elif ties == "identity":
+        # a strict order on responses: higher reward first, then lower index first
+        order = np.lexsort((-sup, r[sup]))  # increasing rank
+        inv = np.empty(sup.size, dtype=np.intp)
+        inv[order] = np.arange(sup.size)
+        vals = r[sup][order]
+        masses = p[sup][order]
+    else:
+        raise ValueError(f"ties must be 'draw_order' or 'identity'; got {ties!r}")
+    return vals, masses, sup, inv
+
+
+def best_of_n_levels(values, log_masses, *, log_n):
+    """Best-of-N over reward levels given in log space (for huge N, e.g. N = e^{nΔ}).
+
+    q_k = F_k^N − F_{k−1}^N computed as exp(N log F_k)·(−expm1(N(log F_{k−1} − log F_k))).
+
+    Parameters
+    ----------
+    values : (K,) strictly increasing level values.
+    log_masses : (K,) log π_ref-masses of the levels (log-sum-exp 0).
+    log_n : float or (B,) array, log N ≥ 0.
+
+    Returns
+    -------
+    log_q : (K,) or (B, K) log level probabilities under best-of-N.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    lP = np.asarray(log_masses, dtype=np.float64)
+    if v.ndim != 1 or v.shape != lP.shape:
+        raise ValueError(f"values and log_masses must be 1-D of equal shape; got {v.shape}, {lP.shape}")
+    if v.size > 1 and not (np.diff(v) > 0).all():
+        raise ValueError("values must be strictly increasing")
+    ln = np.asarray(log_n, dtype=np.float64)
+    if not (np.isfinite(ln).all() and (ln >= 0).all()):
+        raise ValueError(f"log_n must be finite and >= 0; got {log_n!r}")
+    lq = _bon_log_q(lP, ln)
+    return lq[0] if ln.ndim == 0 else lq
+
+
+def _check_n(n) -> float:
+    if isinstance(n, (bool, str)) or np.ndim(n) != 0:
+        raise ValueError(f"n must be a real number >= 1; got {n!r}")
+    v = float(n)
+    if not (math.isfinite(v) and v >= 1):
+        raise ValueError(f"n must be a finite real number >= 1; got {n!r}")
+    return v
+
+
+def best_of_n(p_ref, rewards, n, *, ties: str = "draw_order") -> BestOfN:
+    """The exact best-of-N policy (Beirami et al., *Theoretical guarantees on the best-of-n
+    alignment policy*).
+
+    With distinct reward levels v_1 < … < v_K, π_ref-masses P_k and CDF F_k, drawing N responses
+    from π_ref and returning the best gives level probabilities q_k = F_k^N − F_{k−1}^N.
+
+    * ``ties="draw_order"`` (what ``argmax`` over the draws does): within a level the mass stays
+      proportional to π_ref. KL = Σ_k q_k log(q_k/P_k) ≤ log N − (N−1)/N.
+    * ``ties="identity"``: among equal rewards the response with the lower index wins; every
+      response is its own level, which gives a different (higher-KL) distribution.
+
+    ``n`` may be any real ≥ 1 (computed in log space).
+    """
+    p, r = _pr(p_ref, rewards)
+    nn = _check_n(n)
+    vals, masses, sup, inv = _levels(p, r, ties)
+    lP = np.log(masses)
+    lq = _bon_log_q(lP, math.log(nn))[0]
+    q = np.exp(lq)
+    policy = np.zeros_like(p)
+    policy[sup] = np.exp(lq[inv] - lP[inv]) * p[sup]
+    policy /= policy.sum()
+    kl = float(np.sum(np.where(q > 0, q * (lq - lP), 0.0)))
+    return BestOfN(nn, policy, float(min(q @ vals, vals[-1])), max(kl, 0.0),
+                   float(bon_kl_bound(nn)), ties)
+
+
+def best_of_n_curve(p_ref, rewards, ns, *, ties: str = "draw_order") -> Frontier:
+    """Exact (KL, reward) of best-of-N for many N at once (``beta`` holds N here)."""
+    p, r = _pr(p_ref, rewards)
+    ns = np.atleast_1d(np.asarray(ns, dtype=np.float64))
+    if not (np.isfinite(ns).all() and (ns >= 1).all()):
+        raise ValueError(f"ns must be finite and >= 1; got min {ns.min()!r}")
+    vals, masses, _, _ = _levels(p, r, ties)
+    lP = np.log(masses)
+    lq = _bon_log_q(lP, np.log(ns))
+    q = np.exp(lq)
+    with np.errstate(invalid="ignore"):
+        kl = np.where(q > 0, q * (lq - lP[None, :]), 0.0).sum(axis=1)
+    return Frontier(beta=ns, reward=np.minimum(q @ vals, vals[-1]), kl=np.maximum(kl, 0.0))
+
+
+def win_rate(policy, p_ref, rewards) -> float:
+    """P(r(Y) > r(Y')) + ½·P(r(Y) = r(Y')) for Y ~ π, Y' ~ π_ref. Best-of-N: ≤ N/(N+1)."""
+    p, r = _pr(p_ref, rewards)
+    pi = _prob(policy, "policy")
+    vals, inv = np.unique(r, return_inverse=True)
+    P = np.bincount(inv, weights=p, minlength=vals.size)
+    Q = np.bincount(inv, weights=pi, minlength=vals.size)
+    below = np.cumsum(P) - P
+    return float(Q @ (below + 0.5 * P))
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. f-regularised optima (f-DPO)
+# ---------------------------------------------------------------------------------------------
+def _check_div(divergence: str, alpha):
+    if divergence not in F_REGULARIZERS:
+        raise ValueError(f"divergence must be one of {list(F_REGULARIZERS)}; got {divergence!r}")
+    if divergence == "alpha":
+        if alpha is None or np.ndim(alpha) != 0 or not (0.0 < float(alpha) < 1.0):
+            raise ValueError(f"alpha must lie in the open interval (0, 1) for divergence='alpha'; "
+                             f"got {alpha!r}")
+        return float(alpha)
+    if alpha is not None:
+        raise ValueError(f"alpha is only used by divergence='alpha'; got alpha={alpha!r}")
+    return None
+
+
+def _u_of(divergence: str, r: np.ndarray, lam: float, beta: float, alpha) -> np.ndarray:
+    """u = π/π_ref = (f′)⁻¹((r − λ)/β) on the levels."""
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        if divergence == "forward_kl":
+            return beta / (lam - r)
+        v = (r - lam) / beta
+        if divergence == "js":
+            return 1.0 / (2.0 * np.exp(-v) - 1.0)
+        if divergence == "alpha":
+            return np.exp(-np.log1p(-alpha * v) / alpha)
+        if divergence == "chi2":
+            return np.maximum(0.0, 1.0 + 0.5 * v)
+    raise AssertionError(divergence)
+
+
+def f_regularized_policy(p_ref, rewards, beta, divergence: str, *, alpha=None) -> np.ndarray:
+    """The exact optimum of E_π r − β·D_f(π‖π_ref), D_f(π‖π_ref) = Σ π_ref·f(π/π_ref).
+
+    KKT: u = π/π_ref = (f′)⁻¹((r − λ)/β) with λ fixed by Σ π_ref·u = 1 (a monotone 1-D root find,
+    scipy's brentq on a bracket known in closed form). u depends on y only through r(y).
+
+    ============  =============================================  ===========================
+    divergence    f(u)                                           u = (f′)⁻¹(v)
+    ============  =============================================  ===========================
+    reverse_kl    u log u                                        e^{v−1} (the tilt)
+    forward_kl    −log u  (KL(π_ref‖π))                          β/(λ − r), λ > max r
+    js            u log u − (u+1) log((u+1)/2)  (2·JSD)          e^v/(2 − e^v)
+    alpha         (u^{1−α} − (1−α)u − α)/(α(α−1)), α ∈ (0, 1)   (1 − αv)^{−1/α}
+    chi2          (u − 1)²                                       max(0, 1 + v/2)
+    tv            ½|u − 1|                                       greedy (see below)
+    ============  =============================================  ===========================
+
+    α is f-DPO's α (*Beyond Reverse KL: Generalizing Direct Preference Optimization with Diverse
+    Divergence Constraints*), i.e. Minka's α with p = π_ref: α → 0 is reverse KL, α → 1 forward KL.
+    Total variation: every response with r < max r − β gives all its mass to the argmax set
+    (proportionally to π_ref); the rest keep π_ref.
+    """
+    p, r = _pr(p_ref, rewards)
+    b = _positive(beta, "beta")
+    a = _check_div(divergence, alpha)
+    if divergence == "reverse_kl":
+        return tilt(p, r, b)
+    sup = p > 0
+    rmax = float(r[sup].max())
+    top = sup & (r == rmax)
+    if divergence == "tv":
+        pi = np.where(r >= rmax - b, p, 0.0)
+        pi = np.where(sup, pi, 0.0)
+        moved = 1.0 - pi.sum()
+        pi = pi + np.where(top, p / p[top].sum() * moved, 0.0)
+        return pi / pi.sum()
+    vals, inv = np.unique(r[sup], return_inverse=True)
+    P = np.bincount(inv, weights=p[sup], minlength=vals.size)
+    Ptop = P[-1]
+    if vals.size == 1:
+        return p.copy()
+    # shifted variable t = λ − r_max keeps the bracket well scaled
+    if divergence == "forward_kl":
+        lo, hi = b * Ptop, b
+    elif divergence == "js":
+        lo, hi = -b * math.log(2.0 / (1.0 + Ptop)), 0.0
+    elif divergence == "alpha":
+        lo, hi = -b * (1.0 - Ptop**a) / a, 0.0
+    else:  # chi2
+        lo, hi = -2.0 * b * (1.0 / Ptop - 1.0), 0.0
+    x = vals - rmax
+
+    def g(t):
+        return float(P @ _u_of(divergence, x, t, b, a)) - 1.0
+
+    if g(lo) <= 0:
+        t = lo
+    elif g(hi) >= 0:
+        t = hi
+    else:
+        t = optimize.brentq(g, lo, hi, xtol=1e-15 * max(1.0, abs(lo)), rtol=4 * np.finfo(float).eps,
+                            maxiter=500)
+    u = _u_of(divergence, x, t, b, a)
+    pi = np.zeros_like(p)
+    pi[sup] = p[sup] * u[inv]
+    return pi / pi.sum()
+
+
+def f_regularized_batch(p_ref, rewards, beta, divergence: str) -> np.ndarray:
+    """:func:`f_regularized_policy` for many prompts at once (rows of ``p_ref`` and ``rewards``,
+    shape (P, M)), for ``"reverse_kl"`` (closed form) and ``"forward_kl"`` (vectorised bisection
+    on λ − max r ∈ [β·P_top, β], 200 halvings: exact to rounding)."""
+    p = np.asarray(p_ref, dtype=np.float64)
+    r = np.asarray(rewards, dtype=np.float64)
+    if p.ndim != 2 or r.shape != p.shape:
+        raise ValueError(f"p_ref and rewards must be 2-D of equal shape; got {p.shape}, {r.shape}")
+    if (p < 0).any() or np.abs(p.sum(1) - 1).max() > _SUM_TOL or not np.isfinite(r).all():
+        raise ValueError("each row of p_ref must be a probability vector and rewards finite")
+    b = _positive(beta, "beta")
+    rmax = np.where(p > 0, r, -np.inf).max(1, keepdims=True)
+    x = r - rmax
+    if divergence == "reverse_kl":
+        a = _logp(p) + x / b
+        return np.exp(a - _lse(a)[:, None])
+    if divergence != "forward_kl":
+        raise ValueError(f"divergence must be 'reverse_kl' or 'forward_kl'; got {divergence!r}")
+    ptop = np.where(x == 0, p, 0.0).sum(1, keepdims=True)
+    lo, hi = b * ptop, np.full_like(ptop, b)
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        g = (p * b / (mid - x)).sum(1, keepdims=True) - 1.0
+        lo = np.where(g > 0, mid, lo)
+        hi = np.where(g > 0, hi, mid)
+        if np.all(hi - lo <= 4e-16 * hi):
+            break
+    pi = p * b / (0.5 * (lo + hi) - x)
+    return pi / pi.sum(1, keepdims=True)
+
+
+def f_divergence_value(policy, p_ref, divergence: str, *, alpha=None) -> float:
+    """D_f(π‖π_ref) = Σ π_ref·f(π/π_ref) for the generators of :func:`f_regularized_policy`.
+
+    ``reverse_kl`` is KL(π‖π_ref), ``forward_kl`` KL(π_ref‖π) (+inf if π drops a response),
+    ``js`` 2·JSD, ``alpha`` Minka's D_α with p = π_ref, ``chi2`` Σ(π − π_ref)²/π_ref,
+    ``tv`` ½Σ|π − π_ref|.
+    """
+    pi, p = _prob(policy, "policy"), _prob(p_ref)
+    if pi.shape != p.shape:
+        raise ValueError(f"policy and p_ref must have the same shape; got {pi.shape} and {p.shape}")
+    a = _check_div(divergence, alpha)
+    if divergence == "reverse_kl":
+        return float(np.sum(special.rel_entr(pi, p)))
+    if divergence == "forward_kl":
+        return float(np.sum(special.rel_entr(p, pi)))
+    if divergence == "js":
+        m = 0.5 * (pi + p)
+        return float(np.sum(special.rel_entr(pi, m)) + np.sum(special.rel_entr(p, m)))
+    if divergence == "tv":
+        return float(0.5 * np.abs(pi - p).sum())
+    sup = p > 0
+    if (pi[~sup] > 0).any():
+        return math.inf
+    if divergence == "chi2":
+        return float(np.sum((pi[sup] - p[sup]) ** 2 / p[sup]))
+    s = np.sum(p[sup] ** a * pi[sup] ** (1.0 - a))
+    return float(max((1.0 - s) / (a * (1.0 - a)), 0.0))
+
+
+# ---------------------------------------------------------------------------------------------
+# diversity
+# ---------------------------------------------------------------------------------------------
+def entropy(policy) -> float:
+    """Shannon entropy H(π) = −Σ π log π (nats)."""
+    pi = _prob(policy, "policy")
+    return float(special.entr(pi).sum())
+
+
+def coverage(policy, p_ref, c: float = 0.1) -> float:
+    """π_ref-mass of the responses the policy keeps alive: Σ π_ref·1[π ≥ c·π_ref]."""
+    pi, p = _prob(policy, "policy"), _prob(p_ref)
+    cc = _positive(c, "c")
+    return float(p[pi >= cc * p].sum())
+
+
+def expected_distinct(policy, k) -> float:
+    """Expected number of distinct responses in k draws: Σ_y 1 − (1 − π(y))^k."""
+    pi = _prob(policy, "policy")
+    kk = _positive(k, "k")
+    with np.errstate(divide="ignore"):
+        return float(np.sum(-np.expm1(kk * np.log1p(-np.minimum(pi, 1.0)))))
+
+
+def pass_at_k(p_correct, k):
+    """pass@k averaged over prompts: mean over prompts of 1 − (1 − p_correct)^k."""
+    pc = np.asarray(p_correct, dtype=np.float64)
+    if not (np.isfinite(pc).all() and (pc >= 0).all() and (pc <= 1 + 1e-12).all()):
+        raise ValueError("p_correct must lie in [0, 1]")
+    kk = _positive(k, "k")
+    with np.errstate(divide="ignore"):
+        return float(np.mean(-np.expm1(kk * np.log1p(-np.minimum(pc, 1.0)))))
+
+
+def pass_at_k_unbiased(n: int, c: int, k: int) -> float:
+    """The unbiased estimator of pass@k from n samples with c correct: 1 − C(n−c, k)/C(n, k)
+    (*Evaluating Large Language Models Trained on Code*)."""
+    if not (isinstance(n, (int, np.integer)) and isinstance(c, (int, np.integer))
+            and isinstance(k, (int, np.integer))) or not (0 <= c <= n and 1 <= k <= n):
+        raise ValueError(f"need integers 0 <= c <= n and 1 <= k <= n; got n={n!r}, c={c!r}, k={k!r}")
+    if n - c < k:
+        return 1.0
+    return float(1.0 - np.prod(1.0 - k / np.arange(n - c + 1, n + 1)))
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. KL estimators and training
+# ---------------------------------------------------------------------------------------------
+def kl_estimates(log_policy, log_ref) -> dict:
+    """Schulman's per-sample estimators of KL(π_θ‖π_ref) on samples y ~ π_θ (*Approximating KL
+    Divergence*), with log ρ = log π_ref(y) − log π_θ(y):
+
+    k1 = −log ρ (unbiased, high variance), k2 = ½(log ρ)² (biased, low variance),
+    k3 = (ρ − 1) − log ρ (unbiased, ≥ 0). Returns ``{"k1": ..., "k2": ..., "k3": ...}``.
+    """
+    lr = np.asarray(log_ref, dtype=np.float64) - np.asarray(log_policy, dtype=np.float64)
+    return {"k1": -lr, "k2": 0.5 * lr**2, "k3": np.expm1(lr) - lr}
+
+
+def _torch():
+    import torch  # lazy: importing kitlib.rlhf never imports torch
+
+    return torch
+
+
+class _one_thread:
+    """Run tiny torch problems on one thread (restored afterwards): with vectors of a few entries,
+    intra-op threads only contend — ten times slower on a busy 2-core machine."""
+
+    def __init__(self, torch):
+        self.torch = torch
+
+    def __enter__(self):
+        self.n = self.torch.get_num_threads()
+        self.torch.set_num_threads(1)
+
+    def __exit__(self, *exc):
+        self.torch.set_num_threads(self.n)
+
+
+def train_policy(p_ref, rewards, beta, *, estimator: str = "k1", placement: str = "reward",
+                 steps: int = 300, seed: int = 0, batch: int = 512, lr: float = 0.1) -> np.ndarray:
+    """REINFORCE on a softmax policy (logits θ, initialised at log π_ref) with a sampled KL term.
+
+    Each step draws ``batch`` responses y ~ π_θ and uses estimator k ∈ {k1, k2, k3} of
+    KL(π_θ‖π_ref) (see :func:`kl_estimates`):
+
+    * ``placement="reward"``: r'(y) = r(y) − β·k(y), detached, in the REINFORCE term (PPO / RLOO
+      style). With k1 this converges to the reverse-KL tilt π_β.
+    * ``placement="loss"``: the loss adds β·mean k(y) as a differentiable function of θ at the
+      sampled y (GRPO style). k2 → the tilt; **k3 → the forward-KL optimum** (its gradient is that
+      of KL(π_ref‖π)); k1 has zero expected gradient (no regularisation at all).
+
+    Uses a mean baseline and Adam; torch is imported here, lazily. Returns π_θ after ``steps``.
+    """
+    p, r = _pr(p_ref, rewards)
+    b = _positive(beta, "beta")
+    if estimator not in ("k1", "k2", "k3"):
+        raise ValueError(f"estimator must be one of ['k1', 'k2', 'k3']; got {estimator!r}")
+    if placement not in ("reward", "loss"):
+        raise ValueError(f"placement must be 'reward' or 'loss'; got {placement!r}")
+    if int(steps) < 1 or int(batch) < 1:
+        raise ValueError(f"steps and batch must be >= 1; got steps={steps!r}, batch={batch!r}")
+    if (p == 0).any():
+        raise ValueError("p_ref must be > 0 everywhere for training (log π_ref must be finite)")
+    torch = _torch()
+    gen = torch.Generator().manual_seed(int(seed))
+    logp_ref = torch.tensor(np.log(p), dtype=torch.float64)
+    rew = torch.tensor(r, dtype=torch.float64)
+    with _one_thread(torch):
+        return _reinforce(torch, logp_ref, rew, b, estimator, placement, int(steps), int(batch), lr, gen)
+
+
+def _reinforce(torch, logp_ref, rew, b, estimator, placement, steps, batch, lr, gen):
+    theta = logp_ref.clone().requires_grad_(True)
+    opt = torch.optim.Adam([theta], lr=lr)
+    for _ in range(steps):
+        logpi = torch.log_softmax(theta, 0)
+        with torch.no_grad():
+            y = torch.multinomial(logpi.exp(), batch, replacement=True, generator=gen)
+        lp_y = logpi[y]
+        log_rho = logp_ref[y] - lp_y
+        ests = {"k1": -log_rho, "k2": 0.5 * log_rho**2, "k3": torch.expm1(log_rho) - log_rho}
+        k = ests[estimator]
+        if placement == "reward":
+            adv = (rew[y] - b * k).detach()
+            loss = -((adv - adv.mean()) * lp_y).mean()
+        else:
+            adv = rew[y] - rew[y].mean()
+            loss = -(adv * lp_y).mean() + b * k.mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    with torch.no_grad():
+        return torch.softmax(theta, 0).numpy().astype(np.float64)
+
+
+def _f_score(torch, log_u, divergence: str, alpha):
+    if divergence == "reverse_kl":
+        return log_u
+    if divergence == "forward_kl":
+        return -torch.exp(-log_u)
+    if divergence == "js":
+        return torch.nn.functional.logsigmoid(log_u)
+    if divergence == "alpha":
+        return -torch.expm1(-alpha * log_u) / alpha
+    raise ValueError(f"divergence must be one of ['reverse_kl', 'forward_kl', 'js', 'alpha'] for "
+                     f"DPO; got {divergence!r}")
+
+
+def dpo_policy(p_ref, rewards, beta, *, n_pairs, seed: int = 0, divergence: str = "reverse_kl",
+               alpha=None, steps: int = 400, lr: float = 0.1) -> np.ndarray:
+    """DPO / f-DPO on Bradley–Terry pairs drawn from π_ref × π_ref.
+
+    ``n_pairs`` pairs (y, y′) ~ π_ref × π_ref are labelled y ≻ y′ with probability σ(r(y) − r(y′));
+    the policy logits minimise −mean log σ(β(s(log u_w) − s(log u_l))) with u = π/π_ref and score
+    s = log u (reverse KL: the population minimiser is exactly π_β), −e^{−log u} (forward KL),
+    logsigmoid(log u) (JS) or (1 − u^{−α})/α (α) — *Direct Preference Optimization: Your Language
+    Model is Secretly a Reward Model*; *Beyond Reverse KL* (f-DPO). Full-batch Adam on the pair
+    counts. Returns the fitted policy.
+    """
+    p, r = _pr(p_ref, rewards)
+    b = _positive(beta, "beta")
+    a = _check_div(divergence, alpha) if divergence == "alpha" else alpha
+    if int(n_pairs) < 1:
+        raise ValueError(f"n_pairs must be >= 1; got {n_pairs!r}")
+    if (p == 0).any():
+        raise ValueError("p_ref must be > 0 everywhere for DPO (log π_ref must be finite)")
+    rng = np.random.default_rng(seed)
+    m = p.size
+    y1 = rng.choice(m, size=int(n_pairs), p=p)
+    y2 = rng.choice(m, size=int(n_pairs), p=p)
+    first = rng.random(int(n_pairs)) < special.expit(r[y1] - r[y2])
+    w = np.where(first, y1, y2)
+    lo = np.where(first, y2, y1)
+    counts = np.zeros((m, m))
+    np.add.at(counts, (w, lo), 1.0)
+    torch = _torch()
+    C = torch.tensor(counts / counts.sum(), dtype=torch.float64)
+    logp_ref = torch.tensor(np.log(p), dtype=torch.float64)
+    with _one_thread(torch):
+        theta = logp_ref.clone().requires_grad_(True)
+        opt = torch.optim.Adam([theta], lr=lr)
+        for _ in range(int(steps)):
+            log_u = torch.log_softmax(theta, 0) - logp_ref
+            s = _f_score(torch, log_u, divergence, a)
+            loss = -(C * torch.nn.functional.logsigmoid(b * (s[:, None] - s[None, :]))).sum()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        with torch.no_grad():
+            return torch.softmax(theta, 0).numpy().astype(np.float64)
+
+
+def natural_pg_path(p_ref, rewards, times) -> np.ndarray:
+    """Natural policy gradient on softmax logits from π_ref: θ_t = log π_ref + t·r (t = η·steps).
+
+    It walks exactly along the frontier: π_t is the tilt with β = 1/t. Returns (T, M) policies
+    (t = 0 gives π_ref).
+    """
+    p, r = _pr(p_ref, rewards)
+    t = np.atleast_1d(np.asarray(times, dtype=np.float64))
+    if not (np.isfinite(t).all() and (t >= 0).all()):
+        raise ValueError("times must be finite and >= 0")
+    a = _logp(p)[None, :] + t[:, None] * (r - r[p > 0].max())[None, :]
+    return np.exp(a - _lse(a)[:, None])
+
+
+def vanilla_pg_path(p_ref, rewards, lr: float, steps: int) -> np.ndarray:
+    """Exact (expected-gradient) softmax policy gradient on E_π r from logits log π_ref:
+    θ ← θ + η·π⊙(r − E_π r). Returns (steps + 1, M) policies; it runs below the frontier."""
+    p, r = _pr(p_ref, rewards)
+    eta = _positive(lr, "lr")
+    theta = _logp(p).copy()
+    out = [p.copy()]
+    for _ in range(int(steps)):
+        pi = np.exp(theta - _lse(theta))
+        theta = theta + eta * pi * (r - pi @ r)
+        out.append(np.exp(theta - _lse(theta)))
+    return np.array(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. toys
+# ---------------------------------------------------------------------------------------------
+def categorical_lm(m: int, peakedness: float, *, seed=0, reward: str = "gaussian",
+                   n_levels: int = 5, correlation: float = 0.0):
+    """A categorical "language model": π_ref = softmax(s·z), z ~ N(0, 1), and rewards.
+
+    ``reward="gaussian"``: r = ρ·z + √(1 − ρ²)·ε (ε ~ N(0,1), ρ = ``correlation``);
+    ``reward="levels"``: the same rounded onto ``n_levels`` equally spaced values in [0, 1] (ties).
+    Returns ``(p_ref, rewards)``.
+    """
+    if int(m) < 2:
+        raise ValueError(f"m must be an integer >= 2; got {m!r}")
+    if not (math.isfinite(float(peakedness)) and float(peakedness) >= 0):
+        raise ValueError(f"peakedness must be a finite real number >= 0; got {peakedness!r}")
+    if not (-1.0 <= float(correlation) <= 1.0):
+        raise ValueError(f"correlation must lie in [-1, 1]; got {correlation!r}")
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal(int(m))
+    eps = rng.standard_normal(int(m))
+    a = float(peakedness) * z
+    p = np.exp(a - _lse(a))
+    r = correlation * z + math.sqrt(1.0 - correlation**2) * eps
+    if reward == "levels":
+        if int(n_levels) < 2:
+            raise ValueError(f"n_levels must be >= 2; got {n_levels!r}")
+        ranks = stats.rankdata(r) / (r.size + 1)
+        r = np.floor(ranks * n_levels) / (n_levels - 1)
+    elif reward != "gaussian":
+        raise ValueError(f"reward must be 'gaussian' or 'levels'; got {reward!r}")
+    return p, r
+
+
+def prompts_toy(n_prompts: int = 300, n_responses: int = 64, *, seed=0, peakedness: float = 1.0,
+                proxy_noise: float = 0.0):
+    """Many prompts with a binary "correct" reward per response (for pass@k).
+
+    Prompt difficulty varies: the fraction of correct responses is Beta(0.5, 1.5)-distributed and
+    π_ref puts less mass on correct answers for hard prompts. With ``proxy_noise`` > 0 a noisy
+    proxy reward (correct + N(0, σ²)) is also returned. Returns ``(p_ref, correct, proxy)`` with
+    shapes (P, M); ``proxy`` equals ``correct`` when the noise is 0.
+    """
+    rng = np.random.default_rng(seed)
+    P, M = int(n_prompts), int(n_responses)
+    if P < 1 or M < 2:
+        raise ValueError(f"need n_prompts >= 1 and n_responses >= 2; got {n_prompts!r}, {n_responses!r}")
+    frac = rng.beta(0.5, 1.5, size=P)
+    correct = (rng.random((P, M)) < np.maximum(frac, 1.0 / M)[:, None]).astype(np.float64)
+    correct[np.arange(P), rng.integers(0, M, P)] = 1.0  # every prompt has a correct answer
+    logits = float(peakedness) * rng.standard_normal((P, M)) - 1.5 * correct * (1 - frac[:, None])
+    p = np.exp(logits - _lse(logits)[:, None])
+    proxy = correct + float(proxy_noise) * rng.standard_normal((P, M)) if proxy_noise > 0 else correct
+    return p, correct, proxy
+
+
+@dataclass(frozen=True)
+class MemorylessBoN:
+    """Best-of-N with N = e^{nΔ} in the memoryless token model, per token: ``reward`` (BoN),
+    ``kl`` (KL(BoN‖ref)/n), ``tilt_reward`` x* with kl(x*‖q) = Δ, ``kl_to_tilt``
+    (KL(BoN‖tilt)/n), ``n_tokens``, ``delta``, ``q``."""
+
+    n_tokens: int
+    delta: float
+    q: float
+    reward: float
+    kl: float
+    tilt_reward: float
+    kl_to_tilt: float
+
+
+def _bern_kl(x: float, q: float) -> float:
+    return float(special.rel_entr(x, q) + special.rel_entr(1 - x, 1 - q))
+
+
+def memoryless_bon(n_tokens: int, q: float, delta: float) -> MemorylessBoN:
+    """The memoryless token model of *Asymptotics of Language Model Alignment* (Yang et al.).
+
+    Sequences of n iid tokens with binary reward, P(r = 1) = q, sequence reward = sum. Best-of-N
+    with N = e^{nΔ} is exact through the Binomial level masses in log space. As n grows the
+    per-token reward tends to x* with kl(x*‖q) = Δ and KL(BoN‖tilt)/n → 0.
+    """
+    n = int(n_tokens)
+    if n < 1:
+        raise ValueError(f"n_tokens must be >= 1; got {n_tokens!r}")
+    if not (0.0 < float(q) < 1.0):
+        raise ValueError(f"q must lie in (0, 1); got {q!r}")
+    d = _positive(delta, "delta")
+    k = np.arange(n + 1, dtype=np.float64)
+    lP = stats.binom.logpmf(k, n, q)
+    keep = np.isfinite(lP)
+    k, lP = k[keep], lP[keep]
+    lP = lP - _lse(lP)
+    lq = _bon_log_q(lP, n * d)[0]
+    qk = np.exp(lq)
+    with np.errstate(invalid="ignore"):
+        kl = float(np.sum(np.where(qk > 0, qk * (lq - lP), 0.0)))
+    reward = float(qk @ k) / n
+    if d >= -math.log(q):
+        x = 1.0
+    else:
+        x = optimize.brentq(lambda t: _bern_kl(t, q) - d, q, 1.0 - 1e-15, xtol=1e-15)
+    if x >= 1.0:
+        lt = np.where(k == n, 0.0, -np.inf)
+    else:
+        th = special.logit(x) - special.logit(q)
+        lt = lP + th * k
+        lt = lt - _lse(lt)
+    with np.errstate(invalid="ignore"):
+        kl_t = float(np.sum(np.where(qk > 0, qk * (lq - lt), 0.0)))
+    return MemorylessBoN(n, d, float(q), reward, max(kl, 0.0) / n, float(x), max(kl_t, 0.0) / n)
+
+
+def goodhart_tilt(lam, c: float) -> dict:
+    """Proxy-optimal tilt in the Goodhart toy (exact).
+
+    Under π_ref, r* ~ N(0, 1) and h ~ Exp(1) independent; proxy = r* + h, gold = r* − c·h. The
+    tilt e^{λ·proxy} (λ = 1/β < 1) makes r* ~ N(λ, 1), h ~ Exp(1 − λ):
+    KL = λ²/2 + λ/(1 − λ) + log(1 − λ), proxy gain λ + λ/(1 − λ), gold gain λ − cλ/(1 − λ),
+    peaking at λ* = 1 − √c. Returns arrays ``kl``, ``proxy``, ``gold``.
+    """
+    lm = np.asarray(lam, dtype=np.float64)
+    if not (np.isfinite(lm).all() and (lm >= 0).all() and (lm < 1).all()):
+        raise ValueError(f"lam must lie in [0, 1); got {lam!r}")
+    if not (math.isfinite(float(c)) and float(c) >= 0):
+        raise ValueError(f"c must be a finite real number >= 0; got {c!r}")
+    kl = 0.5 * lm**2 + lm / (1 - lm) + np.log1p(-lm)
+    return {"kl": np.maximum(kl, 0.0), "proxy": lm + lm / (1 - lm), "gold": lm - c * lm / (1 - lm)}
+
+
+def goodhart_lambda_star(c: float) -> float:
+    """λ* = 1 − √c, the tilt strength at which the gold gain peaks (0 < c < 1)."""
+    if not (0.0 < float(c) < 1.0):
+        raise ValueError(f"c must lie in (0, 1); got {c!r}")
+    return 1.0 - math.sqrt(float(c))
+
+
+_GH_S = np.linspace(-9.0, 60.0, 6001)
+
+
+@functools.lru_cache(maxsize=1)
+def _goodhart_grid():
+    """Proxy grid s, log f_S, log F_S (exponnorm, K = 1) and E[h | S = s] (cached once)."""
+    s = _GH_S
+    m = s - 1.0
+    eh = m + np.exp(stats.norm.logpdf(m) - stats.norm.logcdf(m))
+    lf = 0.5 - s + special.log_ndtr(s - 1.0)  # f_S = e^{1/2 − s} Φ(s − 1)
+    ln = special.log_ndtr(s)
+    lF = ln + np.log1p(-np.exp(np.minimum(lf - ln, 0.0)))  # F_S = Φ(s) − f_S(s)
+    return s, lf, lF, eh
+
+
+def goodhart_bon(ns, c: float) -> dict:
+    """Best-of-N on the proxy in the Goodhart toy, by exact 1-D integration.
+
+    The proxy S = r* + h is exponentially-modified Gaussian (scipy's ``exponnorm`` with K = 1);
+    given S = s, h is N(s − 1, 1) truncated to h ≥ 0, so E[h | s] = m + φ(m)/Φ(m) with m = s − 1.
+    BoN's proxy density is N F(s)^{N−1} f(s); its KL is exactly log N − (N−1)/N.
+    Returns arrays ``kl``, ``proxy``, ``gold`` (gains over π_ref).
+    """
+    n = np.atleast_1d(np.asarray(ns, dtype=np.float64))
+    if not (np.isfinite(n).all() and (n >= 1).all()):
+        raise ValueError(f"ns must be finite and >= 1; got {ns!r}")
+    if not (math.isfinite(float(c)) and float(c) >= 0):
+        raise ValueError(f"c must be a finite real number >= 0; got {c!r}")
+    s, lf, lF, eh = _goodhart_grid()
+    gold_s = s - (1.0 + c) * eh
+    lw = np.log(n)[:, None] + (n[:, None] - 1) * lF[None, :] + lf[None, :]
+    w = np.exp(lw - _lse(lw)[:, None])  # normalised on the grid
+    proxy = w @ s - 1.0
+    gold = w @ gold_s - (0.0 - c * 1.0)
+    return {"kl": bon_kl_bound(n) * np.ones_like(n), "proxy": proxy, "gold": gold}
+
+
+def fit_gao(kl, reward, form: str) -> tuple[float, float]:
+    """Least-squares fit of Gao et al.'s forms (*Scaling Laws for Reward Model Overoptimization*),
+    with d = √KL: ``"bon"`` R = d(α − β d), ``"rl"`` R = d(α − β log d). Both are linear in
+    (α, β). Returns (α, β)."""
+    k = np.asarray(kl, dtype=np.float64)
+    R = np.asarray(reward, dtype=np.float64)
+    if k.shape != R.shape or k.ndim != 1 or k.size < 2:
+        raise ValueError(f"kl and reward must be 1-D of equal length >= 2; got {k.shape}, {R.shape}")
+    if not (np.isfinite(k).all() and (k > 0).all() and np.isfinite(R).all()):
+        raise ValueError("kl must be finite and > 0, reward finite")
+    d = np.sqrt(k)
+    if form == "bon":
+        A = np.stack([d, -d * d], axis=1)
+    elif form == "rl":
+        A = np.stack([d, -d * np.log(d)], axis=1)
+    else:
+        raise ValueError(f"form must be 'bon' or 'rl'; got {form!r}")
+    coef, *_ = np.linalg.lstsq(A, R, rcond=None)
+    return float(coef[0]), float(coef[1])
