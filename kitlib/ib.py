@@ -1,0 +1,907 @@
+"""Information bottleneck: discrete, Gaussian and deterministic IB, MI estimators, and the
+information plane of a small training network.
+
+Conventions: natural logarithms (nats); Tishby's form of the bottleneck,
+
+    minimise over p(t|x):   L = I(X;T) − β·I(T;Y),      Markov chain T – X – Y,
+
+so β → 0 gives a trivial T and β → ∞ keeps everything X says about Y. (Variational and CS-IB
+papers minimise prediction loss + β'·compression: their β' is 1/β here. The ``embo`` package
+puts a bits-KL in the exponent: β_embo = ln 2 · β.)
+
+Which function to choose
+------------------------
+* a discrete joint table p(x, y): :func:`ib_curve` (global optimum per β by forward and reverse
+  annealing plus restarts), :func:`critical_beta` (1/ρ_m²), :func:`deterministic_ib`;
+* jointly Gaussian (X, Y): :func:`gaussian_ib` (Chechik et al. closed form);
+* samples: :func:`mi_binned` (plug-in, biased upwards), :func:`mi_ksg` (kNN, accurate in low
+  dimension), :func:`kolchinsky_tracey_bounds` (noisy layer T = h(X) + N(0, σ²I)),
+  :func:`cauchy_schwarz_qmi` (CS-IB's kernel estimator, not Shannon MI);
+* the Shwartz-Ziv–Tishby experiment: :func:`symmetric_task`, :func:`train_information_plane`,
+  :func:`binned_layer_information`.
+
+References (by title)
+---------------------
+* Tishby, Pereira, Bialek — *The information bottleneck method*.
+* Chechik, Globerson, Tishby, Weiss — *Information Bottleneck for Gaussian Variables*.
+* Strouse, Schwab — *The Deterministic Information Bottleneck*.
+* Shwartz-Ziv, Tishby — *Opening the Black Box of Deep Neural Networks via Information*.
+* Saxe et al. — *On the Information Bottleneck Theory of Deep Learning*.
+* Kolchinsky, Tracey — *Estimating Mixture Entropy with Pairwise Distances*.
+* Kraskov, Stögbauer, Grassberger — *Estimating Mutual Information*.
+* Yu et al. — *Cauchy–Schwarz Divergence Information Bottleneck for Regression*.
+* Butakov et al. — *Information Bottleneck Analysis of Deep Neural Networks via Lossy Compression*.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.linalg import eigh
+from scipy.spatial import cKDTree
+from scipy.special import digamma, logsumexp
+
+__all__ = [
+    "mutual_information",
+    "entropy",
+    "critical_beta",
+    "maximal_correlation",
+    "ib_lagrangian",
+    "blahut_arimoto",
+    "IBCurve",
+    "ib_curve",
+    "binary_symmetric_source",
+    "bss_curve",
+    "GaussianIB",
+    "gaussian_ib",
+    "gaussian_ib_objective",
+    "canonical_covariances",
+    "gaussian_mi",
+    "DIBCurve",
+    "deterministic_ib",
+    "mi_binned",
+    "mi_ksg",
+    "kolchinsky_tracey_bounds",
+    "cauchy_schwarz_qmi",
+    "symmetric_task",
+    "TrainingRecord",
+    "train_information_plane",
+    "binned_layer_information",
+    "noisy_layer_information",
+]
+
+_TINY = 1e-300
+
+
+# ---------------------------------------------------------------------------------------------
+# validation
+# ---------------------------------------------------------------------------------------------
+def _check_joint(pxy, name: str = "pxy", atol: float = 1e-9) -> np.ndarray:
+    p = np.asarray(pxy, dtype=float)
+    if p.ndim != 2 or p.shape[0] < 1 or p.shape[1] < 1:
+        raise ValueError(f"{name} must be a 2-D joint probability table; got shape {p.shape}")
+    if not np.all(np.isfinite(p)):
+        raise ValueError(f"{name} must be finite; got a non-finite entry")
+    if p.min() < 0:
+        raise ValueError(f"{name} must be >= 0 entrywise; got min {p.min():g}")
+    s = p.sum()
+    if abs(s - 1.0) > atol:
+        raise ValueError(f"{name} must sum to 1 (within {atol:g}); got sum {s!r}")
+    return p / s
+
+
+def _check_betas(betas, name: str = "betas") -> np.ndarray:
+    b = np.atleast_1d(np.asarray(betas, dtype=float))
+    if b.ndim != 1 or b.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array; got shape {b.shape}")
+    if not np.all(np.isfinite(b)) or b.min() <= 0:
+        raise ValueError(f"{name} must be finite and > 0; got {b[~(np.isfinite(b) & (b > 0))][0]!r}")
+    return b
+
+
+def _check_cov(c, name: str) -> np.ndarray:
+    a = np.atleast_2d(np.asarray(c, dtype=float))
+    if a.ndim != 2 or a.shape[0] != a.shape[1]:
+        raise ValueError(f"{name} must be a square matrix; got shape {a.shape}")
+    if not np.all(np.isfinite(a)) or not np.allclose(a, a.T, atol=1e-10):
+        raise ValueError(f"{name} must be finite and symmetric")
+    ev = np.linalg.eigvalsh(a)
+    if ev.min() <= 1e-12 * max(1.0, ev.max()):
+        raise ValueError(f"{name} must be positive definite; got smallest eigenvalue {ev.min():g} (allowed: > 0)")
+    return a
+
+
+def _positive(value, name: str) -> float:
+    v = float(value)
+    if not np.isfinite(v) or v <= 0:
+        raise ValueError(f"{name} must be finite and > 0; got {value!r}")
+    return v
+
+
+def _xlogx_sum(p, axis=None):
+    p = np.asarray(p, dtype=float)
+    return np.sum(np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0), axis=axis)
+
+
+# ---------------------------------------------------------------------------------------------
+# basic quantities
+# ---------------------------------------------------------------------------------------------
+def entropy(p) -> float:
+    """Shannon entropy H(p) = −Σ p log p in nats of a probability vector (0·log 0 = 0)."""
+    p = np.asarray(p, dtype=float).ravel()
+    if p.size == 0 or p.min() < 0 or abs(p.sum() - 1) > 1e-9:
+        raise ValueError(f"p must be a non-empty probability vector (>= 0, sum 1); got sum {p.sum()!r}")
+    return float(-_xlogx_sum(p))
+
+
+def mutual_information(pxy) -> float:
+    """Mutual information I(X;Y) = Σ p(x,y) log[p(x,y)/(p(x)p(y))] in nats of a joint table.
+
+    Parameters
+    ----------
+    pxy : array_like, shape (|X|, |Y|)
+        Joint probabilities, non-negative, summing to 1.
+
+    Examples
+    --------
+    >>> round(mutual_information([[0.45, 0.05], [0.05, 0.45]]), 6)
+    0.368064
+    """
+    p = _check_joint(pxy)
+    return float(max(_xlogx_sum(p) - _xlogx_sum(p.sum(1)) - _xlogx_sum(p.sum(0)), 0.0))
+
+
+def maximal_correlation(pxy) -> float:
+    """ρ_m, the second singular value of B = p(x,y)/√(p(x)p(y)) (Hirschfeld–Gebelein–Rényi)."""
+    p = _check_joint(pxy)
+    px, py = p.sum(1), p.sum(0)
+    keep_x, keep_y = px > 0, py > 0
+    p = p[keep_x][:, keep_y]
+    B = p / np.sqrt(np.outer(px[keep_x], py[keep_y]))
+    s = np.linalg.svd(B, compute_uv=False)
+    return float(s[1]) if s.size > 1 else 0.0
+
+
+def critical_beta(pxy) -> float:
+    """β₁ = 1/ρ_m², where the trivial encoder loses local stability (inf if X ⟂ Y).
+
+    The curve can leave the trivial point earlier (at 1/s*, s* the strong data-processing
+    constant, s* ≥ ρ_m²); they coincide for the doubly-symmetric binary source.
+    """
+    rho = maximal_correlation(pxy)
+    return math.inf if rho < 1e-12 else 1.0 / rho**2
+
+
+# ---------------------------------------------------------------------------------------------
+# discrete IB
+# ---------------------------------------------------------------------------------------------
+def _stats(q, px, pyx):
+    """I(X;T), I(T;Y), H(T) for encoders q of shape (..., X, T)."""
+    pt = np.einsum("x,...xt->...t", px, q)
+    pxt = px[:, None] * q
+    ratio = np.where(q > 0, q / np.maximum(pt[..., None, :], _TINY), 1.0)
+    i_xt = np.sum(pxt * np.log(ratio), axis=(-2, -1))
+    pty = np.einsum("...xt,xy->...ty", pxt, pyx)
+    py = px @ pyx
+    denom = np.maximum(pt[..., :, None] * py[None, :], _TINY)
+    r2 = np.where(pty > 0, pty / denom, 1.0)
+    i_ty = np.sum(pty * np.log(r2), axis=(-2, -1))
+    h_t = -np.sum(np.where(pt > 0, pt * np.log(np.maximum(pt, _TINY)), 0.0), axis=-1)
+    return np.maximum(i_xt, 0.0), np.maximum(i_ty, 0.0), h_t
+
+
+def ib_lagrangian(q, pxy, beta) -> float:
+    """L = I(X;T) − β I(T;Y) for the encoder q = p(t|x) (rows sum to 1)."""
+    p = _check_joint(pxy)
+    px = p.sum(1)
+    pyx = p / np.maximum(px[:, None], _TINY)
+    ix, iy, _ = _stats(np.asarray(q, float), px, pyx)
+    return float(ix - beta * iy)
+
+
+def _ba_step(q, beta, px, pyx, neg_hyx):
+    """One Blahut–Arimoto update of encoders q (..., X, T); beta broadcast over (...)."""
+    pxt = px[:, None] * q
+    pt = pxt.sum(-2)
+    with np.errstate(divide="ignore"):
+        log_pt = np.log(pt)
+        log_pty = np.log(np.swapaxes(pxt, -1, -2) @ pyx)
+    log_pyt = np.maximum(log_pty - log_pt[..., None], -700.0)  # floor: p(y|t) = 0 costs e^-700
+    kl = neg_hyx[:, None] - pyx @ np.swapaxes(log_pyt, -1, -2)
+    logits = log_pt[..., None, :] - np.asarray(beta, float)[..., None, None] * kl
+    q = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return q / q.sum(axis=-1, keepdims=True)
+
+
+def _prep(p):
+    px = p.sum(1)
+    pyx = p / np.maximum(px[:, None], _TINY)
+    neg_hyx = _xlogx_sum(pyx, axis=1)
+    return px, pyx, neg_hyx
+
+
+def _iterate(q, beta, px, pyx, neg_hyx, n_iter, tol):
+    for _ in range(n_iter):
+        new = _ba_step(q, beta, px, pyx, neg_hyx)
+        diff = np.max(np.abs(new - q))
+        q = new
+        if diff < tol:
+            break
+    return q
+
+
+def blahut_arimoto(pxy, beta, q0, *, n_iter: int = 2000, tol: float = 1e-10) -> np.ndarray:
+    """Iterate the IB self-consistent equations from the encoder ``q0`` (shape (|X|, |T|)).
+
+    p(t|x) ∝ p(t)·exp(−β·KL[p(y|x) ‖ p(y|t)]), p(t) = Σ_x p(x)p(t|x),
+    p(y|t) = Σ_x p(x,y)p(t|x)/p(t). Each step does not increase L; the result is a local
+    optimum (Tishby, Pereira, Bialek, *The information bottleneck method*).
+    """
+    p = _check_joint(pxy)
+    beta = _positive(beta, "beta")
+    q0 = np.asarray(q0, float)
+    if q0.ndim != 2 or q0.shape[0] != p.shape[0] or q0.min() < 0:
+        raise ValueError(f"q0 must be a non-negative ({p.shape[0]}, |T|) matrix; got shape {q0.shape}")
+    q0 = q0 / q0.sum(1, keepdims=True)
+    return _iterate(q0, beta, *_prep(p), n_iter, tol)
+
+
+@dataclass(frozen=True)
+class IBCurve:
+    """The IB curve on a grid of β (nats).
+
+    Attributes
+    ----------
+    betas : ndarray (B,)
+    I_XT, I_TY, H_T : ndarray (B,)
+        I(X;T), I(T;Y) and H(T) of the best encoder found at each β.
+    lagrangian : ndarray (B,)
+        I(X;T) − β·I(T;Y) of that encoder.
+    encoders : ndarray (B, |X|, |T|)
+        p(t|x), columns sorted by p(t) (largest first).
+    n_clusters : ndarray (B,) of int
+        Number of distinct p(y|t) with p(t) > 1e-4 (the effective cardinality of T).
+    I_XY : float
+    critical_beta : float
+        1/ρ_m².
+    """
+
+    betas: np.ndarray
+    I_XT: np.ndarray
+    I_TY: np.ndarray
+    H_T: np.ndarray
+    lagrangian: np.ndarray
+    encoders: np.ndarray
+    n_clusters: np.ndarray
+    I_XY: float
+    critical_beta: float
+
+    def transitions(self) -> np.ndarray:
+        """β values (midpoints of the grid step) where the effective number of clusters first
+        exceeds every smaller β's: the phase transitions at which a cluster splits off."""
+        running = np.maximum.accumulate(self.n_clusters[np.argsort(self.betas)])
+        bs = np.sort(self.betas)
+        idx = np.flatnonzero(np.diff(running) > 0)
+        return 0.5 * (bs[idx] + bs[idx + 1])
+
+
+def _n_clusters(q, px, pyx, tol=1e-2):
+    pt = px @ q
+    live = pt > 1e-4
+    if not live.any():
+        return 1
+    pyt = (q[:, live] * px[:, None]).T @ pyx / pt[live, None]
+    distinct = []
+    for row in pyt:
+        if not any(np.max(np.abs(row - d)) < tol for d in distinct):
+            distinct.append(row)
+    return len(distinct)
+
+
+def ib_curve(pxy, betas, *, n_t: int | None = None, n_restarts: int = 4, seed=0,
+             n_iter: int = 400, tol: float = 1e-9) -> IBCurve:
+    """The optimal IB curve: the global optimum of L = I(X;T) − β I(T;Y) at each β.
+
+    Three families of candidates are run with Blahut–Arimoto iterations (numpy, log-space) and
+    the lowest-Lagrangian encoder is kept at each β:
+
+    * forward annealing from the trivial encoder at the smallest β, warm-starting each β from
+      the previous one with a small perturbation so that clusters can split;
+    * reverse annealing from the identity encoder (T = X) at the largest β, downwards;
+    * ``n_restarts`` random Dirichlet encoders at every β, run in one vectorised batch.
+
+    Forward annealing alone follows metastable branches past first-order transitions; the
+    reverse pass and the restarts catch them.
+
+    Parameters
+    ----------
+    pxy : array_like (|X|, |Y|)
+        Joint probability table.
+    betas : array_like (B,)
+        Trade-off parameters, > 0 (any order; results follow the given order).
+    n_t : int, optional
+        Cardinality of T (default |X|, which is always enough).
+    n_restarts : int
+        Random restarts per β.
+    seed : int or numpy.random.Generator
+    n_iter, tol : iteration cap and convergence tolerance (max change of p(t|x)).
+
+    Returns
+    -------
+    IBCurve
+    """
+    p = _check_joint(pxy)
+    b = _check_betas(betas)
+    nx = p.shape[0]
+    n_t = nx if n_t is None else int(n_t)
+    if n_t < 1:
+        raise ValueError(f"n_t must be >= 1; got {n_t!r}")
+    if n_restarts < 0:
+        raise ValueError(f"n_restarts must be >= 0; got {n_restarts!r}")
+    rng = np.random.default_rng(seed)
+    px, pyx, neg_hyx = _prep(p)
+    order = np.argsort(b)
+    bs = b[order]
+    B = bs.size
+    cands = []
+    # forward annealing (trivial encoder at the smallest β, perturbed at every step so that
+    # clusters can split) and reverse annealing (identity encoder at the largest β), run
+    # together as a batch of two
+    fwd = np.full((nx, n_t), 1.0 / n_t)
+    rev = np.full((nx, n_t), 1e-8)
+    rev[np.arange(nx), np.arange(nx) % n_t] = 1.0
+    rev /= rev.sum(1, keepdims=True)
+    out_f = np.empty((B, nx, n_t))
+    out_r = np.empty((B, nx, n_t))
+    for i in range(B):
+        fwd = np.clip(fwd * (1.0 + 0.02 * rng.standard_normal((nx, n_t))), 1e-12, None)
+        fwd /= fwd.sum(1, keepdims=True)
+        both = _iterate(np.stack([fwd, rev]), np.array([bs[i], bs[B - 1 - i]]), px, pyx, neg_hyx,
+                        n_iter, tol)
+        fwd, rev = both[0], both[1]
+        out_f[i], out_r[B - 1 - i] = fwd, rev
+    cands.append(out_f)
+    cands.append(out_r)
+    # random restarts, vectorised over (β, restart)
+    if n_restarts:
+        q0 = rng.dirichlet(np.full(n_t, 0.5), size=(B, n_restarts, nx))
+        q0 = np.clip(q0, 1e-12, None)
+        rr = _iterate(q0 / q0.sum(-1, keepdims=True), bs[:, None], px, pyx, neg_hyx, n_iter, tol * 10)
+        for r in range(n_restarts):
+            cands.append(rr[:, r])
+    C = np.stack(cands, axis=1)  # (B, C, X, T)
+    ix, iy, ht = _stats(C, px, pyx)
+    L = ix - bs[:, None] * iy
+    best = np.argmin(L + 1e-12 * np.arange(C.shape[1]), axis=1)
+    q_best = C[np.arange(B), best]
+    ix, iy, ht, L = (a[np.arange(B), best] for a in (ix, iy, ht, L))
+    pt = np.einsum("x,bxt->bt", px, q_best)
+    perm = np.argsort(-pt, axis=1, kind="stable")
+    q_best = np.take_along_axis(q_best, perm[:, None, :], axis=2)
+    ncl = np.array([_n_clusters(q, px, pyx) for q in q_best])
+    inv = np.empty_like(order)
+    inv[order] = np.arange(B)
+    return IBCurve(betas=b, I_XT=ix[inv], I_TY=iy[inv], H_T=ht[inv], lagrangian=L[inv],
+                   encoders=q_best[inv], n_clusters=ncl[inv], I_XY=mutual_information(p),
+                   critical_beta=critical_beta(p))
+
+
+def binary_symmetric_source(eps: float) -> np.ndarray:
+    """Doubly-symmetric binary source p(x,y) = [[(1−ε)/2, ε/2], [ε/2, (1−ε)/2]], 0 ≤ ε ≤ 1."""
+    eps = float(eps)
+    if not 0.0 <= eps <= 1.0:
+        raise ValueError(f"eps must lie in [0, 1]; got {eps!r}")
+    return np.array([[(1 - eps) / 2, eps / 2], [eps / 2, (1 - eps) / 2]])
+
+
+def _h2(p):
+    p = np.asarray(p, float)
+    return -_xlogx_sum(np.stack([p, 1 - p]), axis=0)
+
+
+def bss_curve(eps: float, delta) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Exact IB curve of the binary symmetric source, parametrised by the flip δ ∈ (0, ½).
+
+    T = X ⊕ Bernoulli(δ): I_X = ln 2 − h(δ), I_Y = ln 2 − h(ε∗δ), ε∗δ = ε(1−δ) + δ(1−ε),
+    β(δ) = log(δ/(1−δ)) / ((1−2ε)·log(c/(1−c))), c = ε∗δ. Returns (β, I_X, I_Y).
+    """
+    eps = float(eps)
+    if not 0.0 < eps < 0.5:
+        raise ValueError(f"eps must lie in (0, 0.5); got {eps!r}")
+    d = np.asarray(delta, float)
+    if np.any((d <= 0) | (d >= 0.5)):
+        raise ValueError("delta must lie in (0, 0.5)")
+    c = eps * (1 - d) + d * (1 - eps)
+    beta = np.log(d / (1 - d)) / ((1 - 2 * eps) * np.log(c / (1 - c)))
+    return beta, math.log(2) - _h2(d), math.log(2) - _h2(c)
+
+
+# ---------------------------------------------------------------------------------------------
+# Gaussian IB
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GaussianIB:
+    """Gaussian IB (Chechik et al.) on a grid of β.
+
+    Attributes
+    ----------
+    betas : ndarray (B,)
+    lambdas : ndarray (n,)
+        Eigenvalues of Σ_{x|y}Σ_x⁻¹, ascending; λ_i = 1 − ρ_i².
+    critical_betas : ndarray (n,)
+        β_i = 1/(1 − λ_i) (inf where ρ_i = 0).
+    I_XT, I_TY : ndarray (B,)
+    n_active : ndarray (B,) of int
+    encoders : ndarray (B, n, n)
+        Rows α_i v_iᵀ of A in T = AX + ξ, ξ ~ N(0, I).
+    I_XY : float
+    """
+
+    betas: np.ndarray
+    lambdas: np.ndarray
+    critical_betas: np.ndarray
+    I_XT: np.ndarray
+    I_TY: np.ndarray
+    n_active: np.ndarray
+    encoders: np.ndarray
+    I_XY: float
+
+
+def _conditional_cov(cov_x, cov_xy, cov_y):
+    cx = _check_cov(cov_x, "cov_x")
+    cy = _check_cov(cov_y, "cov_y")
+    cxy = np.atleast_2d(np.asarray(cov_xy, float))
+    if cxy.shape != (cx.shape[0], cy.shape[0]):
+        raise ValueError(f"cov_xy must have shape {(cx.shape[0], cy.shape[0])}; got {cxy.shape}")
+    joint = np.block([[cx, cxy], [cxy.T, cy]])
+    _check_cov(joint, "the joint covariance [[cov_x, cov_xy], [cov_xy.T, cov_y]]")
+    cx_y = cx - cxy @ np.linalg.solve(cy, cxy.T)
+    return cx, cxy, cy, 0.5 * (cx_y + cx_y.T)
+
+
+def gaussian_ib(cov_x, cov_xy, cov_y, betas) -> GaussianIB:
+    """Closed-form Gaussian information bottleneck.
+
+    With λ_i (ascending) the eigenvalues of Σ_{x|y}Σ_x⁻¹ and v_i the left eigenvectors,
+    the optimal T = AX + ξ has rows α_i v_iᵀ, α_i = √((β(1−λ_i) − 1)/(λ_i r_i)),
+    r_i = v_iᵀΣ_x v_i, for β > β_i = 1/(1−λ_i) (else 0), and
+
+    I(T;X) = ½ Σ_{i≤n(β)} log((β−1)(1−λ_i)/λ_i),   I(T;Y) = I(T;X) − ½ Σ_{i≤n(β)} log(β(1−λ_i)).
+
+    Chechik, Globerson, Tishby, Weiss — *Information Bottleneck for Gaussian Variables*.
+    """
+    cx, cxy, cy, cx_y = _conditional_cov(cov_x, cov_xy, cov_y)
+    b = _check_betas(betas)
+    lam, V = eigh(cx_y, cx)  # Σ_{x|y} v = λ Σ_x v  ⇔  vᵀ Σ_{x|y} Σ_x⁻¹ = λ vᵀ
+    lam = np.clip(lam, 1e-300, 1.0)
+    with np.errstate(divide="ignore"):
+        crit = np.where(lam < 1 - 1e-12, 1.0 / (1.0 - lam), np.inf)
+    r = np.einsum("ji,jk,ki->i", V, cx, V)
+    active = b[:, None] > crit[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tx = np.where(active, 0.5 * np.log((b[:, None] - 1) * (1 - lam) / lam), 0.0)
+        ty = np.where(active, 0.5 * np.log(b[:, None] * (1 - lam)), 0.0)
+        alpha = np.where(active, np.sqrt(np.maximum(b[:, None] * (1 - lam) - 1, 0) / (lam * r)), 0.0)
+    I_XT = tx.sum(1)
+    I_TY = I_XT - ty.sum(1)
+    A = alpha[:, :, None] * V.T[None, :, :]
+    return GaussianIB(betas=b, lambdas=lam, critical_betas=crit, I_XT=I_XT, I_TY=I_TY,
+                      n_active=active.sum(1), encoders=A, I_XY=float(-0.5 * np.log(lam).sum()))
+
+
+def gaussian_ib_objective(A, cov_x, cov_xy, cov_y, beta) -> tuple[float, float, float]:
+    """(L, I(T;X), I(T;Y)) for the linear encoder T = AX + ξ, ξ ~ N(0, I).
+
+    I(T;X) = ½ log det(AΣ_xAᵀ + I), I(T;Y) = I(T;X) − ½ log det(AΣ_{x|y}Aᵀ + I).
+    """
+    cx, _, _, cx_y = _conditional_cov(cov_x, cov_xy, cov_y)
+    A = np.atleast_2d(np.asarray(A, float))
+    eye = np.eye(A.shape[0])
+    ix = 0.5 * np.linalg.slogdet(A @ cx @ A.T + eye)[1]
+    iy = ix - 0.5 * np.linalg.slogdet(A @ cx_y @ A.T + eye)[1]
+    return float(ix - beta * iy), float(ix), float(iy)
+
+
+def canonical_covariances(rhos) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(Σ_x, Σ_xy, Σ_y) of unit-variance X, Y ∈ R^n with canonical correlations ``rhos``."""
+    r = np.atleast_1d(np.asarray(rhos, float))
+    if np.any((r < 0) | (r >= 1)):
+        raise ValueError(f"rhos must lie in [0, 1); got {r}")
+    n = r.size
+    return np.eye(n), np.diag(r), np.eye(n)
+
+
+def gaussian_mi(cov, dx: int) -> float:
+    """I(X;Y) = ½ log(det Σ_x det Σ_y / det Σ) for a joint covariance with X the first ``dx`` coordinates."""
+    c = _check_cov(cov, "cov")
+    dx = int(dx)
+    if not 0 < dx < c.shape[0]:
+        raise ValueError(f"dx must lie in [1, {c.shape[0] - 1}]; got {dx!r}")
+    ld = lambda m: np.linalg.slogdet(m)[1]  # noqa: E731
+    return float(0.5 * (ld(c[:dx, :dx]) + ld(c[dx:, dx:]) - ld(c)))
+
+
+# ---------------------------------------------------------------------------------------------
+# deterministic IB
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DIBCurve:
+    """Deterministic IB (Strouse & Schwab): hard maps x ↦ t minimising H(T) − β I(T;Y).
+
+    Attributes: ``betas``, ``H_T``, ``I_XT`` (= H(T) for a hard map), ``I_TY``,
+    ``assignments`` (B, |X|) int, ``n_clusters`` (B,).
+    """
+
+    betas: np.ndarray
+    H_T: np.ndarray
+    I_XT: np.ndarray
+    I_TY: np.ndarray
+    assignments: np.ndarray
+    n_clusters: np.ndarray
+
+
+def _hard_stats(f, px, pyx, n_t):
+    q = np.zeros((px.size, n_t))
+    q[np.arange(px.size), f] = 1.0
+    ix, iy, ht = _stats(q, px, pyx)
+    return float(ht), float(iy)
+
+
+def _dib_iterate(f, beta, px, pyx, neg_hyx, n_t, n_iter=100):
+    for _ in range(n_iter):
+        q = np.zeros((px.size, n_t))
+        q[np.arange(px.size), f] = 1.0
+        pt = px @ q
+        pty = (q * px[:, None]).T @ pyx
+        pyt = pty / np.maximum(pt[:, None], _TINY)
+        kl = neg_hyx[:, None] - pyx @ np.log(np.maximum(pyt, _TINY)).T
+        with np.errstate(divide="ignore"):
+            score = np.where(pt > 0, np.log(np.maximum(pt, _TINY)), -np.inf)[None, :] - beta * kl
+        new = np.argmax(score, axis=1)
+        if np.array_equal(new, f):
+            break
+        f = new
+    return f
+
+
+def deterministic_ib(pxy, betas, *, n_t: int | None = None, n_init: int = 20, seed=0) -> DIBCurve:
+    """Deterministic IB: min over hard maps f: x ↦ t of H(T) − β·I(T;Y).
+
+    Update f(x) = argmax_t [log q(t) − β·KL(p(y|x) ‖ q(y|t))] to a fixed point, from ``n_init``
+    random hard maps, the identity map and the previous β's solution (annealing); the lowest
+    objective is kept. Strouse, Schwab — *The Deterministic Information Bottleneck*.
+    """
+    p = _check_joint(pxy)
+    b = _check_betas(betas)
+    nx = p.shape[0]
+    n_t = nx if n_t is None else int(n_t)
+    if n_t < 1 or n_init < 0:
+        raise ValueError(f"n_t must be >= 1 and n_init >= 0; got n_t={n_t!r}, n_init={n_init!r}")
+    rng = np.random.default_rng(seed)
+    px, pyx, neg_hyx = _prep(p)
+    inits = [np.arange(nx) % n_t, np.zeros(nx, int)] + [rng.integers(0, n_t, nx) for _ in range(n_init)]
+    order = np.argsort(b)
+    H = np.empty(b.size)
+    I = np.empty(b.size)
+    F = np.empty((b.size, nx), int)
+    prev = None
+    for i in order:
+        best = None
+        for f0 in inits + ([prev] if prev is not None else []):
+            f = _dib_iterate(f0.copy(), b[i], px, pyx, neg_hyx, n_t)
+            h, iy = _hard_stats(f, px, pyx, n_t)
+            L = h - b[i] * iy
+            if best is None or L < best[0] - 1e-12:
+                best = (L, h, iy, f)
+        _, H[i], I[i], F[i] = best
+        prev = F[i]
+    ncl = np.array([np.unique(f).size for f in F])
+    return DIBCurve(betas=b, H_T=H, I_XT=H.copy(), I_TY=I, assignments=F, n_clusters=ncl)
+
+
+def _set_partitions(n):
+    """All set partitions of range(n) as label arrays (restricted growth strings)."""
+    def rec(prefix, m):
+        if len(prefix) == n:
+            yield np.array(prefix)
+            return
+        for k in range(m + 1):
+            yield from rec(prefix + [k], max(m, k + 1))
+    yield from rec([0], 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# MI estimators on samples
+# ---------------------------------------------------------------------------------------------
+def _as_samples(a, name):
+    a = np.asarray(a, float)
+    if a.ndim == 1:
+        a = a[:, None]
+    if a.ndim != 2 or a.shape[0] < 2 or not np.all(np.isfinite(a)):
+        raise ValueError(f"{name} must be a finite (N,) or (N, d) array with N >= 2; got shape {a.shape}")
+    return a
+
+
+def _discrete_mi_from_codes(cx, cy):
+    _, jx = np.unique(cx, return_inverse=True)
+    _, jy = np.unique(cy, return_inverse=True)
+    joint = jx.ravel().astype(np.int64) * (jy.max() + 1) + jy.ravel()
+    n = joint.size
+    _, cj = np.unique(joint, return_counts=True)
+    _, cxn = np.unique(jx, return_counts=True)
+    _, cyn = np.unique(jy, return_counts=True)
+    h = lambda c: float(-np.sum(c / n * np.log(c / n)))  # noqa: E731
+    return max(h(cxn) + h(cyn) - h(cj), 0.0)
+
+
+def _bin_codes(a, n_bins, lo, hi):
+    idx = np.clip(np.floor((a - lo) / (hi - lo) * n_bins), 0, n_bins - 1).astype(np.int64)
+    codes = np.zeros(a.shape[0], np.int64)
+    mult = 1
+    for j in range(a.shape[1]):
+        if mult > 2**52:  # fall back to row hashing by np.unique on rows
+            return np.unique(idx, axis=0, return_inverse=True)[1].ravel()
+        codes = codes + idx[:, j] * mult
+        mult *= n_bins
+    return codes
+
+
+def mi_binned(x, y, *, bins: int = 30) -> float:
+    """Plug-in MI of samples after binning every coordinate into ``bins`` equal bins over its range.
+
+    Biased upwards by about (#occupied cells)/(2N); not an estimate of the truth at small N.
+    """
+    x, y = _as_samples(x, "x"), _as_samples(y, "y")
+    if x.shape[0] != y.shape[0]:
+        raise ValueError(f"x and y must have the same number of samples; got {x.shape[0]} and {y.shape[0]}")
+    bins = int(bins)
+    if bins < 1:
+        raise ValueError(f"bins must be >= 1; got {bins!r}")
+    cx = _bin_codes(x, bins, x.min(0), x.max(0) + 1e-12)
+    cy = _bin_codes(y, bins, y.min(0), y.max(0) + 1e-12)
+    return _discrete_mi_from_codes(cx, cy)
+
+
+def mi_ksg(x, y, *, k: int = 3) -> float:
+    """Kraskov–Stögbauer–Grassberger estimator (algorithm 1), max-norm, with scipy's cKDTree.
+
+    I = ψ(k) + ψ(N) − ⟨ψ(n_x + 1) + ψ(n_y + 1)⟩, n_x, n_y the marginal neighbours strictly
+    inside the distance to the k-th neighbour in the joint space.
+    Kraskov, Stögbauer, Grassberger — *Estimating Mutual Information*.
+    """
+    x, y = _as_samples(x, "x"), _as_samples(y, "y")
+    n = x.shape[0]
+    if y.shape[0] != n:
+        raise ValueError(f"x and y must have the same number of samples; got {n} and {y.shape[0]}")
+    k = int(k)
+    if not 1 <= k < n:
+        raise ValueError(f"k must lie in [1, {n - 1}]; got {k!r}")
+    xy = np.hstack([x, y])
+    d, _ = cKDTree(xy).query(xy, k=k + 1, p=np.inf)
+    eps = np.nextafter(d[:, -1], 0)
+    nx = cKDTree(x).query_ball_point(x, eps, p=np.inf, return_length=True) - 1
+    ny = cKDTree(y).query_ball_point(y, eps, p=np.inf, return_length=True) - 1
+    return float(digamma(k) + digamma(n) - np.mean(digamma(nx + 1) + digamma(ny + 1)))
+
+
+def _sq_dists(h):
+    s = np.sum(h * h, axis=1)
+    return np.maximum(s[:, None] + s[None, :] - 2 * h @ h.T, 0.0)
+
+
+def kolchinsky_tracey_bounds(h, sigma: float) -> tuple[float, float]:
+    """Lower and upper bounds on I(X;T) for T = h(X) + N(0, σ²I), X uniform over the rows of ``h``.
+
+    upper = log N − (1/N) Σ_i log Σ_j exp(−‖h_i − h_j‖²/(2σ²))   (pairwise KL),
+    lower = the same with 8σ² (pairwise Bhattacharyya). O(N²) memory and time.
+    Kolchinsky, Tracey — *Estimating Mixture Entropy with Pairwise Distances*.
+    """
+    h = _as_samples(h, "h")
+    s = _positive(sigma, "sigma")
+    d2 = _sq_dists(h)
+    n = h.shape[0]
+    up = math.log(n) - float(np.mean(logsumexp(-d2 / (2 * s * s), axis=1)))
+    lo = math.log(n) - float(np.mean(logsumexp(-d2 / (8 * s * s), axis=1)))
+    return max(lo, 0.0), max(up, 0.0)
+
+
+def cauchy_schwarz_qmi(x, t, *, sigma_x: float = 1.0, sigma_t: float = 1.0) -> float:
+    """Cauchy–Schwarz quadratic mutual information with Gaussian kernels (CS-IB's estimator).
+
+    I_CS = log(tr(K_x K_t)/N²) + log(1ᵀK_x1·1ᵀK_t1/N⁴) − 2 log(1ᵀK_x K_t 1/N³); ≥ 0, and 0
+    exactly for independent kernel-smoothed densities. Not Shannon MI.
+    Yu et al. — *Cauchy–Schwarz Divergence Information Bottleneck for Regression*.
+    """
+    x, t = _as_samples(x, "x"), _as_samples(t, "t")
+    if x.shape[0] != t.shape[0]:
+        raise ValueError(f"x and t must have the same number of samples; got {x.shape[0]} and {t.shape[0]}")
+    sx, st = _positive(sigma_x, "sigma_x"), _positive(sigma_t, "sigma_t")
+    n = x.shape[0]
+    kx = np.exp(-_sq_dists(x) / (2 * sx * sx))
+    kt = np.exp(-_sq_dists(t) / (2 * st * st))
+    a = np.sum(kx * kt) / n**2
+    b = kx.sum() * kt.sum() / n**4
+    c = np.sum(kx.sum(1) * kt.sum(1)) / n**3
+    return float(max(math.log(a) + math.log(b) - 2 * math.log(c), 0.0))
+
+
+# ---------------------------------------------------------------------------------------------
+# information plane of training
+# ---------------------------------------------------------------------------------------------
+def symmetric_task(n_inputs: int = 12, *, seed=0) -> tuple[np.ndarray, np.ndarray]:
+    """All 2^n binary patterns (±1) and a balanced label from a random symmetric quadratic form
+    thresholded at its median (the Shwartz-Ziv–Tishby task, made in code; nothing downloaded).
+
+    Returns (X of shape (2^n, n) float, y of shape (2^n,) int in {0, 1}).
+    """
+    n = int(n_inputs)
+    if not 2 <= n <= 16:
+        raise ValueError(f"n_inputs must lie in [2, 16]; got {n_inputs!r}")
+    rng = np.random.default_rng(seed)
+    X = np.array(list(itertools.product([-1.0, 1.0], repeat=n)))
+    W = rng.standard_normal((n, n))
+    W = 0.5 * (W + W.T)
+    score = np.einsum("ni,ij,nj->n", X, W, X) + X @ rng.standard_normal(n)
+    # break ties deterministically so that the label is exactly balanced
+    order = np.lexsort((np.arange(score.size), score))
+    y = np.zeros(score.size, int)
+    y[order[score.size // 2:]] = 1
+    return X, y
+
+
+@dataclass(frozen=True)
+class TrainingRecord:
+    """Activations of every hidden layer recorded during training.
+
+    Attributes
+    ----------
+    activation : str
+    epochs : ndarray (R,)
+    layers : list of ndarray, each (R, N, width) float32
+    labels : ndarray (N,) int
+    train_accuracy : ndarray (R,)
+    widths : tuple of int
+    """
+
+    activation: str
+    epochs: np.ndarray
+    layers: list
+    labels: np.ndarray
+    train_accuracy: np.ndarray
+    widths: tuple
+
+
+def train_information_plane(activation: str = "tanh", *, widths=(10, 7, 5, 4, 3), epochs: int = 300,
+                            record_every: int = 10, lr: float = 0.003, batch_size: int = 256,
+                            train_fraction: float = 0.85, seed=0) -> TrainingRecord:
+    """Train the 12-10-7-5-4-3-2 network on :func:`symmetric_task` and record hidden activations.
+
+    torch is imported here only. Adam, cross-entropy on a random ``train_fraction`` of the
+    4 096 patterns; every ``record_every`` epochs the activations of all patterns are stored
+    (float32) so that any estimator can be applied afterwards without retraining.
+    Shwartz-Ziv, Tishby — *Opening the Black Box of Deep Neural Networks via Information*;
+    Saxe et al. — *On the Information Bottleneck Theory of Deep Learning*.
+    """
+    if activation not in ("tanh", "relu"):
+        raise ValueError(f"activation must be 'tanh' or 'relu'; got {activation!r}")
+    epochs, record_every = int(epochs), int(record_every)
+    if epochs < 1 or record_every < 1:
+        raise ValueError(f"epochs and record_every must be >= 1; got {epochs!r}, {record_every!r}")
+    if not 0 < train_fraction <= 1:
+        raise ValueError(f"train_fraction must lie in (0, 1]; got {train_fraction!r}")
+    import torch
+
+    rng = np.random.default_rng(seed)
+    X, y = symmetric_task(12, seed=rng.integers(2**31))
+    n = X.shape[0]
+    train = rng.permutation(n)[: int(round(train_fraction * n))]
+    gen = torch.Generator().manual_seed(int(rng.integers(2**31)))
+    n_threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        sizes = (12, *widths, 2)
+        lins = [torch.nn.Linear(a, b, dtype=torch.float64) for a, b in zip(sizes[:-1], sizes[1:])]
+        with torch.no_grad():
+            for lin in lins:
+                gain = 1.0 if activation == "tanh" else math.sqrt(2.0)  # Glorot / He
+                bound = gain * math.sqrt(3.0 / lin.in_features)
+                lin.weight.uniform_(-bound, bound, generator=gen)
+                lin.bias.fill_(0.0 if activation == "tanh" else 0.1)
+        act = torch.tanh if activation == "tanh" else torch.relu
+        params = [p for lin in lins for p in lin.parameters()]
+        opt = torch.optim.Adam(params, lr=lr)
+        Xt = torch.tensor(X)
+        yt = torch.tensor(y)
+
+        def forward(inp):
+            hs = []
+            h = inp
+            for lin in lins[:-1]:
+                h = act(lin(h))
+                hs.append(h)
+            return lins[-1](h), hs
+
+        rec_epochs, rec_layers, acc = [], [[] for _ in range(len(widths) + 1)], []
+
+        def record(ep):
+            with torch.no_grad():
+                logits, hs = forward(Xt)
+                hs.append(torch.softmax(logits, dim=1))
+            rec_epochs.append(ep)
+            for j, h in enumerate(hs):
+                rec_layers[j].append(h.numpy().astype(np.float32))
+            acc.append(float((logits.argmax(1)[train] == yt[train]).double().mean()))
+
+        record(0)
+        tr = torch.tensor(train)
+        for ep in range(1, epochs + 1):
+            perm = tr[torch.randperm(tr.numel(), generator=gen)]
+            for s in range(0, perm.numel(), batch_size):
+                idx = perm[s:s + batch_size]
+                logits, _ = forward(Xt[idx])
+                loss = torch.nn.functional.cross_entropy(logits, yt[idx])
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+            if ep % record_every == 0:
+                record(ep)
+    finally:
+        torch.set_num_threads(n_threads)
+    return TrainingRecord(activation=activation, epochs=np.array(rec_epochs),
+                          layers=[np.stack(l_) for l_ in rec_layers], labels=y,
+                          train_accuracy=np.array(acc), widths=(*widths, 2))
+
+
+def binned_layer_information(t, labels, *, n_bins: int = 30, lo: float | None = None,
+                             hi: float | None = None) -> tuple[float, float]:
+    """Binned (I(X;T), I(T;Y)) of a deterministic layer over a uniform finite input set.
+
+    Every unit is cut into ``n_bins`` equal bins on [lo, hi] (default: the layer's range);
+    since T is a function of X, I(X;T) = H(binned T) ≤ log N — it measures how the
+    patterns cluster at the bin scale, not a property of the network alone (Saxe et al.).
+    """
+    t = _as_samples(t, "t")
+    y = np.asarray(labels).ravel()
+    if y.size != t.shape[0]:
+        raise ValueError(f"labels must have {t.shape[0]} entries; got {y.size}")
+    n_bins = int(n_bins)
+    if n_bins < 1:
+        raise ValueError(f"n_bins must be >= 1; got {n_bins!r}")
+    lo = float(t.min()) if lo is None else float(lo)
+    hi = float(t.max()) if hi is None else float(hi)
+    if not hi > lo:
+        hi = lo + 1.0
+    codes = _bin_codes(t, n_bins, lo, hi + 1e-9 * (hi - lo))
+    _, counts = np.unique(codes, return_counts=True)
+    n = t.shape[0]
+    h_t = float(-np.sum(counts / n * np.log(counts / n)))
+    return h_t, _discrete_mi_from_codes(codes, y)
+
+
+def noisy_layer_information(t, labels, *, sigma: float) -> tuple[float, float]:
+    """(I(X;T), I(T;Y)) of the noisy layer T = h(X) + N(0, σ²I), X uniform over the rows of ``t``.
+
+    I(X;T) is the Kolchinsky–Tracey pairwise-KL upper bound (see :func:`kolchinsky_tracey_bounds`);
+    I(T;Y) = H(T) − H(T|Y) with both mixture entropies from the same pairwise-KL estimator,
+    H(T) ≈ H(T|X) − (1/N) Σ_i log (1/N) Σ_j exp(−‖h_i − h_j‖²/(2σ²)) (the H(T|X) terms cancel).
+    The noise makes MI finite and well defined, but its value is set by σ, as binned values
+    are set by the bin width. O(N²): subsample the inputs for large N.
+    """
+    t = _as_samples(t, "t")
+    y = np.asarray(labels).ravel()
+    if y.size != t.shape[0]:
+        raise ValueError(f"labels must have {t.shape[0]} entries; got {y.size}")
+    s = _positive(sigma, "sigma")
+    d2 = _sq_dists(t) / (2 * s * s)
+    n = t.shape[0]
+
+    def h_excess(idx):  # −(1/m) Σ_i log (1/m) Σ_j exp(−d²_ij/2σ²) over the sub-mixture idx
+        sub = d2[np.ix_(idx, idx)]
+        return math.log(idx.size) - float(np.mean(logsumexp(-sub, axis=1)))
+
+    i_xt = h_excess(np.arange(n))
+    h_cond = sum(np.mean(y == c) * h_excess(np.flatnonzero(y == c)) for c in np.unique(y))
+    return max(i_xt, 0.0), float(min(max(i_xt - h_cond, 0.0), i_xt))
