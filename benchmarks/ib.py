@@ -25,25 +25,16 @@ import json
 import math
 import os
 import platform
-import time
 from pathlib import Path
 
 import numpy as np
 
 from kitlib import ib
 from kitlib.views.ib import PRESETS
+from _timing import best_of  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 LN2 = math.log(2.0)
-
-
-def _best_time(fn, repeat):
-    best, out = math.inf, None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
 
 
 def main(argv=None) -> dict:
@@ -59,7 +50,7 @@ def main(argv=None) -> dict:
     res: dict = {"numbeta": args.numbeta, "platform": platform.platform(), "cpus": os.cpu_count()}
 
     betas = np.geomspace(args.beta_min, args.beta_max, args.numbeta)
-    t_ours, curve = _best_time(lambda: ib.ib_curve(pxy, betas), args.repeat)
+    t_ours, curve = best_of(lambda: ib.ib_curve(pxy, betas), args.repeat)
     res["kitlib_seconds_geomspace"] = t_ours
     print(f"kitlib ib_curve, {args.numbeta} log-spaced betas: {t_ours:.3f} s", flush=True)
 
@@ -76,10 +67,10 @@ def main(argv=None) -> dict:
                                           numbeta=args.numbeta, restarts=3, iterations=100)
             return model.get_bottleneck()
 
-        t_embo, (ix_e, iy_e, _hm, b_e) = _best_time(run_embo, args.repeat)
+        t_embo, (ix_e, iy_e, _hm, b_e) = best_of(run_embo, args.repeat)
         ix_e, iy_e, b_nats = np.asarray(ix_e) * LN2, np.asarray(iy_e) * LN2, np.asarray(b_e) / LN2
-        t_same, ours = _best_time(lambda: ib.ib_curve(pxy, b_nats), args.repeat)
-        t_100, ours_100 = _best_time(lambda: ib.ib_curve(pxy, b_nats, n_iter=100), args.repeat)
+        t_same, ours = best_of(lambda: ib.ib_curve(pxy, b_nats), args.repeat)
+        t_100, ours_100 = best_of(lambda: ib.ib_curve(pxy, b_nats, n_iter=100), args.repeat)
         L_100_excess = float(np.max((ours_100.I_XT - b_nats * ours_100.I_TY)
                                     - (ours.I_XT - b_nats * ours.I_TY)))
         d_ix = float(np.max(np.abs(ours.I_XT - ix_e)))

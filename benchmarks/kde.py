@@ -34,6 +34,7 @@ import numpy as np
 from scipy import special, stats
 
 from kitlib import kde
+from _timing import best_of  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -55,15 +56,6 @@ def brute_reference(x: np.ndarray, y: np.ndarray, h: float) -> np.ndarray:
         D = np.einsum("ij,ij->i", diff, diff)
         out[i] = special.logsumexp(-D / (2 * h * h))
     return out - np.log(n) - 0.5 * d * np.log(2 * np.pi * h * h)
-
-
-def best_of(fn, repeats: int) -> tuple[float, object]:
-    best, out = float("inf"), None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
 
 
 def matmul_peak(dtype, size: int = 2048, repeats: int = 3) -> float:

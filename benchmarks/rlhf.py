@@ -18,23 +18,14 @@ import argparse
 import json
 import os
 import platform
-import time
 from pathlib import Path
 
 import numpy as np
 
 from kitlib import rlhf
+from _timing import best_of  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
-
-
-def best_of(fn, repeats: int = 5):
-    best, out = float("inf"), None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
 
 
 def main(argv=None) -> dict:
