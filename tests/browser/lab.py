@@ -206,6 +206,14 @@ class NotebookPage:
     def explorer_count(self) -> int:
         return self.explorers().count()
 
+    def wait_explorers(self, expected: int, timeout: float = 60.0) -> int:
+        """Wait until ``expected`` explorers have rendered (widgets render after the kernel
+        goes idle); return how many there are when they have, or at the timeout."""
+        deadline = time.monotonic() + timeout
+        while self.explorer_count() < expected and time.monotonic() < deadline:
+            self.page.wait_for_timeout(200)
+        return self.explorer_count()
+
     def sliders_of(self, explorer_index: int):
         """Slider handles of one explorer."""
         return self.explorers().nth(explorer_index).locator(".widget-slider .noUi-handle")

@@ -4,12 +4,19 @@ changes its canvas."""
 
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from .lab import ROOT, NotebookPage
 
 TOPIC_NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")
                          if not p.name.startswith("00_"))
+
+
+def expected_explorers(name: str) -> int:
+    """How many explorers the notebook builds: code cells that call an ``*_explorer()`` factory."""
+    nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+    return sum("_explorer()" in c.source for c in nb.cells if c.cell_type == "code")
 
 
 @pytest.mark.parametrize("name", TOPIC_NOTEBOOKS)
@@ -20,8 +27,9 @@ def test_notebook_runs_and_every_explorer_responds(lab, chrome, name):
         nb = NotebookPage(page, base, token, name)
         nb.run_all(timeout=240)
         assert nb.error_outputs() == [], name
-        n = nb.explorer_count()
-        assert n >= 1, f"{name}: no explorer rendered"
+        expected = expected_explorers(name)
+        n = nb.wait_explorers(expected)
+        assert n == expected >= 1, f"{name}: {n} of {expected} explorers rendered"
         for i in range(n):
             assert nb.canvas_pixels(i).std() > 0, f"{name}: explorer {i} canvas is blank"
             for j in range(nb.sliders_of(i).count()):

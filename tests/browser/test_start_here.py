@@ -13,7 +13,7 @@ def test_start_here_runs_and_slider_moves_canvas(lab, chrome):
         nb = NotebookPage(page, base, token, "00_start_here.ipynb")
         nb.run_all()
         assert nb.error_outputs() == []
-        assert nb.explorer_count() >= 1
+        assert nb.wait_explorers(1) == 1
         page.locator(".kit-explorer .jupyter-matplotlib-figure canvas").first.wait_for()
         before = nb.canvas_pixels(0)
         assert before.std() > 0, "the canvas is blank"
