@@ -117,10 +117,15 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, figsize=(8.0, 4.0), **subplot_
 
     The figure is made through pyplot (so that under ``%matplotlib widget`` its canvas is the
     interactive ipympl widget) but inside ``plt.ioff()``, so that the inline backend does not
-    print a stray static copy at the end of the cell. The kit's style is applied locally.
+    print a stray static copy at the end of the cell. The kit's style is applied locally, and
+    linear axes get at most about five labelled ticks.
     """
     with plt.ioff(), style.context():
         fig, axes = plt.subplots(nrows, ncols, figsize=figsize, layout="constrained", **subplot_kw)
+    for ax in np.atleast_1d(axes).flat:
+        # At most ~5 labelled ticks per linear axis: legible on a projector, and tick labels are
+        # most of what a redraw renders. (Log axes set later get their own locators.)
+        ax.locator_params(nbins=5)
     canvas = fig.canvas
     for attr, val in (("header_visible", False), ("footer_visible", False),
                       ("toolbar_position", "right"), ("resizable", False)):
