@@ -16,3 +16,13 @@ import pytest  # noqa: E402
 def _close_figures():
     yield
     plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def built(request):
+    """Every explorer of the test module's ``views`` module, built once for the module."""
+    registry = request.module.views.EXPLORERS
+    out = {name: factory() for name, factory in sorted(registry.items())}
+    yield out
+    for ex in out.values():
+        plt.close(ex.fig)

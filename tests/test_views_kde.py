@@ -4,28 +4,14 @@ which covers every registered explorer."""
 
 import math
 
-import matplotlib
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from kitlib import kde  # noqa: E402
-from kitlib.explore import drawn_texts  # noqa: E402
-from kitlib.views import kde as views  # noqa: E402
+from kitlib import kde
+from kitlib.explore import drawn_texts
+from kitlib.views import kde as views
 
 NAMES = sorted(views.EXPLORERS)
-
-
-@pytest.fixture(scope="module")
-def built():
-    """Each explorer built once for the module (the Monte Carlo is cached across factories)."""
-    out = {name: views.EXPLORERS[name]() for name in NAMES}
-    yield out
-    for ex in out.values():
-        plt.close(ex.fig)
 
 
 def test_registry_names_and_factories():

@@ -2,27 +2,13 @@
 every control over its range and the corners of the parameter box is tests/test_views.py's,
 which covers every registered explorer."""
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from kitlib import rlhf  # noqa: E402
-from kitlib.explore import drawn_texts  # noqa: E402
-from kitlib.views import rlhf as views  # noqa: E402
+from kitlib import rlhf
+from kitlib.explore import drawn_texts
+from kitlib.views import rlhf as views
 
 NAMES = sorted(views.EXPLORERS)
-
-
-@pytest.fixture(scope="module")
-def built():
-    out = {name: views.EXPLORERS[name]() for name in NAMES}
-    yield out
-    for ex in out.values():
-        plt.close(ex.fig)
 
 
 def test_registry_names_and_factories():
