@@ -9,8 +9,9 @@ An explorer is three things a view factory supplies:
   ``set_text``, image ``set_data``) and nothing else.
 
 The :class:`Explorer` wires them together: every change of a control runs ``compute`` then
-``draw`` and asks the canvas for a redraw with ``draw_idle()``. It records how long the last
-update took, and when a callback raises, it shows the error as one readable line in a message
+``draw``, then renders the new frame: only the artists that changed are drawn over a cached
+background (:class:`kitlib.blit.FrameRenderer`), and with ipympl the frame goes to the browser
+at once. It records how long the last update took (compute, draw and render), and when a callback raises, it shows the error as one readable line in a message
 area instead of a traceback; the explorer stays usable and the next valid update clears it.
 
 Two front ends are supported. With the ipympl backend (``%matplotlib widget``) the live canvas
@@ -48,10 +49,13 @@ from typing import Any
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
+from matplotlib.ticker import MaxNLocator
 
 from kitlib import style
+from kitlib.blit import FrameRenderer
 
 __all__ = [
     "Explorer",
@@ -61,6 +65,7 @@ __all__ = [
     "log_slider",
     "dropdown",
     "checkbox",
+    "steady_limits",
     "figure_pixels",
     "drawn_arrays",
     "drawn_texts",
@@ -122,6 +127,9 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, figsize=(8.0, 4.0), **subplot_
     """
     with plt.ioff(), style.context():
         fig, axes = plt.subplots(nrows, ncols, figsize=figsize, layout="constrained", **subplot_kw)
+    # The layout is solved once and then frozen (see Explorer): leave room between panels for
+    # tick labels that grow later ("0" -> "0.25"), so that they never reach the neighbour.
+    fig.get_layout_engine().set(wspace=0.06, hspace=0.06)
     for ax in np.atleast_1d(axes).flat:
         # At most ~5 labelled ticks per linear axis: legible on a projector, and tick labels are
         # most of what a redraw renders. (Log axes set later get their own locators.)
@@ -134,8 +142,55 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, figsize=(8.0, 4.0), **subplot_
     return fig, axes
 
 
+def steady_limits(ax, lo: float, hi: float, *, which: str = "y", fill: float = 0.5) -> tuple[float, float]:
+    """Show ``[lo, hi]`` on one axis of ``ax`` without the axis jumping on every slider tick.
+
+    The current limits are kept while they contain ``[lo, hi]`` and the data still fill at
+    least ``fill`` of them. Otherwise the limits become ``[lo, hi]`` rounded outward to a
+    multiple of a 1-2-2.5-5 tick step, so the axis ends on labelled ticks. Steady axes let
+    the eye follow the curve rather than the tick labels, and a frame whose axes did not
+    change is redrawn from the cached background (see :mod:`kitlib.blit`).
+
+    Returns the limits in force, ``(low, high)``.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> fig, ax = new_figure()
+    >>> steady_limits(ax, 0.0, 0.43)
+    (0.0, 0.5)
+    >>> steady_limits(ax, 0.0, 0.30)   # still fills 60 %: unchanged
+    (0.0, 0.5)
+    >>> steady_limits(ax, 0.0, 0.61)   # outgrew them
+    (0.0, 0.8)
+    """
+    if which not in ("x", "y"):
+        raise ValueError(f"which must be 'x' or 'y'; got {which!r}")
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise ValueError(f"lo and hi must be finite; got lo={lo!r}, hi={hi!r}")
+    if not 0.0 < fill <= 1.0:
+        raise ValueError(f"fill must lie in (0, 1]; got {fill!r}")
+    locator = MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10])
+    lo, hi = locator.nonsingular(float(lo), float(hi))  # widens an empty range
+    get, put = (ax.get_ylim, ax.set_ylim) if which == "y" else (ax.get_xlim, ax.set_xlim)
+    cur_lo, cur_hi = sorted(get())
+    if cur_lo <= lo and hi <= cur_hi and hi - lo >= fill * (cur_hi - cur_lo):
+        return float(cur_lo), float(cur_hi)
+    ticks = locator.tick_values(lo, hi)
+    step = float(ticks[1] - ticks[0])
+    new_lo = step * np.floor(lo / step + 1e-9)
+    new_hi = step * np.ceil(hi / step - 1e-9)
+    new_lo, new_hi = float(np.round(new_lo, 12)), float(np.round(new_hi, 12))
+    put(new_lo, new_hi)
+    return new_lo, new_hi
+
+
 def _is_widget_canvas(fig: Figure) -> bool:
     return isinstance(fig.canvas, widgets.DOMWidget)
+
+
+def _in_ipython() -> bool:
+    from IPython import get_ipython
+
+    return get_ipython() is not None
 
 
 def _one_line(exc: BaseException) -> str:
@@ -167,7 +222,7 @@ class Explorer:
         Name -> widget (public contract: tests and the browser suite drive these).
     fig : Figure
     last_update_seconds : float
-        Wall time of the last ``compute`` + ``draw`` (not counting the browser's repaint).
+        Wall time of the last ``compute`` + ``draw`` + render (not the browser's repaint).
     last_error : str or None
         The one-line message of the last failed update, ``None`` after a successful one.
     widget : ipywidgets.VBox
@@ -188,6 +243,7 @@ class Explorer:
         self.last_error: str | None = None
         self.n_updates = 0
         self._muted = False
+        self._frames: FrameRenderer | None = None
 
         self.message = widgets.HTML(value="", layout={"min_height": "1.6em"})
         self.reset_button = widgets.Button(description="Reset", icon="undo",
@@ -286,12 +342,12 @@ class Explorer:
         if self.fig.get_layout_engine() is not None and not isinstance(
                 self.fig.get_layout_engine(), PlaceHolderLayoutEngine):
             self._freeze_layout()  # after the first successful update only
+        self._show()
         self.last_update_seconds = time.perf_counter() - t0
         self.last_error = None
         self.message.value = ""
         self.n_updates += 1
         self.timing.value = f"<small>update {1e3 * self.last_update_seconds:.0f} ms</small>"
-        self._show()
         return True
 
     def save(self, path, **kwargs):
@@ -300,18 +356,21 @@ class Explorer:
 
     # -- display -----------------------------------------------------------------------------
     def _show(self) -> None:
-        if self._output is None:
+        if self._output is not None and _in_ipython():
+            # Inline / static front ends: the displayed PNG is the render (no canvas to blit).
+            from IPython.display import display
+
+            with self._output:
+                self._output.clear_output(wait=True)
+                display(self.fig)
+            return
+        # ipympl (the new frame goes to the browser at once) or plain Agg (tests, benchmarks).
+        if not isinstance(self.fig.canvas, FigureCanvasAgg):
             self.fig.canvas.draw_idle()
             return
-        from IPython import get_ipython
-        from IPython.display import display
-
-        self.fig.canvas.draw_idle()
-        if get_ipython() is None:  # plain Python (tests, benchmarks): nothing to display into
-            return
-        with self._output:
-            self._output.clear_output(wait=True)
-            display(self.fig)
+        if self._frames is None:
+            self._frames = FrameRenderer(self.fig)
+        self._frames.render()
 
     def _ipython_display_(self):
         from IPython.display import display

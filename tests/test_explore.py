@@ -133,21 +133,36 @@ def test_inline_fallback_uses_output_widget():
     assert ex.controls["k"] in ex.widget.children[1].children[0].children
 
 
-def test_ipympl_canvas_is_embedded(monkeypatch):
+def _ipympl_figure():
     import matplotlib.pyplot as plt
-    from ipympl.backend_nbagg import Canvas
+    from ipympl.backend_nbagg import _Backend_ipympl
 
     with plt.ioff():
         fig = plt.figure()
-    fig.set_canvas(Canvas(fig))
+        _Backend_ipympl.new_figure_manager_given_figure(9001, fig)  # canvas + manager
+    return fig
+
+
+def test_ipympl_canvas_is_embedded_and_frames_are_pushed(monkeypatch):
+    fig = _ipympl_figure()
     ax = fig.add_subplot()
+    ax.set_ylim(0, 2)
     (line,) = ax.plot([0, 1], [0, 1])
+    sent, idle = [], []
+    monkeypatch.setattr(fig.canvas, "send_binary", lambda data: sent.append(data))
+    monkeypatch.setattr(fig.canvas, "draw_idle", lambda *a, **k: idle.append(1))
     ex = Explorer({"k": slider("k", 1.0, 0.0, 2.0, 0.1)}, lambda p: p["k"],
                   lambda k: line.set_ydata([0, k]), fig=fig)
     assert ex._output is None
     assert fig.canvas in ex.widget.children
+    n0 = len(sent)
     ex.set(k=2.0)
-    assert line.get_ydata()[1] == 2.0
+    ex.set(k=1.5)
+    assert line.get_ydata()[1] == 1.5
+    # Each update sends its frame straight away (a PNG), without a draw-request round trip.
+    assert len(sent) == n0 + 2 and all(d[:4] == b"\x89PNG" for d in sent)
+    assert idle == []
+    assert ex._frames.blits >= 1
 
 
 def test_drawn_arrays_and_texts_see_nan():

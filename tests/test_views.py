@@ -1,11 +1,12 @@
 """Every registered explorer: build it, move every control over its whole range and into the
-corners of the parameter box; nothing raises, nothing non-finite is drawn, the figure changes."""
+corners of the parameter box; nothing raises, nothing non-finite is drawn, the figure changes,
+and every frame the explorer rendered (mostly blitted) is the picture a full render gives."""
 
 import numpy as np
 import pytest
 
 from kitlib.views import EXPLORERS
-from views_sweep import assert_clean, control_values, corners, pixels
+from views_sweep import assert_clean, assert_frame_is_full_render, control_values, corners, pixels, step_walk
 
 NAMES = sorted(EXPLORERS)
 
@@ -26,10 +27,13 @@ def test_every_control_moves_the_figure(name):
     base = pixels(ex)
     for cname, widget in ex.controls.items():
         changed = False
-        for value in control_values(widget):
+        # Single steps first (what the arrow keys do: mostly blitted frames), then the range.
+        for value in step_walk(widget, defaults[cname], 3) + control_values(widget):
             ex.set(**{cname: value})
-            assert_clean(ex, f"{name}: {cname}={value!r}")
-            if not changed and not np.array_equal(base, pixels(ex)):
+            where = f"{name}: {cname}={value!r}"
+            assert_clean(ex, where)
+            full = assert_frame_is_full_render(ex, where)
+            if not changed and not np.array_equal(base, full):
                 changed = True
         assert changed, f"{name}: moving {cname!r} over its range never changed the figure"
         ex.set(**defaults)
@@ -41,3 +45,21 @@ def test_corners_of_the_parameter_box(name):
     for corner in corners(ex):
         ex.set(**corner)
         assert_clean(ex, f"{name} at corner {corner}")
+
+
+def test_slider_steps_mostly_redraw_only_what_changed():
+    """Across the registry, single slider steps are served from the cached background
+    (the point of kitlib.blit): most step frames are blits, not full renders."""
+    blits = full = 0
+    for name in ("start.gaussian_kl", "divergences.bimodal_fit", "ib.gaussian", "rlhf.frontier"):
+        ex = EXPLORERS[name]()
+        for cname, widget in ex.controls.items():
+            if not hasattr(widget, "step"):
+                continue
+            ex.set(**{cname: step_walk(widget, ex.params[cname], 1)[0]})  # learn what moves
+            b0, f0 = ex._frames.blits, ex._frames.full_renders
+            for value in step_walk(widget, ex.params[cname], 6):
+                ex.set(**{cname: value})
+            blits += ex._frames.blits - b0
+            full += ex._frames.full_renders - f0
+    assert blits >= 3 * full, f"{blits} blitted frames against {full} full renders"

@@ -27,6 +27,26 @@ def control_values(widget, n_inner: int = 3) -> list:
     raise TypeError(f"no sweep rule for {type(widget).__name__}")
 
 
+def step_walk(widget, start, n: int) -> list:
+    """``n`` consecutive one-step moves from ``start``, as the arrow keys or a drag make them
+    (bouncing off the ends of the range; dropdowns and checkboxes go to the next option)."""
+    if isinstance(widget, W.Checkbox):
+        return [bool((int(start) + k + 1) % 2) for k in range(n)]
+    if not isinstance(widget, (W.FloatSlider, W.IntSlider, W.FloatLogSlider)):
+        options = [o[1] if isinstance(o, tuple) else o for o in widget.options]
+        i = options.index(start)
+        return [options[(i + k + 1) % len(options)] for k in range(n)]
+    log = isinstance(widget, W.FloatLogSlider)
+    x = float(np.log(start) / np.log(widget.base)) if log else start
+    out, direction = [], 1
+    for _ in range(n):
+        if not widget.min <= x + direction * widget.step <= widget.max + 1e-9:
+            direction = -direction
+        x = round(min(max(x + direction * widget.step, widget.min), widget.max), 10)
+        out.append(int(x) if isinstance(widget, W.IntSlider) else float(widget.base ** x if log else x))
+    return out
+
+
 def range_ends(widget) -> list:
     vals = control_values(widget, n_inner=0)
     return vals if len(vals) <= 2 else [vals[0], vals[-1]]
@@ -51,4 +71,16 @@ def assert_clean(explorer, where: str) -> None:
 
 
 def pixels(explorer):
+    """A full Agg render of the explorer's figure."""
     return figure_pixels(explorer.fig)
+
+
+def assert_frame_is_full_render(explorer, where: str, tol: int = 2) -> np.ndarray:
+    """The frame the explorer rendered (mostly blitted: changed artists over a cached
+    background) must be the picture a full render gives, up to ``tol`` levels of 8-bit
+    rounding where a pre-rendered text was pasted. Returns the full render."""
+    frame = np.asarray(explorer.fig.canvas.buffer_rgba()).astype(np.int16)
+    full = pixels(explorer)
+    diff = int(np.abs(frame - full).max())
+    assert diff <= tol, f"{where}: the rendered frame differs from a full render by {diff} levels"
+    return full

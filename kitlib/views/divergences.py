@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 
 from kitlib import divergences as dv
 from kitlib import fitting as ft
-from kitlib.explore import Explorer, checkbox, dropdown, log_slider, new_figure, slider
+from kitlib.explore import Explorer, checkbox, dropdown, log_slider, new_figure, slider, steady_limits
 from kitlib.style import COLORS, OKABE_ITO
 
 __all__ = ["bimodal_fit_explorer", "alpha_path_explorer", "mixture_fit_explorer",
@@ -111,7 +111,7 @@ def bimodal_fit_explorer() -> Explorer:
         fit = dd["fit"]
         line_p.set_ydata(dd["p"])
         line_q.set_ydata(dd["q"])
-        ax_f.set_ylim(0, 1.15 * max(dd["p"].max(), dd["q"].max()))
+        steady_limits(ax_f, 0.0, 1.15 * max(dd["p"].max(), dd["q"].max()))
         im.set_data(dd["z"])
         opt.set_offsets([[fit.mean, np.log(fit.std)]])
         fixed_line.set_visible(dd["fixed"])
@@ -306,7 +306,7 @@ def mixture_fit_explorer() -> Explorer:
         line_q.set_ydata(dd["q"])
         for line, comp in zip(comp_lines, dd["comps"]):
             line.set_ydata(comp)
-        ax.set_ylim(0, 1.15 * max(dd["p"].max(), dd["q"].max()))
+        steady_limits(ax, 0.0, 1.15 * max(dd["p"].max(), dd["q"].max()))
         rows = [f"w={a:.2f} μ={b:+.2f} s={c:.2f}" for a, b, c in zip(fit.weights, fit.means, fit.stds)]
         cover = "  ".join(f"{x:.2f}" for x in dd["mass_near"])
         info.set_text("\n".join(rows) + f"\nq-mass near each mode: {cover}\nvalue {fit.value:.4f}")
@@ -424,7 +424,7 @@ def distillation_explorer() -> Explorer:
             s_lines[name].set_ydata(probs)
             top = max(top, probs.max())
         balanced_label.set_text(f"balanced w = {dd['balance']:.2f}")
-        ax_c.set_ylim(0, 1.15 * top)
+        steady_limits(ax_c, 0.0, 1.15 * top)
         c_title.set_text(f"teacher at temperature T = {dd['temperature']:.2f} vs 2-parameter students")
         v.set_xdata([dd["delta"], dd["delta"]])
         for name, val in dd["at"].items():

@@ -26,7 +26,7 @@ from matplotlib.ticker import MaxNLocator
 from tqdm.auto import tqdm
 
 from kitlib import ib
-from kitlib.explore import Explorer, dropdown, int_slider, log_slider, new_figure, slider
+from kitlib.explore import Explorer, dropdown, int_slider, log_slider, new_figure, slider, steady_limits
 from kitlib.style import COLORS, OKABE_ITO
 
 __all__ = [
@@ -223,14 +223,13 @@ def gaussian_explorer() -> Explorer:
             kinks.set_data(d["k"].I_XT, d["k"].I_TY)
         else:
             kinks.set_data([], [])
-        top = float(g.I_XT.max()) * 1.05 + 1e-3
-        ax.set_xlim(0, top)
-        ax.set_ylim(0, g.I_XY * 1.15 + 1e-3)
+        _, top = steady_limits(ax, 0.0, float(g.I_XT.max()) * 1.05 + 1e-3, which="x")
+        steady_limits(ax, 0.0, g.I_XY * 1.15 + 1e-3)
         ixy.set_data([0, top], [g.I_XY, g.I_XY])
         pt.set_data([at.I_XT[0]], [at.I_TY[0]])
         ix_b.set_data(_G_BETAS, g.I_XT)
         iy_b.set_data(_G_BETAS, g.I_TY)
-        ax_b.set_ylim(0, top)
+        steady_limits(ax_b, 0.0, top)
         for line, b in zip(vlines, g.critical_betas):
             line.set_xdata([b, b] if np.isfinite(b) else [_G_BETAS[-1]] * 2)
         cur.set_xdata([d["beta"], d["beta"]])

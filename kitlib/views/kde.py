@@ -28,7 +28,8 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from kitlib import kde
-from kitlib.explore import Explorer, checkbox, dropdown, int_slider, log_slider, new_figure, slider
+from kitlib.explore import (Explorer, checkbox, dropdown, int_slider, log_slider, new_figure, slider,
+                            steady_limits)
 from kitlib.style import COLORS, OKABE_ITO
 
 __all__ = [
@@ -262,9 +263,9 @@ def log_ratio_histogram_explorer() -> Explorer:
         hist.set_data(dd["counts"], dd["edges"])
         clt.set_data(dd["z"], dd["pdf"])
         med.set_xdata([dd["median"], dd["median"]])
-        ax.set_xlim(*dd["xlim"])
+        steady_limits(ax, *dd["xlim"], which="x")
         top = max(float(dd["counts"].max()), float(dd["pdf"].max(initial=0.0)))
-        ax.set_ylim(0.0, 1.35 * top)
+        steady_limits(ax, 0.0, 1.35 * top)
         readout.set_text(
             f"h = {dd['h']:.2f}   κ_d = (h/h_G(d,n))² = {dd['kappa']:.2f}\n"
             f"regime: {dd['regime']}\n"
@@ -334,7 +335,7 @@ def participation_explorer() -> Explorer:
         xc = dd["x"][dd["j"]]
         cur.set_data([xc, xc], [0.0, 1.05])
         hist.set_data(dd["hist"], pre["edges"])
-        ax_h.set_ylim(0.0, 1.15 * max(float(dd["hist"].max()), 1.0))
+        steady_limits(ax_h, 0.0, 1.15 * max(float(dd["hist"].max()), 1.0))
         label = r"$h_G(d,n)$" if dd["scale"] == "finite" else r"$h_G(\alpha)$ (d → ∞)"
         ax.set_xlabel(f"h / {label}")
         readout.set_text(f"h = {dd['h']:.2f}\nh/h_G = {xc:.2f}\n"
@@ -646,8 +647,8 @@ def nn_gap_explorer() -> Explorer:
     def draw(dd):
         hist.set_data(dd["counts"], dd["edges"])
         pdf.set_data(dd["z"], dd["pdf"])
-        ax.set_xlim(0.0, float(dd["edges"][-1]))
-        ax.set_ylim(0.0, 1.2 * max(float(dd["counts"].max()), float(dd["pdf"].max())))
+        steady_limits(ax, 0.0, float(dd["edges"][-1]), which="x")
+        steady_limits(ax, 0.0, 1.2 * max(float(dd["counts"].max()), float(dd["pdf"].max())))
         est.set_ydata(dd["est"])
         cur.set_data([dd["n"]], [dd["h_hat"]])
         ax.set_title(f"d = {D_DEFAULT}, n = {dd['n']:,}: {_GAP_POINTS} test points × {dd['k']} spacing(s)",

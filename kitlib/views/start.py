@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from kitlib import divergences as dv
-from kitlib.explore import Explorer, new_figure, slider
+from kitlib.explore import Explorer, new_figure, slider, steady_limits
 from kitlib.style import COLORS
 
 __all__ = ["gaussian_kl_explorer", "EXPLORERS"]
@@ -82,11 +82,11 @@ def gaussian_kl_explorer() -> Explorer:
         fill_f.set_verts(_band(x, d["forward_integrand"]))
         fill_r.set_verts(_band(x, d["reverse_integrand"]))
         top = max(d["p"].max(), d["q"].max())
-        ax_d.set_ylim(0.0, 1.1 * top)
+        steady_limits(ax_d, 0.0, 1.1 * top)
         lo = min(d["forward_integrand"].min(), d["reverse_integrand"].min())
         hi = max(d["forward_integrand"].max(), d["reverse_integrand"].max())
         pad = 0.08 * (hi - lo) + 1e-3
-        ax_i.set_ylim(lo - pad, hi + 3 * pad)
+        steady_limits(ax_i, lo - pad, hi + 3 * pad)
         readout.set_text(
             f"KL(p||q) forward = {d['forward_exact']:8.4f}  (grid {d['forward_grid']:.4f})\n"
             f"KL(q||p) reverse = {d['reverse_exact']:8.4f}  (grid {d['reverse_grid']:.4f})")

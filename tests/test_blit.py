@@ -1,0 +1,176 @@
+"""FrameRenderer: only changed artists are redrawn, and every frame is the picture a full render
+gives (up to a level or two of 8-bit rounding where a pre-rendered text is pasted)."""
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from kitlib.blit import FrameRenderer
+from kitlib.explore import new_figure, steady_limits
+
+
+def _frame(fig):
+    return np.asarray(fig.canvas.buffer_rgba()).astype(int)
+
+
+def _full(fig):
+    FigureCanvasAgg.draw(fig.canvas)
+    return np.asarray(fig.canvas.buffer_rgba()).astype(int)
+
+
+def assert_same_picture(fig, tol=2):
+    frame = _frame(fig).copy()
+    full = _full(fig)
+    diff = np.abs(frame - full).max()
+    assert diff <= tol, f"blitted frame differs from a full render by {diff} levels"
+
+
+@pytest.fixture
+def scene():
+    fig, (ax, ax2) = new_figure(1, 2)
+    x = np.linspace(0, 1, 50)
+    (moving,) = ax.plot(x, x, label="moving")
+    ax.plot(x, 1 - x, label="fixed")
+    ax.legend(loc="upper right")
+    readout = ax.text(0.05, 0.95, "a", transform=ax.transAxes, va="top",
+                      bbox={"fc": "white", "ec": "0.5"})
+    ax.set_title("a fixed title")
+    ax.set_ylim(-1, 2)
+    (other,) = ax2.plot(x, x**2)
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
+    frames = FrameRenderer(fig)
+    frames.render()
+    return fig, ax, ax2, moving, readout, other, frames
+
+
+def test_first_changes_are_learned_then_frames_are_blitted(scene):
+    fig, ax, ax2, moving, readout, other, frames = scene
+    assert frames.full_renders == 1
+    moving.set_ydata(np.linspace(0, 1.5, 50))
+    readout.set_text("b")
+    frames.render()  # learns what moves: one more full render
+    assert frames.dynamic == {moving, readout}
+    full = frames.full_renders
+    for k in range(3):
+        moving.set_ydata(np.linspace(0, 0.5 + 0.3 * k, 50))
+        readout.set_text(f"value {k}")
+        frames.render()
+        assert_same_picture(fig)
+    assert frames.full_renders == full and frames.blits == 3
+    # The fixed legend and title sit above the moving line: pasted, not laid out again.
+    assert ax.get_legend() in frames._sprites and ax.title in frames._sprites
+
+
+def test_new_limits_render_everything_again(scene):
+    fig, ax, ax2, moving, readout, other, frames = scene
+    moving.set_ydata(np.zeros(50))
+    frames.render()
+    full = frames.full_renders
+    ax.set_ylim(-1, 2)  # same limits: still blitted
+    moving.set_ydata(np.ones(50))
+    frames.render()
+    assert frames.full_renders == full
+    ax.set_ylim(-3, 3)
+    frames.render()
+    assert frames.full_renders == full + 1
+    assert_same_picture(fig)
+
+
+def test_other_axes_and_new_artists_are_picked_up(scene):
+    fig, ax, ax2, moving, readout, other, frames = scene
+    moving.set_ydata(np.zeros(50))
+    frames.render()
+    other.set_color("red")  # never changed before: joins the dynamic set
+    frames.render()
+    assert other in frames.dynamic
+    assert_same_picture(fig)
+    (extra,) = ax2.plot([0, 1], [1, 0], color="black")  # added: the key changes
+    frames.render()
+    assert_same_picture(fig)
+    extra.remove()  # removed: must vanish from the frame
+    frames.render()
+    assert_same_picture(fig)
+
+
+def test_hidden_artist_and_changed_axis_label(scene):
+    fig, ax, ax2, moving, readout, other, frames = scene
+    moving.set_visible(False)
+    frames.render()
+    assert_same_picture(fig)
+    ax.set_xlabel("a new label")
+    frames.render()
+    assert_same_picture(fig)
+
+
+def test_nothing_is_left_animated_for_savefig(scene, tmp_path):
+    fig, ax, ax2, moving, readout, other, frames = scene
+    for k in range(3):
+        moving.set_ydata(np.full(50, 0.2 * k))
+        frames.render()
+    assert not any(a.get_animated() for a in fig.findobj())
+    # A full render (what savefig and a browser's draw request do) matches the blitted frame.
+    assert_same_picture(fig)
+
+
+def test_best_placed_legend_is_redrawn_with_the_data():
+    fig, ax = new_figure()
+    (line,) = ax.plot([0, 1], [0, 1], label="data")
+    ax.plot([0, 1], [0.5, 0.5], label="fixed")
+    ax.legend(loc="best")
+    ax.set_ylim(0, 1)
+    frames = FrameRenderer(fig)
+    frames.render()
+    for y in ([1, 0], [0, 1], [0.9, 0.9]):
+        line.set_ydata(y)
+        frames.render()
+        assert_same_picture(fig)
+    assert ax.get_legend() in frames.dynamic
+
+
+def test_frame_renderer_needs_an_agg_canvas():
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    FigureCanvasSVG(fig)
+    with pytest.raises(ValueError, match="Agg-based"):
+        FrameRenderer(fig)
+
+
+# -- steady_limits ------------------------------------------------------------------------------
+def test_steady_limits_keeps_axes_while_the_data_fit():
+    fig, ax = new_figure()
+    assert steady_limits(ax, 0.0, 0.43) == (0.0, 0.5)
+    assert steady_limits(ax, 0.0, 0.3) == (0.0, 0.5)
+    assert ax.get_ylim() == (0.0, 0.5)
+    assert steady_limits(ax, 0.0, 0.2) == (0.0, 0.2)  # fills < half: zoom in
+    assert steady_limits(ax, 0.0, 0.61) == (0.0, 0.8)  # outgrew them: zoom out
+    assert steady_limits(ax, -3.2, 7.7, which="x") == (-5.0, 10.0)
+    assert ax.get_xlim() == (-5.0, 10.0)
+
+
+@pytest.mark.parametrize("lo,hi", [(0.0, 1e-9), (-2.5e-3, 7e-3), (1.0, 1.0), (3.0, 1234.5), (-7.0, -6.9)])
+def test_steady_limits_always_cover_the_data_on_nice_numbers(lo, hi):
+    fig, ax = new_figure()
+    a, b = steady_limits(ax, lo, hi)
+    assert a <= min(lo, hi) and b >= max(lo, hi) and b > a
+    # Both ends on a common 1-2-2.5-5 step, with at most ~10 steps between them.
+    steps = [m * 10.0**k for k in range(-12, 6) for m in (1, 2, 2.5, 5)]
+
+    def on_grid(v, s):
+        return abs(v / s - round(v / s)) < 1e-6
+
+    assert any(on_grid(a, s) and on_grid(b, s) and (b - a) / s <= 10 for s in steps), (a, b)
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    ({"lo": np.nan, "hi": 1.0}, "finite"),
+    ({"lo": 0.0, "hi": np.inf}, "finite"),
+    ({"lo": 0.0, "hi": 1.0, "which": "z"}, "which"),
+    ({"lo": 0.0, "hi": 1.0, "fill": 0.0}, "fill"),
+])
+def test_steady_limits_rejects_bad_input(kwargs, match):
+    fig, ax = new_figure()
+    with pytest.raises(ValueError, match=match):
+        steady_limits(ax, **kwargs)
