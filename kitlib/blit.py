@@ -56,6 +56,17 @@ def _mark_clean(artist: Artist) -> None:
         _mark_clean(child)
 
 
+def _browser_listens(canvas) -> bool:
+    """False for a web canvas that no browser has connected to yet (no manager, or an ipympl
+    canvas whose front end has not said "initialized"). Frames pushed then go nowhere, and
+    ipympl 0.10 would keep them as a data URL without its "data:image/png;base64," prefix,
+    which breaks the widget when it is displayed. The front end asks for a full frame itself
+    when it connects."""
+    if not isinstance(canvas, FigureCanvasWebAggCore):
+        return True
+    return canvas.manager is not None and not getattr(canvas, "syncing_data_url", False)
+
+
 def _is_decoration(artist: Artist, owner) -> bool:
     """Artists that always belong to the background (their changes force a full render)."""
     return isinstance(artist, Spine) or artist is owner.patch
@@ -223,8 +234,8 @@ class FrameRenderer:
             owner.patch.stale = False
             for artist in self._children(owner):
                 _mark_clean(artist)
-        if not (isinstance(canvas, FigureCanvasWebAggCore) and canvas.manager is None):
-            canvas.blit(self.fig.bbox)  # ipympl: sends the frame; Agg: nothing to do
+        if _browser_listens(canvas):
+            canvas.blit(self.fig.bbox)  # ipympl: sends the frame at once; Agg: a no-op
 
     def _render_background(self, overlay: list[Artist]) -> None:
         for artist in overlay:

@@ -155,6 +155,9 @@ def test_ipympl_canvas_is_embedded_and_frames_are_pushed(monkeypatch):
                   lambda k: line.set_ydata([0, k]), fig=fig)
     assert ex._output is None
     assert fig.canvas in ex.widget.children
+    ex.set(k=0.5)
+    assert sent == []  # no browser has connected yet: nothing is pushed
+    fig.canvas._handle_message(fig.canvas, {"type": "initialized"}, [])
     n0 = len(sent)
     ex.set(k=2.0)
     ex.set(k=1.5)
