@@ -2,8 +2,10 @@
 
 For every notebook and every slider of every explorer, JupyterLab in headless Chromium (the
 same machinery as tests/browser) focuses the slider handle, sends an arrow key and watches the
-canvas inside the page (a pixel signature on every animation frame) until it changes. 20 presses per slider (alternating right and left so the value
-stays inside its range); p50 and p95 in milliseconds. Budget: p95 <= 250 ms.
+canvas inside the page (a pixel signature on every animation frame) until it changes. After one
+warm-up press pair (the first press is reported on its own: it also pays for the canvases'
+start-up), 20 presses per slider (alternating right and left so the value stays inside its
+range); p50 and p95 in milliseconds. Budget: p95 <= 250 ms.
 Prints a table and writes benchmarks/results/browser_latency.json.
 
 Usage: ``python benchmarks/browser_latency.py [--presses 20] [NOTEBOOK ...]``
@@ -36,6 +38,11 @@ def measure_notebook(chrome, base, token, name, presses):
         for i in range(nb.explorer_count()):
             title = nb.explorers().nth(i).locator(".widget-html-content b").first.inner_text()
             for j in range(nb.sliders_of(i).count()):
+                # The first press after Run All also pays for the canvases' start-up (each
+                # front end asks for a full frame when it connects): reported on its own.
+                first = nb.slider_latency_ms(i, j, "ArrowRight")
+                nb.slider_latency_ms(i, j, "ArrowLeft")
+                page.wait_for_timeout(50)
                 times, misses = [], 0
                 for k in range(presses):
                     ms = nb.slider_latency_ms(i, j, "ArrowRight" if k % 2 == 0 else "ArrowLeft")
@@ -46,9 +53,10 @@ def measure_notebook(chrome, base, token, name, presses):
                     page.wait_for_timeout(50)  # let the kernel go idle between presses
                 t = np.array(times) if times else np.array([np.nan])
                 rows.append({"notebook": name, "explorer": i, "title": title[:48], "slider": j,
+                             "first_ms": float("nan") if first is None else float(first),
                              "p50_ms": float(np.percentile(t, 50)), "p95_ms": float(np.percentile(t, 95)),
                              "no_change": misses})
-                print(f"{name[:28]:28s} {i:2d} {title[:40]:40s} s{j} "
+                print(f"{name[:28]:28s} {i:2d} {title[:40]:40s} s{j} {rows[-1]['first_ms']:7.0f} "
                       f"{rows[-1]['p50_ms']:7.0f} {rows[-1]['p95_ms']:7.0f} {misses:3d}"
                       + ("  OVER BUDGET" if rows[-1]["p95_ms"] > 250 else ""), flush=True)
     finally:
@@ -62,7 +70,8 @@ def main(argv=None):
     ap.add_argument("notebooks", nargs="*")
     args = ap.parse_args(argv)
     names = args.notebooks or sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    print(f"{'notebook':28s} {'#':>2s} {'explorer':40s} {'sl':2s} {'p50':>7s} {'p95':>7s} {'miss':>3s}")
+    print(f"{'notebook':28s} {'#':>2s} {'explorer':40s} {'sl':2s} {'first':>7s} {'p50':>7s} {'p95':>7s}"
+          f" {'miss':>3s}")
     rows = []
     with tempfile.TemporaryDirectory() as tmp, lab_server(Path(tmp)) as (base, token, _), browser() as chrome:
         for name in names:

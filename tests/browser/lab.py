@@ -38,10 +38,26 @@ def _served_copy(workdir: Path) -> tuple[Path, dict]:
     and an environment with private Jupyter folders, leaving the backend to the notebooks."""
     served = workdir / "notebooks"
     shutil.copytree(ROOT / "notebooks", served, ignore=shutil.ignore_patterns("*.py", ".ipynb_checkpoints"))
+    for path in served.glob("*.ipynb"):
+        _clear_outputs(path)
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(workdir / "config"),
                JUPYTER_RUNTIME_DIR=str(workdir / "runtime"), JUPYTERLAB_WORKSPACES_DIR=str(workdir / "ws"))
     env.pop("MPLBACKEND", None)  # the notebooks choose their backend (%matplotlib widget)
     return served, env
+
+
+def _clear_outputs(path: Path) -> None:
+    """Strip stored outputs, execution counts and widget state from a served notebook: its
+    prompts then read "[ ]" until this session runs the cells, so "every cell has a number"
+    means "ran now", and no output refers to widgets of a kernel that no longer exists."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nb.metadata.pop("widgets", None)
+    nbformat.write(nb, path)
 
 
 @contextmanager
@@ -170,6 +186,11 @@ class NotebookPage:
                     dialog.click(timeout=5_000)
                 except Exception:
                     pass
+                # Until the restarted kernel takes the first cell, the prompts still show the
+                # lost run's numbers: wait for the new run to start before judging it.
+                start = time.monotonic()
+                while self._all_executed() and time.monotonic() - start < 60:
+                    self.page.wait_for_timeout(200)
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
                 self.page.wait_for_timeout(300)
