@@ -35,6 +35,9 @@ def measure_notebook(chrome, base, token, name, presses):
     try:
         nb = NotebookPage(page, base, token, name)
         nb.run_all(timeout=300)
+        sizes = nb.wait_canvases()
+        if not all(w > 0 for w, _ in sizes):
+            raise RuntimeError(f"{name}: explorer canvases never drew: {sizes}")
         for i in range(nb.explorer_count()):
             title = nb.explorers().nth(i).locator(".widget-html-content b").first.inner_text()
             for j in range(nb.sliders_of(i).count()):

@@ -170,9 +170,27 @@ class NotebookPage:
         return self.page.eval_on_selector_all(
             ".jp-Notebook .jp-CodeCell .jp-InputArea-prompt", "els => els.map(e => e.textContent.trim())")
 
+    def code_cell_states(self) -> list[tuple]:
+        """(execution count, execution state) of every code cell, read from the notebook model
+        (not the DOM, which need not hold cells outside the viewport)."""
+        return [tuple(x) for x in self.page.evaluate("""() => {
+            const w = window.jupyterapp.shell.currentWidget;
+            const cells = w && w.content && w.content.model ? w.content.model.cells : null;
+            const out = [];
+            if (!cells) return out;
+            for (let i = 0; i < cells.length; i++) {
+                const c = cells.get(i);
+                if (c.type === 'code') out.push([c.executionCount, c.executionState || 'idle']);
+            }
+            return out;
+        }""")]
+
     def _all_executed(self) -> bool:
-        ps = self.prompts()
-        return bool(ps) and all(p.startswith("[") and p[1:-2].isdigit() for p in ps)
+        states = self.code_cell_states()
+        return bool(states) and all(n is not None and st != "running" for n, st in states)
+
+    def _any_running(self) -> bool:
+        return any(st == "running" for _, st in self.code_cell_states())
 
     def run_all(self, timeout: float = 300) -> None:
         """Run all cells and wait until every code cell has an execution count and the kernel
@@ -198,8 +216,10 @@ class NotebookPage:
                     self.page.wait_for_timeout(300)
                     if self._all_executed() and self.kernel_status() == "idle":
                         return
-                if not any(p == "[*]:" for p in self.prompts()) and self.kernel_status() == "idle" \
+                if not self._any_running() and self.kernel_status() == "idle" \
                         and time.monotonic() > deadline - timeout + 20:
+                    print(f"{self.name}: Run All was lost (states {self.code_cell_states()}); "
+                          "restarting the kernel and running all", file=sys.stderr)
                     break  # nothing running and not everything ran: the run was lost
         raise TimeoutError(f"{self.name}: cells did not all execute; prompts {self.prompts()}")
 
@@ -234,6 +254,21 @@ class NotebookPage:
         while self.explorer_count() < expected and time.monotonic() < deadline:
             self.page.wait_for_timeout(200)
         return self.explorer_count()
+
+    def canvas_sizes(self) -> list[list[int]]:
+        """Pixel size of every explorer's canvas (0 x 0 until its front end has connected)."""
+        return self.page.evaluate("""() => Array.from(document.querySelectorAll('.kit-explorer'))
+            .map(e => { const c = e.querySelector('.jupyter-matplotlib-figure canvas');
+                        return c ? [c.width, c.height] : [0, 0]; })""")
+
+    def wait_canvases(self, timeout: float = 60.0) -> list[list[int]]:
+        """Wait until every explorer's canvas has a size (its first frame arrived)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            sizes = self.canvas_sizes()
+            if sizes and all(w > 0 and h > 0 for w, h in sizes) or time.monotonic() > deadline:
+                return sizes
+            self.page.wait_for_timeout(200)
 
     def sliders_of(self, explorer_index: int):
         """Slider handles of one explorer."""
