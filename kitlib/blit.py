@@ -9,14 +9,17 @@ only the artists that changed (matplotlib's blitting pattern, made automatic):
   ``set_visible``, image ``set_data`` ... mark an artist stale. A child of an axes (or of the
   figure) that was stale after the view's ``draw`` callback joins the *dynamic* set for good.
 * **Draw order is kept.** Within an axes, artists are drawn in ``zorder``; every artist from the
-  lowest dynamic one upwards is redrawn (a fixed legend above a moving curve is redrawn too),
-  so the blitted frame is the picture a full render would give. The ``Axis`` artists (ticks,
-  tick labels, axis labels) always stay in the background: they lie outside the axes box,
-  which is where every data artist is clipped.
+  lowest dynamic one upwards is redrawn (a fixed legend above a moving curve too), so the
+  blitted frame is the picture a full render gives. The ``Axis`` artists (ticks, tick labels,
+  axis labels) always stay in the background: they lie outside the axes box, where no data
+  artist is drawn (data are clipped to the box).
+* **Fixed texts and legends are pasted, not laid out again.** One that must be redrawn over a
+  moving curve is rendered once on a transparent layer (a *sprite*) and alpha-blended into
+  each frame: the same blend a direct draw makes, up to a level or two of 8-bit rounding.
 * **When to render everything again.** A new dynamic artist; new axis limits, scales, tick
   locators or formatters, or axis labels; a stale spine or axes patch; artists added or
-  removed; an axes moved, shown or hidden; a new canvas size or dpi: then the background is rendered again with the dynamic
-  artists left out, and they are drawn on top.
+  removed; an axes moved, shown or hidden; a new canvas size or dpi. Then the background is
+  rendered again with the redrawn artists left out, and they are drawn on top.
 
 The canvas keeps its ordinary behaviour: ``canvas.draw()``, ``savefig`` and the ipympl
 front end's own draw requests still render the whole figure (nothing is left ``animated``
@@ -154,9 +157,10 @@ class FrameRenderer:
 
     # -- what the frame depends on -------------------------------------------------------------
     def _containers(self) -> list:
-        """The figure, then its visible axes, in the order a full render draws them."""
+        """The visible axes in the order a full render draws them, then the figure itself
+        (figure-level texts and legends have a higher zorder than axes, so they come after)."""
         axes = sorted((ax for ax in self.fig.axes if ax.get_visible()), key=lambda a: a.zorder)
-        return [self.fig, *axes]
+        return [*axes, self.fig]
 
     @staticmethod
     def _children(owner) -> list[Artist]:
@@ -233,7 +237,8 @@ class FrameRenderer:
             owner.stale = False
             owner.patch.stale = False
             for artist in self._children(owner):
-                _mark_clean(artist)
+                if not isinstance(artist, Axis):  # the layout key watches the axes' decorations
+                    _mark_clean(artist)
         if _browser_listens(canvas):
             canvas.blit(self.fig.bbox)  # ipympl: sends the frame at once; Agg: a no-op
 
