@@ -41,7 +41,9 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
+import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -69,7 +71,24 @@ __all__ = [
     "figure_pixels",
     "drawn_arrays",
     "drawn_texts",
+    "FIGURE_LOCK",
 ]
+
+#: One lock for all figure work in the process. In JupyterLab, ipykernel 7 runs widget
+#: callbacks (slider moves, the canvas's draw requests) in a kernel *subshell* thread while
+#: cells run in the main thread, and matplotlib is not thread-safe: its mathtext parser and its
+#: rc settings are shared, so two renders at once fail with spurious parse errors or mix up
+#: styles. Figure creation, updates, renders and exports all take this lock.
+FIGURE_LOCK = threading.RLock()
+
+
+def _serialised(method):
+    """``method`` run under :data:`FIGURE_LOCK`."""
+    @functools.wraps(method)
+    def locked(*args, **kwargs):
+        with FIGURE_LOCK:
+            return method(*args, **kwargs)
+    return locked
 
 _SLIDER_LAYOUT = {"width": "420px"}
 _SLIDER_STYLE = {"description_width": "150px"}
@@ -125,7 +144,7 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, figsize=(8.0, 4.0), **subplot_
     print a stray static copy at the end of the cell. The kit's style is applied locally, and
     linear axes get at most about five labelled ticks.
     """
-    with plt.ioff(), style.context():
+    with FIGURE_LOCK, plt.ioff(), style.context():
         fig, axes = plt.subplots(nrows, ncols, figsize=figsize, layout="constrained", **subplot_kw)
     # The layout is solved once and then frozen (see Explorer): leave room between panels for
     # tick labels that grow later ("0" -> "0.25"), so that they never reach the neighbour.
@@ -135,6 +154,8 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, figsize=(8.0, 4.0), **subplot_
         # most of what a redraw renders. (Log axes set later get their own locators.)
         ax.locator_params(nbins=5)
     canvas = fig.canvas
+    # The browser's own draw requests (ipympl) arrive on the widget thread: serialise them too.
+    canvas.draw = _serialised(canvas.draw)
     for attr, val in (("header_visible", False), ("footer_visible", False),
                       ("toolbar_position", "right"), ("resizable", False)):
         if hasattr(canvas, attr):
@@ -311,13 +332,14 @@ class Explorer:
             if name not in self.controls:
                 raise ValueError(f"unknown control {name!r}; this explorer has {sorted(self.controls)}")
             _check_allowed(name, self.controls[name], value)
-        self._muted = True
-        try:
-            for name, value in params.items():
-                self.controls[name].value = value
-        finally:
-            self._muted = False
-        self.update()
+        with FIGURE_LOCK:
+            self._muted = True
+            try:
+                for name, value in params.items():
+                    self.controls[name].value = value
+            finally:
+                self._muted = False
+            self.update()
         return self
 
     def reset(self) -> Explorer:
@@ -327,22 +349,26 @@ class Explorer:
     def update(self) -> bool:
         """Recompute and redraw for the current control values; return True on success.
 
-        An exception from ``compute`` or ``draw`` is caught, shown as one line in the message
-        area and kept in ``last_error``; the previous picture stays on screen.
+        An exception from ``compute``, ``draw`` or rendering is caught, shown as one line in
+        the message area and kept in ``last_error``; the previous picture stays on screen.
         """
+        with FIGURE_LOCK:
+            return self._update()
+
+    def _update(self) -> bool:
         t0 = time.perf_counter()
         try:
             data = self._compute(self.params)
             self._draw(data)
+            if self.fig.get_layout_engine() is not None and not isinstance(
+                    self.fig.get_layout_engine(), PlaceHolderLayoutEngine):
+                self._freeze_layout()  # after the first successful update only
+            self._show()
         except Exception as exc:  # shown to the user, never a traceback inside the widget
             self.last_error = _one_line(exc)
             self.message.value = (f"<span style='color:{style.ERROR_COLOR}'>"
                                   f"&#9888; {html.escape(self.last_error)}</span>")
             return False
-        if self.fig.get_layout_engine() is not None and not isinstance(
-                self.fig.get_layout_engine(), PlaceHolderLayoutEngine):
-            self._freeze_layout()  # after the first successful update only
-        self._show()
         self.last_update_seconds = time.perf_counter() - t0
         self.last_error = None
         self.message.value = ""
@@ -352,7 +378,8 @@ class Explorer:
 
     def save(self, path, **kwargs):
         """Export the current figure for slides (PNG, SVG or PDF by the file's suffix)."""
-        return style.save_figure(self.fig, path, **kwargs)
+        with FIGURE_LOCK:
+            return style.save_figure(self.fig, path, **kwargs)
 
     # -- display -----------------------------------------------------------------------------
     def _show(self) -> None:

@@ -166,6 +166,8 @@ def test_ipympl_canvas_is_embedded_and_frames_are_pushed(monkeypatch):
     assert len(sent) == n0 + 2 and all(d[:4] == b"\x89PNG" for d in sent)
     assert idle == []
     assert ex._frames.blits >= 1
+    # Pushed frames are whole images (a dropped "diff" frame would leave stale pixels).
+    assert fig.canvas._current_image_mode == "full"
 
 
 def test_drawn_arrays_and_texts_see_nan():
