@@ -118,7 +118,7 @@ class _Sprite:
         return cls(x0, y0, rgba, extent.bounds)
 
     def paste(self, renderer: RendererAgg) -> None:
-        if self.rgba is None or self.rgba.size == 0:
+        if self.rgba is None:  # nothing of the artist is on the canvas
             return
         gc = renderer.new_gc()
         try:
@@ -156,25 +156,25 @@ class FrameRenderer:
         self._key = None
 
     # -- what the frame depends on -------------------------------------------------------------
-    def _containers(self) -> list:
-        """The visible axes in the order a full render draws them, then the figure itself
-        (figure-level texts and legends have a higher zorder than axes, so they come after)."""
+    def _layers(self) -> list[tuple]:
+        """``(owner, children)`` in the order a full render draws them: the visible axes by
+        zorder, then the figure itself (figure-level texts and legends have a higher zorder
+        than axes). Children are sorted by zorder, without the owner's background patch."""
         axes = sorted((ax for ax in self.fig.axes if ax.get_visible()), key=lambda a: a.zorder)
-        return [*axes, self.fig]
-
-    @staticmethod
-    def _children(owner) -> list[Artist]:
-        if isinstance(owner, Figure):
-            kids = [a for a in owner.get_children() if not isinstance(a, Axes)]
-        else:
+        layers = []
+        for owner in [*axes, self.fig]:
             kids = owner.get_children()
-        return sorted((a for a in kids if a is not owner.patch), key=lambda a: a.zorder)
+            if isinstance(owner, Figure):
+                kids = [a for a in kids if not isinstance(a, Axes)]
+            layers.append((owner, sorted((a for a in kids if a is not owner.patch),
+                                         key=lambda a: a.zorder)))
+        return layers
 
-    def _layout_key(self) -> tuple:
+    def _layout_key(self, layers) -> tuple:
         canvas = self.fig.canvas
         key: list = [canvas.get_width_height(), self.fig.dpi, canvas.get_renderer()]
-        for owner in self._containers():
-            key.append(tuple(self._children(owner)))
+        for owner, kids in layers:
+            key.append(tuple(kids))
             if isinstance(owner, Axes):
                 key += [owner.get_position().bounds, owner.get_xlim(), owner.get_ylim(), owner.axison]
                 for axis in (owner.xaxis, owner.yaxis):
@@ -184,21 +184,20 @@ class FrameRenderer:
         return tuple(key)
 
     # -- rendering -----------------------------------------------------------------------------
-    def _redraw_list(self, owner) -> list[Artist]:
-        """Artists of ``owner`` drawn over the background: from the lowest dynamic one up."""
-        kids = self._children(owner)
+    def _redraw_list(self, kids) -> list[Artist]:
+        """Artists drawn over the background: from the lowest dynamic one up."""
         first = next((i for i, a in enumerate(kids) if a in self.dynamic), None)
         if first is None:
             return []
         return [a for a in kids[first:] if not isinstance(a, Axis)]
 
-    def _learn(self) -> bool:
+    def _learn(self, layers) -> bool:
         """Add newly changed artists to the dynamic set; True if the background is outdated."""
         outdated = False
-        for owner in self._containers():
+        for owner, kids in layers:
             if owner.patch.stale:
                 outdated = True
-            for artist in self._children(owner):
+            for artist in kids:
                 if isinstance(artist, Axis):
                     continue  # set_xlim(...) to the same limits marks it stale; the key decides
                 floating = isinstance(artist, Legend) and _floats_with_layout(artist)
@@ -214,29 +213,28 @@ class FrameRenderer:
     def render(self) -> None:
         """Put the current state of every artist on the canvas (and blit it)."""
         canvas = self.fig.canvas
-        first_frame = self._background is None
-        outdated = first_frame or self._learn()
-        key = self._layout_key()
-        overlays = [(owner, self._redraw_list(owner)) for owner in self._containers()]
-        if first_frame or outdated or key != self._key:
-            self._render_background([a for _, arts in overlays for a in arts])
-            self._key = self._layout_key()  # the renderer may have been replaced
+        layers = self._layers()
+        outdated = self._background is None or self._learn(layers)
+        key = self._layout_key(layers)
+        overlay = [a for _, kids in layers for a in self._redraw_list(kids)]
+        if outdated or key != self._key:
+            self._render_background(overlay)
+            self._key = self._layout_key(layers)  # the renderer may have been replaced
             self.full_renders += 1
         else:
             canvas.restore_region(self._background)
             self.blits += 1
         renderer = canvas.get_renderer()
-        for _owner, arts in overlays:
-            for artist in arts:
-                sprite = self._sprites.get(artist)
-                if sprite is None:
-                    artist.draw(renderer)
-                else:
-                    sprite.paste(renderer)
-        for owner in self._containers():
+        for artist in overlay:
+            sprite = self._sprites.get(artist)
+            if sprite is None:
+                artist.draw(renderer)
+            else:
+                sprite.paste(renderer)
+        for owner, kids in layers:
             owner.stale = False
             owner.patch.stale = False
-            for artist in self._children(owner):
+            for artist in kids:
                 if not isinstance(artist, Axis):  # the layout key watches the axes' decorations
                     _mark_clean(artist)
         if _browser_listens(canvas):
