@@ -3,26 +3,10 @@ gives (up to a level or two of 8-bit rounding where a pre-rendered text is paste
 
 import numpy as np
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from kitlib.blit import FrameRenderer
 from kitlib.explore import new_figure, steady_limits
-
-
-def _frame(fig):
-    return np.asarray(fig.canvas.buffer_rgba()).astype(int)
-
-
-def _full(fig):
-    FigureCanvasAgg.draw(fig.canvas)
-    return np.asarray(fig.canvas.buffer_rgba()).astype(int)
-
-
-def assert_same_picture(fig, tol=2):
-    frame = _frame(fig).copy()
-    full = _full(fig)
-    diff = np.abs(frame - full).max()
-    assert diff <= tol, f"blitted frame differs from a full render by {diff} levels"
+from views_sweep import assert_frame_is_full_render
 
 
 @pytest.fixture
@@ -56,7 +40,7 @@ def test_first_changes_are_learned_then_frames_are_blitted(scene):
         moving.set_ydata(np.linspace(0, 0.5 + 0.3 * k, 50))
         readout.set_text(f"value {k}")
         frames.render()
-        assert_same_picture(fig)
+        assert_frame_is_full_render(fig, "blitted frame")
     assert frames.full_renders == full and frames.blits == 3
     # The fixed legend and title sit above the moving line: pasted, not laid out again.
     assert ax.get_legend() in frames._sprites and ax.title in frames._sprites
@@ -74,7 +58,7 @@ def test_new_limits_render_everything_again(scene):
     ax.set_ylim(-3, 3)
     frames.render()
     assert frames.full_renders == full + 1
-    assert_same_picture(fig)
+    assert_frame_is_full_render(fig, "blitted frame")
 
 
 def test_other_axes_and_new_artists_are_picked_up(scene):
@@ -84,23 +68,23 @@ def test_other_axes_and_new_artists_are_picked_up(scene):
     other.set_color("red")  # never changed before: joins the dynamic set
     frames.render()
     assert other in frames.dynamic
-    assert_same_picture(fig)
+    assert_frame_is_full_render(fig, "blitted frame")
     (extra,) = ax2.plot([0, 1], [1, 0], color="black")  # added: the key changes
     frames.render()
-    assert_same_picture(fig)
+    assert_frame_is_full_render(fig, "blitted frame")
     extra.remove()  # removed: must vanish from the frame
     frames.render()
-    assert_same_picture(fig)
+    assert_frame_is_full_render(fig, "blitted frame")
 
 
 def test_hidden_artist_and_changed_axis_label(scene):
     fig, ax, ax2, moving, readout, other, frames = scene
     moving.set_visible(False)
     frames.render()
-    assert_same_picture(fig)
+    assert_frame_is_full_render(fig, "blitted frame")
     ax.set_xlabel("a new label")
     frames.render()
-    assert_same_picture(fig)
+    assert_frame_is_full_render(fig, "blitted frame")
 
 
 def test_nothing_is_left_animated_for_savefig(scene, tmp_path):
@@ -110,7 +94,7 @@ def test_nothing_is_left_animated_for_savefig(scene, tmp_path):
         frames.render()
     assert not any(a.get_animated() for a in fig.findobj())
     # A full render (what savefig and a browser's draw request do) matches the blitted frame.
-    assert_same_picture(fig)
+    assert_frame_is_full_render(fig, "blitted frame")
 
 
 def test_best_placed_legend_is_redrawn_with_the_data():
@@ -124,7 +108,7 @@ def test_best_placed_legend_is_redrawn_with_the_data():
     for y in ([1, 0], [0, 1], [0.9, 0.9]):
         line.set_ydata(y)
         frames.render()
-        assert_same_picture(fig)
+        assert_frame_is_full_render(fig, "blitted frame")
     assert ax.get_legend() in frames.dynamic
 
 

@@ -64,4 +64,4 @@ def test_explorers_driven_from_several_threads_stay_correct():
         t.join(120)
     assert errors == []
     for i, ex in enumerate(explorers):
-        assert_frame_is_full_render(ex, f"explorer {i} after threaded updates")
+        assert_frame_is_full_render(ex.fig, f"explorer {i} after threaded updates")

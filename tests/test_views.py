@@ -32,7 +32,7 @@ def test_every_control_moves_the_figure(name):
             ex.set(**{cname: value})
             where = f"{name}: {cname}={value!r}"
             assert_clean(ex, where)
-            full = assert_frame_is_full_render(ex, where)
+            full = assert_frame_is_full_render(ex.fig, where)
             if not changed and not np.array_equal(base, full):
                 changed = True
         assert changed, f"{name}: moving {cname!r} over its range never changed the figure"

@@ -75,12 +75,12 @@ def pixels(explorer):
     return figure_pixels(explorer.fig)
 
 
-def assert_frame_is_full_render(explorer, where: str, tol: int = 2) -> np.ndarray:
-    """The frame the explorer rendered (mostly blitted: changed artists over a cached
-    background) must be the picture a full render gives, up to ``tol`` levels of 8-bit
+def assert_frame_is_full_render(fig, where: str, tol: int = 2) -> np.ndarray:
+    """The frame last rendered into ``fig``'s canvas (mostly blitted: changed artists over a
+    cached background) must be the picture a full render gives, up to ``tol`` levels of 8-bit
     rounding where a pre-rendered text was pasted. Returns the full render."""
-    frame = np.asarray(explorer.fig.canvas.buffer_rgba()).astype(np.int16)
-    full = pixels(explorer)
+    frame = np.asarray(fig.canvas.buffer_rgba()).astype(np.int16)
+    full = figure_pixels(fig)
     diff = int(np.abs(frame - full).max())
     assert diff <= tol, f"{where}: the rendered frame differs from a full render by {diff} levels"
     return full
