@@ -11,8 +11,9 @@ An explorer is three things a view factory supplies:
 The :class:`Explorer` wires them together: every change of a control runs ``compute`` then
 ``draw``, then renders the new frame: only the artists that changed are drawn over a cached
 background (:class:`kitlib.blit.FrameRenderer`), and with ipympl the frame goes to the browser
-at once. It records how long the last update took (compute, draw and render), and when a callback raises, it shows the error as one readable line in a message
-area instead of a traceback; the explorer stays usable and the next valid update clears it.
+at once. It records how long the last update took (compute, draw and render), and when a
+callback raises, it shows the error as one readable line in a message area instead of a
+traceback; the explorer stays usable and the next valid update clears it.
 
 Two front ends are supported. With the ipympl backend (``%matplotlib widget``) the live canvas
 widget is embedded next to the controls. With any other backend (inline, Colab, a static
