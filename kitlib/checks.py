@@ -14,7 +14,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["Verdict", "check_number", "check_array", "check_choice"]
+__all__ = ["Verdict", "check_number", "check_array", "check_choice", "check_choices",
+           "check_function", "check_explanation"]
 
 _OK = "\u2705"
 _NO = "\u274c"
@@ -122,3 +123,103 @@ def check_choice(answer, expected, choices: Sequence | None = None, *,
     if norm(answer) == norm(expected):
         return _verdict(True, f"{name}: {answer!r} is right.", hint)
     return _verdict(False, f"{name}: {answer!r} is not it.", hint)
+
+
+def check_choices(answer, expected, choices: Sequence, *, hint: str | None = None,
+                  name: str = "answer") -> Verdict:
+    """Check a "select all that apply" answer: the set of chosen options must equal ``expected``.
+
+    ``answer`` is a list (or set) of options; order, case and spacing do not matter. The verdict
+    says how many are missing and how many were wrong picks, without naming them.
+    """
+    if len(choices) == 0:
+        raise ValueError("choices must list at least one option; got an empty sequence")
+
+    def norm(x):
+        return " ".join(x.lower().split()) if isinstance(x, str) else x
+
+    options = {norm(c) for c in choices}
+    want = {norm(e) for e in expected}
+    if not want <= options:
+        raise ValueError(f"expected must be a subset of choices; got {sorted(map(str, want - options))}")
+    if _unanswered(answer):
+        return _verdict(False, f"{name}: not answered yet. Options: {list(choices)}.", hint)
+    if isinstance(answer, str) or not hasattr(answer, "__iter__"):
+        return _verdict(False, f"{name}: expected a list of options, got {answer!r}.", hint)
+    got = {norm(a) for a in answer}
+    unknown = got - options
+    if unknown:
+        return _verdict(False, f"{name}: {sorted(map(str, unknown))} not among the options "
+                               f"{list(choices)}.", hint)
+    if got == want:
+        return _verdict(True, f"{name}: all {len(want)} right, none wrong.", hint)
+    missing, wrong = len(want - got), len(got - want)
+    return _verdict(False, f"{name}: {missing} missing and {wrong} wrong pick(s).", hint)
+
+
+def check_function(student, reference, cases: Sequence, *, rtol: float = 1e-6, atol: float = 1e-10,
+                   hint: str | None = None, name: str = "your function") -> Verdict:
+    """Check a student's function against ``reference`` on every argument tuple of ``cases``.
+
+    Each case is a tuple of positional arguments (or a dict of keyword arguments). The outputs are
+    compared with the ``numpy.allclose`` rule (same shape). An exception raised by the student's
+    code, a ``...`` left in place or a wrong shape gives a verdict naming the first failing case;
+    nothing propagates.
+    """
+    if rtol < 0 or atol < 0:
+        raise ValueError(f"rtol and atol must be >= 0; got rtol={rtol!r}, atol={atol!r}")
+    if len(cases) == 0:
+        raise ValueError("cases must hold at least one argument tuple; got none")
+    if _unanswered(student) or not callable(student):
+        return _verdict(False, f"{name}: not written yet (define the function first).", hint)
+
+    def call(fn, case):
+        return fn(**case) if isinstance(case, dict) else fn(*case)
+
+    for i, case in enumerate(cases):
+        want = np.asarray(call(reference, case), dtype=float)
+        try:
+            got = call(student, case)
+            if _unanswered(got):
+                return _verdict(False, f"{name}: returns ... (not finished yet).", hint)
+            got = np.asarray(got, dtype=float)
+        except Exception as err:  # the student's code: report, never raise
+            return _verdict(False, f"{name} raised {type(err).__name__}: {err} (case {i + 1}).", hint)
+        if got.shape != want.shape:
+            return _verdict(False, f"{name}: case {i + 1} gives shape {got.shape}, expected "
+                                   f"{want.shape}.", hint)
+        if not np.allclose(got, want, rtol=rtol, atol=atol, equal_nan=False):
+            return _verdict(False, f"{name}: case {i + 1} of {len(cases)} is off "
+                                   f"(max difference {np.nanmax(np.abs(got - want)):.3g}).", hint)
+    return _verdict(True, f"{name} agrees with kitlib on all {len(cases)} cases.", hint)
+
+
+def check_explanation(answer, must_mention: Sequence[Sequence[str]], *,
+                      must_not: Sequence[str] = (), min_words: int = 8,
+                      hint: str | None = None, name: str = "answer") -> Verdict:
+    """A first screen for a short written answer (the instructor reads the rest).
+
+    ``must_mention`` is a list of ideas, each a list of interchangeable phrases (matched
+    case-insensitively as substrings): the answer must mention every idea in some wording.
+    ``must_not`` lists phrases of a typical misconception that make the answer wrong. The verdict
+    says how many ideas are missing, not which words would pass.
+    """
+    if len(must_mention) == 0 or any(len(group) == 0 for group in must_mention):
+        raise ValueError("must_mention must be a non-empty list of non-empty phrase lists")
+    if min_words < 0:
+        raise ValueError(f"min_words must be >= 0; got {min_words!r}")
+    if _unanswered(answer) or not isinstance(answer, str) or not answer.strip():
+        return _verdict(False, f"{name}: not answered yet (write a sentence or two in the string).",
+                        hint)
+    text = " ".join(answer.lower().split())
+    if len(text.split()) < min_words:
+        return _verdict(False, f"{name}: too short to explain it (at least {min_words} words).", hint)
+    for phrase in must_not:
+        if phrase.lower() in text:
+            return _verdict(False, f"{name}: it says {phrase!r}, which is the misconception here.",
+                            hint)
+    missing = sum(not any(p.lower() in text for p in group) for group in must_mention)
+    if missing:
+        return _verdict(False, f"{name}: {missing} of {len(must_mention)} key ideas missing.", hint)
+    return _verdict(True, f"{name}: mentions all {len(must_mention)} key ideas; compare with the "
+                          "model answer.", hint)

@@ -5,7 +5,8 @@ notebooks folder as working directory, and is written back with its outputs. Any
 (other than in a cell tagged ``raises-exception``) stops with a non-zero exit status and leaves
 the file untouched.
 
-Usage: ``python notebooks/execute.py [NOTEBOOK ...]`` (default: every ``notebooks/*.ipynb``).
+Usage: ``python notebooks/execute.py [NOTEBOOK ...]`` (default: every numbered notebook in
+``notebooks/`` and the instructors' model answers in ``solutions/``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 HERE = Path(__file__).resolve().parent
+SOLUTIONS = HERE.parent / "solutions"
 
 
 def execute(path: Path, *, timeout: int = 600) -> float:
@@ -36,7 +38,8 @@ def execute(path: Path, *, timeout: int = 600) -> float:
 
 
 def main(argv: list[str]) -> int:
-    paths = [Path(a).resolve() for a in argv] or sorted(HERE.glob("[0-9][0-9]_*.ipynb"))
+    paths = [Path(a).resolve() for a in argv] or (sorted(HERE.glob("[0-9][0-9]_*.ipynb"))
+                                                  + sorted(SOLUTIONS.glob("[0-9][0-9]_*.ipynb")))
     failed = []
     for path in paths:
         print(f"executing {path.name} ...", flush=True)

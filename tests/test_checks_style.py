@@ -75,3 +75,46 @@ def test_save_figure_rejects_unknown_format(tmp_path):
     fig, _ = new_figure()
     with pytest.raises(ValueError, match="must end in one of"):
         style.save_figure(fig, tmp_path / "fig.jpg")
+
+
+def test_check_choices(capsys):
+    opts = ["KL", "reverse KL", "TV", "chi2"]
+    assert checks.check_choices(["reverse kl", "TV"], ["TV", "reverse KL"], opts)
+    assert not checks.check_choices(["TV"], ["TV", "reverse KL"], opts)
+    assert "1 missing and 0 wrong" in capsys.readouterr().out
+    assert not checks.check_choices(["TV", "reverse KL", "KL"], ["TV", "reverse KL"], opts)
+    assert not checks.check_choices("TV", ["TV"], opts)
+    assert not checks.check_choices(["Hellinger"], ["TV"], opts)
+    assert not checks.check_choices(..., ["TV"], opts)
+    with pytest.raises(ValueError, match="subset"):
+        checks.check_choices(["TV"], ["JS"], opts)
+
+
+def test_check_function_accepts_right_code_and_reports_wrong_code(capsys):
+    cases = [(np.array([0.2, 0.8]),), (np.array([0.5, 0.5]),)]
+
+    def reference(p):
+        return -np.sum(p * np.log(p))
+
+    assert checks.check_function(lambda p: -np.sum(p * np.log(p)), reference, cases)
+    assert not checks.check_function(lambda p: -np.sum(p * np.log2(p)), reference, cases)
+    assert "case 1 of 2 is off" in capsys.readouterr().out
+    assert not checks.check_function(lambda p: 1 / 0, reference, cases)
+    assert "ZeroDivisionError" in capsys.readouterr().out
+    assert not checks.check_function(lambda p: np.zeros(3), reference, cases)
+    assert not checks.check_function(..., reference, cases)
+    assert not checks.check_function(lambda p: ..., reference, cases)
+    with pytest.raises(ValueError):
+        checks.check_function(reference, reference, [])
+
+
+def test_check_explanation(capsys):
+    ideas = [["support", "zero mass", "p = 0"], ["infinite", "∞", "blows up"]]
+    good = "Reverse KL is infinite when q puts mass where p = 0, so the fit avoids that region."
+    assert checks.check_explanation(good, ideas)
+    assert not checks.check_explanation("Because it is infinite there, sure, yes it is.", ideas)
+    assert "1 of 2 key ideas missing" in capsys.readouterr().out
+    assert not checks.check_explanation("short", ideas)
+    assert not checks.check_explanation(..., ideas)
+    wrong = good + " It covers every mode."
+    assert not checks.check_explanation(wrong, ideas, must_not=["covers every mode"])
