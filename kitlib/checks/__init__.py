@@ -6,6 +6,11 @@ is right and displays nothing more in a notebook (the printed line is the feedba
 or malformed answer: a student who types ``"0.35"`` or forgets to fill in ``...`` gets a
 message, not a traceback. Errors in how the *instructor* called a checker (a negative
 tolerance, an empty list of choices) do raise ``ValueError``.
+
+The generic checkers live here. Each notebook's exercises have a module of their own,
+``kitlib.checks.nbNN`` (imported on demand: ``from kitlib.checks import nb01``), whose functions
+take the student's answer, compute the right one with kitlib and call a generic checker; their
+``MODEL_ANSWERS`` feed the instructors' solutions and the test that no student notebook stores them.
 """
 
 from __future__ import annotations
