@@ -118,3 +118,11 @@ def test_check_explanation(capsys):
     assert not checks.check_explanation(..., ideas)
     wrong = good + " It covers every mode."
     assert not checks.check_explanation(wrong, ideas, must_not=["covers every mode"])
+
+
+def test_check_function_reports_non_finite_output(capsys):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert not checks.check_function(lambda x: np.full(2, np.nan), lambda x: np.ones(2), [(1.0,)])
+    assert "non-finite" in capsys.readouterr().out

@@ -193,9 +193,12 @@ def check_function(student, reference, cases: Sequence, *, rtol: float = 1e-6, a
         if got.shape != want.shape:
             return _verdict(False, f"{name}: case {i + 1} gives shape {got.shape}, expected "
                                    f"{want.shape}.", hint)
+        if not np.all(np.isfinite(got)):
+            return _verdict(False, f"{name}: case {i + 1} of {len(cases)} gives a non-finite value "
+                                   "(nan or inf).", hint)
         if not np.allclose(got, want, rtol=rtol, atol=atol, equal_nan=False):
             return _verdict(False, f"{name}: case {i + 1} of {len(cases)} is off "
-                                   f"(max difference {np.nanmax(np.abs(got - want)):.3g}).", hint)
+                                   f"(max difference {np.max(np.abs(got - want)):.3g}).", hint)
     return _verdict(True, f"{name} agrees with kitlib on all {len(cases)} cases.", hint)
 
 
