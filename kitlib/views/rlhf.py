@@ -374,7 +374,7 @@ def diversity_explorer() -> Explorer:
                     note="Each regulariser's β is root-found so that mean pass@1 equals the target. "
                          "With the true reward, forward KL and JS lift hard prompts (the exact optimum "
                          "knows rewards π_ref almost never samples); with proxy noise the gap shrinks "
-                         "or reverses. JS (the kit's 2·JSD) always lies in between.")
+                         "or reverses. JS (the kit's 2·JSD) usually lands between the two KLs.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -527,6 +527,7 @@ def goodhart_explorer() -> Explorer:
         peak.set_data([d["peak"][0]], [d["peak"][1]])
         a, bb = g["gao_coef"]
         info.set_text(f"c = {d['c']:.2f}: λ* = 1 − √c = {d['lam']:.3f}\n"
+                      f"tilt gold peak (star) {d['peak'][1]:+.3f}\n"
                       f"N = {GH_NS[k]:,.0f}, KL = {b['kl'][k]:.3f}\n"
                       f"gold: BoN {b['gold'][k]:+.3f}, tilt {d['tilt_gold']:+.3f}\n"
                       f"proxy: BoN {b['proxy'][k]:+.3f}\n"
