@@ -512,9 +512,9 @@ def gaussian_ib_curvature(cov_x, cov_xy, cov_y, betas) -> tuple[np.ndarray, np.n
     Parameters
     ----------
     cov_x, cov_xy, cov_y : arrays
-        Covariances as for :func:`gaussian_ib`.
+        Covariances as for :func:`gaussian_ib` (validated there; same size limits).
     betas : array (B,)
-        β > 0.
+        β > 0, finite.
 
     Returns
     -------

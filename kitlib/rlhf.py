@@ -639,7 +639,10 @@ def matched_beta(p_ref, rewards, target, divergence: str, *, score=None,
     returns a β where the mean score equals ``target`` to ``xtol`` in log β.
 
     Use it to compare regularisers *at exactly matched* reward (or pass@1) instead of at the
-    nearest β of a grid. Cost: about 40 calls of :func:`f_regularized_batch`.
+    nearest β of a grid. Cost: about 40 calls of :func:`f_regularized_batch` (each O(P·M) per
+    bisection step); largest size P·M ≤ 10⁷ (a few P×M float64 arrays, well under 1 GB).
+    Returns β as a float; raises ``ValueError`` for bad shapes, a non-finite target, a bad bracket,
+    an unknown divergence, P·M > 10⁷, or a target outside the bracket's range of mean scores.
 
     Parameters
     ----------
@@ -656,6 +659,9 @@ def matched_beta(p_ref, rewards, target, divergence: str, *, score=None,
         0 < β_lo < β_hi searched (log scale).
     """
     p = np.asarray(p_ref, dtype=np.float64)
+    if p.ndim != 2 or p.size > 10**7:
+        raise ValueError(f"p_ref must be a 2-D (prompts, responses) array with at most 10**7 entries; "
+                         f"got shape {p.shape}")
     s = np.asarray(rewards if score is None else score, dtype=np.float64)
     if s.shape != p.shape:
         raise ValueError(f"score must have the shape of p_ref {p.shape}; got {s.shape}")

@@ -413,3 +413,5 @@ def test_matched_beta_hits_the_target_exactly():
         R.matched_beta(p, correct, 0.5, "chi2")
     with pytest.raises(ValueError, match="bracket"):
         R.matched_beta(p, correct, 0.5, "js", bracket=(1.0, 0.5))
+    with pytest.raises(ValueError, match="2-D"):
+        R.matched_beta(p[0], correct[0], 0.5, "js")
