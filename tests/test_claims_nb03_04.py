@@ -38,6 +38,10 @@ def test_gaussian_ib_curve_is_smooth_at_critical_betas_only_the_curvature_jumps(
         assert s_below == pytest.approx(s_above, rel=1e-4) == pytest.approx(1 / bc, rel=1e-4)
         _, c, k = ib.gaussian_ib_curvature(*cov, bc * np.exp(np.array([-1e-9, 1e-9])))
         assert list(k) == [n, n + 1] and c[1] / c[0] == pytest.approx(n / (n + 1), rel=1e-6)
+    # two equal correlations open together: from one to three directions, a third of the curvature
+    cov = ib.canonical_covariances([0.9, 0.6, 0.6])
+    _, c, k = ib.gaussian_ib_curvature(*cov, (1 / 0.36) * np.exp(np.array([-1e-9, 1e-9])))
+    assert list(k) == [1, 3] and c[1] / c[0] == pytest.approx(1 / 3, rel=1e-6)
     text = _markdown("03_information_bottleneck.ipynb")
     assert "kinks at" not in text and "has a kink at each switch" not in text
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
