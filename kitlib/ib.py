@@ -13,7 +13,8 @@ Which function to choose
 ------------------------
 * a discrete joint table p(x, y): :func:`ib_curve` (global optimum per β by forward and reverse
   annealing plus restarts), :func:`critical_beta` (1/ρ_m²), :func:`deterministic_ib`;
-* jointly Gaussian (X, Y): :func:`gaussian_ib` (Chechik et al. closed form);
+* jointly Gaussian (X, Y): :func:`gaussian_ib` (Chechik et al. closed form),
+  :func:`gaussian_ib_curvature` (slope 1/β and the curvature that jumps at each β_i);
 * samples: :func:`mi_binned` (plug-in, biased upwards), :func:`mi_ksg` (kNN, accurate in low
   dimension), :func:`kolchinsky_tracey_bounds` (noisy layer T = h(X) + N(0, σ²I)),
   :func:`cauchy_schwarz_qmi` (CS-IB's kernel estimator, not Shannon MI);
@@ -58,6 +59,7 @@ __all__ = [
     "GaussianIB",
     "gaussian_ib",
     "gaussian_ib_objective",
+    "gaussian_ib_curvature",
     "canonical_covariances",
     "gaussian_mi",
     "DIBCurve",
@@ -490,6 +492,41 @@ def gaussian_ib(cov_x, cov_xy, cov_y, betas) -> GaussianIB:
     A = alpha[:, :, None] * V.T[None, :, :]
     return GaussianIB(betas=b, lambdas=lam, critical_betas=crit, I_XT=I_XT, I_TY=I_TY,
                       n_active=active.sum(1), encoders=A, I_XY=float(-0.5 * np.log(lam).sum()))
+
+
+def gaussian_ib_curvature(cov_x, cov_xy, cov_y, betas) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Slope, second derivative and number of active directions along the Gaussian IB curve.
+
+    On the stretch where n = n(β) directions are active (β_n < β ≤ β_{n+1}, β_i = 1/(1 − λ_i)),
+    the closed form of :func:`gaussian_ib` gives dI(X;T)/dβ = n/(2(β − 1)) and
+    dI(T;Y)/dβ = n/(2β(β − 1)), hence (derived here)
+
+        slope      dI(T;Y)/dI(X;T)   = 1/β                      (continuous in β),
+        curvature  d²I(T;Y)/dI(X;T)² = −2(β − 1)/(n(β)·β²)      (< 0: concave).
+
+    The slope is continuous at every critical β_i; the curvature jumps there, by the factor
+    n/(n + 1) in magnitude (n/(n + m) when m directions open together): the curve is **not**
+    kinked, it bends less sharply once a new eigen-direction of Σ_{x|y}Σ_x⁻¹ enters T.
+    (In the β-parametrisation the rate dI(X;T)/dβ does jump, from n/(2(β−1)) to (n+1)/(2(β−1)).)
+
+    Parameters
+    ----------
+    cov_x, cov_xy, cov_y : arrays
+        Covariances as for :func:`gaussian_ib` (validated there; same size limits).
+    betas : array (B,)
+        β > 0, finite.
+
+    Returns
+    -------
+    slope, curvature : ndarray (B,)
+        ``curvature`` is NaN where n(β) = 0 (the curve is still the single point (0, 0)).
+    n_active : ndarray (B,) of int
+    """
+    g = gaussian_ib(cov_x, cov_xy, cov_y, betas)
+    b, n = g.betas, g.n_active
+    with np.errstate(divide="ignore", invalid="ignore"):
+        curv = np.where(n > 0, -2.0 * (b - 1.0) / (np.maximum(n, 1) * b * b), np.nan)
+    return 1.0 / b, curv, n
 
 
 def gaussian_ib_objective(A, cov_x, cov_xy, cov_y, beta) -> tuple[float, float, float]:

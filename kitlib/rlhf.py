@@ -12,7 +12,9 @@ Which function to choose
 * Best-of-N, exact: :func:`best_of_n`, :func:`best_of_n_curve` (many N at once),
   :func:`best_of_n_levels` (level masses given in log space, huge N through ``log_n``),
   :func:`bon_kl_bound` = log N − (N−1)/N, :func:`win_rate`.
-* Other regularisers (f-DPO): :func:`f_regularized_policy`, :func:`f_divergence_value`.
+* Other regularisers (f-DPO): :func:`f_regularized_policy`, :func:`f_divergence_value`,
+  :func:`f_regularized_batch` (many prompts) and :func:`matched_beta` (β at an exactly matched
+  mean reward or pass@1).
 * Diversity: :func:`entropy`, :func:`coverage`, :func:`expected_distinct`, :func:`pass_at_k`,
   :func:`pass_at_k_unbiased`.
 * Training: :func:`kl_estimates` (Schulman's k1, k2, k3), :func:`train_policy` (torch REINFORCE),
@@ -54,7 +56,8 @@ __all__ = [
     # best-of-N
     "BestOfN", "best_of_n", "best_of_n_curve", "best_of_n_levels", "bon_kl_bound", "win_rate",
     # f-regularised
-    "F_REGULARIZERS", "f_regularized_policy", "f_regularized_batch", "f_divergence_value",
+    "F_REGULARIZERS", "f_regularized_policy", "f_regularized_batch", "matched_beta",
+    "f_divergence_value",
     # diversity
     "entropy", "coverage", "expected_distinct", "pass_at_k", "pass_at_k_unbiased",
     # training
@@ -574,8 +577,13 @@ def f_regularized_policy(p_ref, rewards, beta, divergence: str, *, alpha=None) -
 
 def f_regularized_batch(p_ref, rewards, beta, divergence: str) -> np.ndarray:
     """:func:`f_regularized_policy` for many prompts at once (rows of ``p_ref`` and ``rewards``,
-    shape (P, M)), for ``"reverse_kl"`` (closed form) and ``"forward_kl"`` (vectorised bisection
-    on λ − max r ∈ [β·P_top, β], 200 halvings: exact to rounding)."""
+    shape (P, M)), for ``"reverse_kl"`` (closed form), ``"forward_kl"`` and ``"js"`` (vectorised
+    bisection on t = λ − max r over the bracket of :func:`f_regularized_policy`, forward KL
+    [β·P_top, β], JS [−β·log(2/(1 + P_top)), 0]; at most 200 halvings: exact to rounding).
+
+    ``"js"`` is the kit's 2·JSD generator f(u) = u log u − (u+1) log((u+1)/2), so
+    u = 1/(2e^{(λ − r)/β} − 1); a regulariser β·JSD is the same family at β/2.
+    """
     p = np.asarray(p_ref, dtype=np.float64)
     r = np.asarray(rewards, dtype=np.float64)
     if p.ndim != 2 or r.shape != p.shape:
@@ -588,19 +596,100 @@ def f_regularized_batch(p_ref, rewards, beta, divergence: str) -> np.ndarray:
     if divergence == "reverse_kl":
         a = _logp(p) + x / b
         return np.exp(a - _lse(a)[:, None])
-    if divergence != "forward_kl":
-        raise ValueError(f"divergence must be 'reverse_kl' or 'forward_kl'; got {divergence!r}")
+    if divergence not in ("forward_kl", "js"):
+        raise ValueError(f"divergence must be 'reverse_kl', 'forward_kl' or 'js'; got {divergence!r}")
     ptop = np.where(x == 0, p, 0.0).sum(1, keepdims=True)
-    lo, hi = b * ptop, np.full_like(ptop, b)
+    x = np.where(p > 0, x, -np.inf)  # responses π_ref never gives keep u·π_ref = 0
+    if divergence == "forward_kl":
+        lo, hi = b * ptop, np.full_like(ptop, b)
+
+        def u_of(t):
+            return b / (t - x)
+    else:
+        lo, hi = -b * np.log(2.0 / (1.0 + ptop)), np.zeros_like(ptop)
+
+        def u_of(t):
+            with np.errstate(over="ignore"):
+                return 1.0 / (2.0 * np.exp((t - x) / b) - 1.0)
+    scale = np.maximum(np.abs(lo), np.abs(hi))
     for _ in range(200):
         mid = 0.5 * (lo + hi)
-        g = (p * b / (mid - x)).sum(1, keepdims=True) - 1.0
+        g = (p * u_of(mid)).sum(1, keepdims=True) - 1.0
         lo = np.where(g > 0, mid, lo)
         hi = np.where(g > 0, hi, mid)
-        if np.all(hi - lo <= 4e-16 * hi):
+        if np.all(hi - lo <= 4e-16 * scale):
             break
-    pi = p * b / (0.5 * (lo + hi) - x)
+    pi = p * u_of(0.5 * (lo + hi))
     return pi / pi.sum(1, keepdims=True)
+
+
+def matched_beta(p_ref, rewards, target, divergence: str, *, score=None,
+                 bracket=(1e-3, 1e3), xtol: float = 1e-12) -> float:
+    """The regulariser strength β at which the batch optimum reaches a given mean score.
+
+    For each prompt (row) π_β is the optimum of E_π r − β·D_f(π‖π_ref) (:func:`f_regularized_batch`,
+    ``divergence`` in ``"reverse_kl"``, ``"forward_kl"``, ``"js"``); this finds β with
+
+        (1/P) Σ_prompts Σ_y π_β(y)·score(y) = target,
+
+    by Brent's method on log β inside ``bracket``. ``score`` (shape (P, M)) defaults to
+    ``rewards``; with ``score`` = a 0/1 "correct" table the left side is the mean pass@1. When the
+    score is the optimised reward the left side falls monotonically with β, so the root is unique;
+    with a different score (a noisy proxy is optimised, correctness is scored) Brent's method still
+    returns a β where the mean score equals ``target`` to ``xtol`` in log β.
+
+    Use it to compare regularisers *at exactly matched* reward (or pass@1) instead of at the
+    nearest β of a grid. Cost: about 40 calls of :func:`f_regularized_batch` (each O(P·M) per
+    bisection step); largest size P·M ≤ 10⁷ (a few P×M float64 arrays, well under 1 GB).
+    Returns β as a float; raises ``ValueError`` for bad shapes, a non-finite target, a bad bracket,
+    an unknown divergence, P·M > 10⁷, or a target outside the bracket's range of mean scores.
+
+    Parameters
+    ----------
+    p_ref, rewards : array (P, M)
+        Reference rows (probability vectors) and the rewards the policy optimises.
+    target : float
+        The mean score to reach; must lie between the values at the two ends of ``bracket``.
+    divergence : str
+        ``"reverse_kl"``, ``"forward_kl"`` or ``"js"`` (the kit's 2·JSD; see
+        :func:`f_regularized_policy`).
+    score : array (P, M), optional
+        What is averaged (default ``rewards``).
+    bracket : (float, float)
+        0 < β_lo < β_hi searched (log scale).
+    """
+    p = np.asarray(p_ref, dtype=np.float64)
+    if p.ndim != 2 or p.size > 10**7:
+        raise ValueError(f"p_ref must be a 2-D (prompts, responses) array with at most 10**7 entries; "
+                         f"got shape {p.shape}")
+    s = np.asarray(rewards if score is None else score, dtype=np.float64)
+    if s.shape != p.shape:
+        raise ValueError(f"score must have the shape of p_ref {p.shape}; got {s.shape}")
+    if not np.isfinite(s).all():
+        raise ValueError("score must be finite")
+    if divergence not in ("reverse_kl", "forward_kl", "js"):
+        raise ValueError(f"divergence must be 'reverse_kl', 'forward_kl' or 'js'; got {divergence!r}")
+    t = float(target)
+    if not math.isfinite(t):
+        raise ValueError(f"target must be a finite real number; got {target!r}")
+    if len(bracket) != 2 or not (0 < float(bracket[0]) < float(bracket[1]) < math.inf):
+        raise ValueError(f"bracket must be two numbers 0 < lo < hi < inf; got {bracket!r}")
+
+    def gap(log_b):
+        pol = f_regularized_batch(p, rewards, math.exp(log_b), divergence)
+        return float(np.mean((pol * s).sum(1))) - t
+
+    a, b = math.log(float(bracket[0])), math.log(float(bracket[1]))
+    ga, gb = gap(a), gap(b)
+    if ga == 0.0:
+        return math.exp(a)
+    if gb == 0.0:
+        return math.exp(b)
+    if ga * gb > 0:
+        raise ValueError(f"target must lie between the mean scores at the ends of the bracket "
+                         f"({ga + t:.6g} at beta={bracket[0]!r}, {gb + t:.6g} at beta={bracket[1]!r}); "
+                         f"got {target!r}")
+    return math.exp(optimize.brentq(gap, a, b, xtol=xtol, rtol=4 * np.finfo(float).eps, maxiter=200))
 
 
 def f_divergence_value(policy, p_ref, divergence: str, *, alpha=None) -> float:

@@ -277,3 +277,27 @@ def test_noisy_layer_information_limits():
     assert ix_big < 1e-3 and iy_big < 1e-3
     lo, up = ib.kolchinsky_tracey_bounds(h, 0.5)
     assert ib.noisy_layer_information(h, y, sigma=0.5)[0] == pytest.approx(up)
+
+
+def test_gaussian_curve_slope_is_continuous_and_curvature_jumps_at_each_critical_beta():
+    """The curve is not kinked at β_i = 1/(1 − λ_i): finite differences of the curve itself show
+    the same slope 1/β_i on both sides, while d²I(T;Y)/dI(X;T)² drops in size by n/(n + 1)."""
+    cov = ib.canonical_covariances([0.9, 0.6, 0.3])
+    crit = ib.gaussian_ib(*cov, [2.0]).critical_betas
+    for i, bc in enumerate(crit[1:], start=1):  # n = i directions active just below bc
+        sides = {}
+        for side in (-1, 1):
+            g = ib.gaussian_ib(*cov, bc * np.exp(side * np.array([1e-4, 2e-4, 3e-4])))
+            d1 = np.diff(g.I_TY) / np.diff(g.I_XT)
+            d2 = np.diff(d1)[0] / (0.5 * (g.I_XT[2] - g.I_XT[0]))
+            sides[side] = (d1, d2)
+        np.testing.assert_allclose(sides[-1][0], 1 / bc, rtol=1e-3)
+        np.testing.assert_allclose(sides[1][0], 1 / bc, rtol=1e-3)
+        assert sides[1][1] / sides[-1][1] == pytest.approx(i / (i + 1), rel=2e-3)
+        slope, curv, n = ib.gaussian_ib_curvature(*cov, [bc * (1 - 1e-9), bc * (1 + 1e-9)])
+        np.testing.assert_allclose(slope, 1 / bc, rtol=1e-8)
+        assert list(n) == [i, i + 1]
+        assert curv[1] / curv[0] == pytest.approx(i / (i + 1), rel=1e-6)
+        assert sides[-1][1] == pytest.approx(curv[0], rel=2e-3)
+    slope, curv, n = ib.gaussian_ib_curvature(*cov, [1.1, 1.3])
+    assert n[0] == 0 and np.isnan(curv[0]) and curv[1] < 0

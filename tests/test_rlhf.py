@@ -379,3 +379,39 @@ def test_batched_policies_match_single_prompt_solver():
         for i in range(0, 20, 5):
             np.testing.assert_allclose(batch[i], R.f_regularized_policy(p[i], proxy[i], 0.3, div),
                                        rtol=1e-9, atol=1e-15)
+
+
+def test_js_batch_matches_single_prompt_solver_and_is_2jsd():
+    p, correct, proxy = R.prompts_toy(12, 16, seed=4, proxy_noise=0.7)
+    batch = R.f_regularized_batch(p, proxy, 0.4, "js")
+    for i in range(p.shape[0]):
+        np.testing.assert_allclose(batch[i], R.f_regularized_policy(p[i], proxy[i], 0.4, "js"),
+                                   atol=1e-12)
+    # the kit's "js" is 2·JSD: regularising with β·JSD gives the 2·JSD optimum at β/2
+    from kitlib import divergences as D
+    pi = batch[0]
+    assert R.f_divergence_value(pi, p[0], "js") == pytest.approx(2 * D.js(p[0], pi), rel=1e-9)
+    # ... and the optimum of E r − β·(2·JSD) is that of E r − (2β)·JSD: same family, β rescaled
+    u = pi / p[0]
+    v = np.log(2 * u / (1 + u))  # f'(u) of 2·JSD at the optimum equals (r − λ)/β
+    np.testing.assert_allclose(np.diff(v) * 0.4, np.diff(proxy[0]), atol=1e-8)
+
+
+def test_matched_beta_hits_the_target_exactly():
+    p, correct, proxy = R.prompts_toy(60, 16, seed=2, proxy_noise=0.5)
+    for div in ("reverse_kl", "forward_kl", "js"):
+        b = R.matched_beta(p, proxy, 0.4, div, score=correct, bracket=(0.005, 100.0))
+        pol = R.f_regularized_batch(p, proxy, b, div)
+        assert float(np.mean((pol * correct).sum(1))) == pytest.approx(0.4, abs=1e-9)
+    # default score = the optimised reward; monotone, so the root is the unique one
+    b = R.matched_beta(p, correct, 0.6, "forward_kl")
+    pol = R.f_regularized_batch(p, correct, b, "forward_kl")
+    assert float(np.mean((pol * correct).sum(1))) == pytest.approx(0.6, abs=1e-9)
+    with pytest.raises(ValueError, match="target"):
+        R.matched_beta(p, correct, 1.5, "reverse_kl")
+    with pytest.raises(ValueError, match="divergence"):
+        R.matched_beta(p, correct, 0.5, "chi2")
+    with pytest.raises(ValueError, match="bracket"):
+        R.matched_beta(p, correct, 0.5, "js", bracket=(1.0, 0.5))
+    with pytest.raises(ValueError, match="2-D"):
+        R.matched_beta(p[0], correct[0], 0.5, "js")

@@ -4,8 +4,8 @@ Five explorers, one factory each (registered in ``EXPLORERS``):
 
 * ``ib.discrete_curve`` — a β slider moving the optimal point along a discrete IB curve, with the
   encoder p(t|x) as a heat map, 1/ρ_m² and the phase transitions marked, and a preset selector;
-* ``ib.gaussian`` — the Gaussian IB curve for three canonical correlations, kinks at
-  β_i = 1/(1 − λ_i) = 1/ρ_i²;
+* ``ib.gaussian`` — the Gaussian IB curve for three canonical correlations; a new direction opens
+  at each β_i = 1/(1 − λ_i) = 1/ρ_i², where the slope 1/β is continuous and the curvature jumps;
 * ``ib.ib_vs_dib`` — IB and deterministic IB in the (I(X;T), I(T;Y)) and (H(T), I(T;Y)) planes;
 * ``ib.training_plane`` — the information plane of a 12-10-7-5-4-3-2 network during training,
   tanh versus ReLU, with the bin count of the estimator as a slider;
@@ -118,7 +118,7 @@ def discrete_curve_explorer() -> Explorer:
     ax.set_ylabel("I(T;Y) [nats]")
     ax.legend(loc="lower right", fontsize=8)
     (ix_b,) = ax_b.plot([], [], color=_IB, lw=2, label="I(X;T)")
-    (iy_b,) = ax_b.plot([], [], color=OKABE_ITO["bluish_green"], lw=2, label="I(T;Y)")
+    (iy_b,) = ax_b.plot([], [], color=OKABE_ITO["bluish_green"], lw=2, ls="-.", label="I(T;Y)")
     crit = ax_b.axvline(1.0, color=_MARK, lw=1.6, ls="--", label="1/ρ_m²")
     (trans,) = ax_b.plot([], [], "v", color="black", ms=6, ls="none", label="transitions")
     cur = ax_b.axvline(1.0, color=COLORS["highlight"], lw=1.2)
@@ -186,18 +186,20 @@ _G_BETAS = np.geomspace(1.0, 1e3, 600)
 
 
 def gaussian_explorer() -> Explorer:
-    """The Gaussian IB curve (closed form) for three canonical correlations."""
-    fig, (ax, ax_b) = new_figure(1, 2, figsize=(10.5, 4.0))
+    """The Gaussian IB curve (closed form) for three canonical correlations, with the curvature
+    d²I(T;Y)/dI(X;T)² that jumps where a new direction opens (the slope 1/β never jumps)."""
+    fig, (ax, ax_b, ax_c) = new_figure(1, 3, figsize=(12.5, 4.0), width_ratios=[1.15, 1.0, 1.0])
     (curve,) = ax.plot([], [], color=_IB, lw=2, label="Gaussian IB curve")
     (kinks,) = ax.plot([], [], "D", color=_MARK, mec="black", ms=6, ls="none",
-                       label="kinks at β_i = 1/ρ_i²")
+                       label="new direction opens (β_i = 1/ρ_i²)")
     (ixy,) = ax.plot([], [], color="0.5", ls="--", lw=1, label="I(X;Y)")
+    (tangent,) = ax.plot([], [], color="0.35", lw=1.1, ls=":", label="tangent, slope 1/β")
     (pt,) = ax.plot([], [], "o", color=COLORS["highlight"], mec="black", ms=9, label="current β")
     ax.set_xlabel("I(X;T) [nats]")
     ax.set_ylabel("I(T;Y) [nats]")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="lower right", fontsize=7.5)
     (ix_b,) = ax_b.plot([], [], color=_IB, lw=2, label="I(X;T)")
-    (iy_b,) = ax_b.plot([], [], color=OKABE_ITO["bluish_green"], lw=2, label="I(T;Y)")
+    (iy_b,) = ax_b.plot([], [], color=OKABE_ITO["bluish_green"], lw=2, ls="-.", label="I(T;Y)")
     vlines = [ax_b.axvline(1.0, color=_MARK, lw=1.2, ls="--") for _ in range(3)]
     cur = ax_b.axvline(1.0, color=COLORS["highlight"], lw=1.2)
     ax_b.set_xscale("log")
@@ -205,16 +207,31 @@ def gaussian_explorer() -> Explorer:
     ax_b.set_xlim(_G_BETAS[0], _G_BETAS[-1])
     ax_b.set_xlabel("β")
     ax_b.legend(loc="upper left", fontsize=8)
+    (curv,) = ax_c.plot([], [], color="black", lw=1.8, label="−d²I(T;Y)/dI(X;T)²")
+    (n_act,) = ax_c.plot([], [], color=_MARK, lw=1.4, ls="--", drawstyle="steps-post",
+                         label="active directions n(β) / 10")
+    vlines_c = [ax_c.axvline(1.0, color=_MARK, lw=0.8, ls=":") for _ in range(3)]
+    cur_c = ax_c.axvline(1.0, color=COLORS["highlight"], lw=1.2)
+    ax_c.set_xscale("log")
+    ax_c.minorticks_off()
+    ax_c.set_xlim(_G_BETAS[0], _G_BETAS[-1])
+    ax_c.set_ylim(0.0, 0.52)
+    ax_c.set_xlabel("β")
+    ax_c.set_title("curvature jumps, slope 1/β does not", fontsize=9.5)
+    ax_c.legend(loc="upper right", fontsize=8)
     readout = ax.text(0.03, 0.97, "", transform=ax.transAxes, bbox=_BOX, **_TEXT)
 
     def compute(params):
         rhos = [params["rho1"], params["rho2"], params["rho3"]]
         cov = ib.canonical_covariances(rhos)
         g = ib.gaussian_ib(*cov, _G_BETAS)
+        _, c, n = ib.gaussian_ib_curvature(*cov, _G_BETAS)
         at = ib.gaussian_ib(*cov, [params["beta"]])
+        _, c_at, _ = ib.gaussian_ib_curvature(*cov, [params["beta"]])
         kb = g.critical_betas[np.isfinite(g.critical_betas)]
         k = ib.gaussian_ib(*cov, kb) if kb.size else None
-        return {"g": g, "at": at, "kb": kb, "k": k, "rhos": rhos, "beta": params["beta"]}
+        return {"g": g, "at": at, "kb": kb, "k": k, "rhos": rhos, "beta": params["beta"],
+                "curv": c, "n": n, "c_at": float(c_at[0])}
 
     def draw(d):
         g, at = d["g"], d["at"]
@@ -226,17 +243,28 @@ def gaussian_explorer() -> Explorer:
         _, top = steady_limits(ax, 0.0, float(g.I_XT.max()) * 1.05 + 1e-3, which="x")
         steady_limits(ax, 0.0, g.I_XY * 1.15 + 1e-3)
         ixy.set_data([0, top], [g.I_XY, g.I_XY])
-        pt.set_data([at.I_XT[0]], [at.I_TY[0]])
+        x0, y0, s = float(at.I_XT[0]), float(at.I_TY[0]), 1.0 / d["beta"]
+        h = 0.12 * top
+        tangent.set_data([max(x0 - h, 0.0), x0 + h], [y0 - s * min(h, x0), y0 + s * h])
+        pt.set_data([x0], [y0])
         ix_b.set_data(_G_BETAS, g.I_XT)
         iy_b.set_data(_G_BETAS, g.I_TY)
         steady_limits(ax_b, 0.0, top)
-        for line, b in zip(vlines, g.critical_betas):
-            line.set_xdata([b, b] if np.isfinite(b) else [_G_BETAS[-1]] * 2)
+        live = np.isfinite(d["curv"])
+        curv.set_data(_G_BETAS[live], -d["curv"][live])
+        n_act.set_data(_G_BETAS, d["n"] / 10.0)
+        for line, lc, b in zip(vlines, vlines_c, g.critical_betas):
+            xb = [b, b] if np.isfinite(b) else [_G_BETAS[-1]] * 2
+            line.set_xdata(xb)
+            lc.set_xdata(xb)
         cur.set_xdata([d["beta"], d["beta"]])
+        cur_c.set_xdata([d["beta"], d["beta"]])
         crit = ", ".join(f"{b:.3g}" for b in g.critical_betas)
+        c_txt = f"{d['c_at']:.3f}" if math.isfinite(d["c_at"]) else "— (still at 0)"
         readout.set_text(f"ρ = ({d['rhos'][0]:.2f}, {d['rhos'][1]:.2f}, {d['rhos'][2]:.2f})\n"
                          f"β_i = 1/ρ_i² = {crit}\nβ = {d['beta']:.3g}: {at.n_active[0]} active\n"
-                         f"I(X;T) = {at.I_XT[0]:.3f}, I(T;Y) = {at.I_TY[0]:.3f}")
+                         f"I(X;T) = {at.I_XT[0]:.3f}, I(T;Y) = {at.I_TY[0]:.3f}\n"
+                         f"slope 1/β = {1 / d['beta']:.3f}, curvature {c_txt}")
 
     controls = {
         "rho1": slider("ρ₁", 0.9, 0.05, 0.95, 0.01),
@@ -246,8 +274,9 @@ def gaussian_explorer() -> Explorer:
     }
     return Explorer(controls, compute, draw, fig=fig,
                     title="Gaussian information bottleneck (closed form)",
-                    note="Each canonical direction switches on at β_i = 1/ρ_i²: a kink on the curve. "
-                         "Set two ρ equal and the kinks merge.")
+                    note="Each canonical direction switches on at β_i = 1/ρ_i². The curve stays smooth "
+                         "there (slope 1/β is continuous); its curvature jumps down in size "
+                         "(n/(n+1)): a new direction makes extra I(X;T) cheaper.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -382,7 +411,8 @@ def training_plane_explorer() -> Explorer:
     fig, (ax, ax_acc) = new_figure(1, 2, figsize=(10.5, 4.2), width_ratios=[1.7, 1.0])
     colors = [OKABE_ITO[k] for k in ("blue", "sky_blue", "bluish_green", "orange", "vermilion",
                                      "reddish_purple")]
-    lines = [ax.plot([], [], "-", color=colors[k], lw=1.0, alpha=0.6,
+    styles = ["-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (8, 2))]
+    lines = [ax.plot([], [], ls=styles[k % len(styles)], color=colors[k], lw=1.2, alpha=0.75,
                      label=f"layer {k + 1} (width {rec0.widths[k]})")[0] for k in range(n_layers)]
     ends = ax.plot([], [], "o", color="black", ms=4, ls="none", label="final epoch")[0]
     pts = ax.scatter(np.zeros(n_layers * rec0.epochs.size), np.zeros(n_layers * rec0.epochs.size),

@@ -19,7 +19,8 @@ from kitlib.explore import Explorer, checkbox, dropdown, log_slider, new_figure,
 from kitlib.style import COLORS, OKABE_ITO
 
 __all__ = ["frontier_explorer", "best_of_n_explorer", "f_divergence_explorer", "diversity_explorer",
-           "training_explorer", "goodhart_explorer", "memoryless_explorer", "EXPLORERS"]
+           "training_explorer", "goodhart_explorer", "memoryless_explorer", "matched_diversity",
+           "EXPLORERS"]
 
 _REV = COLORS["reverse_kl"]
 _FWD = COLORS["forward_kl"]
@@ -69,7 +70,7 @@ def frontier_explorer() -> Explorer:
     ax.set_ylabel(r"expected reward $E_\pi r$")
     ax.legend(loc="lower right", fontsize=8.5)
     info = ax.text(0.03, 0.97, "", transform=ax.transAxes, bbox=_BOX, **_TEXT)
-    (ref_line,) = ax_p.plot([], [], color=_REF, lw=1.3, label=r"$\pi_{ref}$")
+    (ref_line,) = ax_p.plot([], [], color=_REF, lw=1.3, ls="--", label=r"$\pi_{ref}$")
     (pol_line,) = ax_p.plot([], [], color=_REV, lw=1.6, label=r"$\pi_\beta$")
     ax_p.set_yscale("log")
     ax_p.minorticks_off()
@@ -218,13 +219,13 @@ def f_divergence_explorer() -> Explorer:
     p, r, tf = _f_toy()
     fig, (ax, ax_o) = new_figure(1, 2, figsize=(9.8, 4.2))
     ax.plot(tf.kl, tf.reward, color=_REV, lw=2, label="reverse-KL frontier (tilt)")
-    (fc,) = ax.plot([], [], color=_FWD, lw=2, label="f-optimum")
+    (fc,) = ax.plot([], [], color=_FWD, lw=2, ls="--", label="f-optimum")
     (pt,) = ax.plot([], [], "o", color=_FWD, mec="black", ms=9)
     ax.set_xlabel(r"KL$(\pi\,\|\,\pi_{ref})$")
     ax.set_ylabel(r"$E_\pi r$")
     ax.legend(loc="lower right", fontsize=8.5)
     _lim(ax, tf.kl, tf.reward, x0=0.0)
-    (oc,) = ax_o.plot([], [], color=_FWD, lw=2)
+    (oc,) = ax_o.plot([], [], color=_FWD, lw=2, ls="--")
     (opt,) = ax_o.plot([], [], "o", color=_FWD, mec="black", ms=9)
     ax_o.set_ylabel(r"$E_\pi r$")
     xlabel = ax_o.set_xlabel("")
@@ -270,99 +271,110 @@ def f_divergence_explorer() -> Explorer:
 # --------------------------------------------------------------------------------------------
 # 4. diversity and pass@k at matched reward
 # --------------------------------------------------------------------------------------------
-DIV_BETAS = np.geomspace(0.01, 30.0, 90)
 PASS_KS = 2 ** np.arange(0, 7)
 N_PROMPTS, N_RESP = 300, 64
 DIV_NOISES = (0.0, 0.5, 1.0)
+#: The regularisers compared at matched pass@1 ("js" is the kit's 2·JSD; see kitlib.rlhf).
+DIV_KINDS = ("reverse_kl", "forward_kl", "js")
+#: Matched pass@1 targets of the slider: every one is reachable at every noise level
+#: (with σ = 1 the proxy-optimal policies never exceed a mean pass@1 of about 0.6).
+DIV_TARGETS = np.round(np.arange(0.2, 0.5501, 0.05), 2)
+DIV_BRACKET = (0.005, 100.0)
+_DIV_STYLE = {"ref": (_REF, "o", ":", r"$\pi_{ref}$"), "reverse_kl": (_REV, "s", "-", "reverse KL"),
+              "forward_kl": (_FWD, "^", "--", "forward KL"),
+              "js": (COLORS["js"], "D", "-.", "JS (kit's 2·JSD)")}
 
 
 @functools.lru_cache(maxsize=4)
-def _diversity(noise: float) -> dict:
-    p, correct, proxy = rlhf.prompts_toy(N_PROMPTS, N_RESP, seed=SEED, proxy_noise=noise)
-    out = {"p": p, "correct": correct, "pc_ref": (p * correct).sum(1)}
-    for div in ("reverse_kl", "forward_kl"):
-        pc = np.empty((DIV_BETAS.size, N_PROMPTS))
-        ent = np.empty(DIV_BETAS.size)
-        dist = np.empty(DIV_BETAS.size)
-        for i, b in enumerate(tqdm(DIV_BETAS, desc=f"{div} over prompts", leave=False)):
-            pol = rlhf.f_regularized_batch(p, proxy, b, div)
-            pc[i] = (pol * correct).sum(1)
-            ent[i] = float(np.mean(-(pol * np.log(np.where(pol > 0, pol, 1.0))).sum(1)))
-            dist[i] = float(np.mean((1.0 - (1.0 - pol) ** 8).sum(1)))
-        out[div] = {"pc": pc, "pass1": pc.mean(1), "H": ent, "distinct8": dist}
-    return out
+def _prompts(noise: float):
+    return rlhf.prompts_toy(N_PROMPTS, N_RESP, seed=SEED, proxy_noise=noise)
 
 
-def _match(curve: dict, target: float) -> int:
-    return _index(curve["pass1"], target)
+@functools.lru_cache(maxsize=128)
+def matched_diversity(noise: float, target: float, divergence: str) -> dict:
+    """The optimum of E proxy − β·D at the β where mean pass@1 equals ``target`` *exactly*
+    (:func:`kitlib.rlhf.matched_beta`): β, per-prompt p(correct), pass@k over :data:`PASS_KS`,
+    mean entropy and mean expected distinct answers in 8 draws (cached)."""
+    p, correct, proxy = _prompts(float(noise))
+    beta = rlhf.matched_beta(p, proxy, float(target), divergence, score=correct, bracket=DIV_BRACKET)
+    pol = rlhf.f_regularized_batch(p, proxy, beta, divergence)
+    pc = (pol * correct).sum(1)
+    ent = float(np.mean(-(pol * np.log(np.where(pol > 0, pol, 1.0))).sum(1)))
+    dist = float(np.mean((1.0 - (1.0 - pol) ** 8).sum(1)))
+    return {"beta": beta, "pc": pc, "passk": np.array([rlhf.pass_at_k(pc, k) for k in PASS_KS]),
+            "H": ent, "dist": dist}
 
 
 def diversity_explorer() -> Explorer:
-    """pass@k over 300 prompts at matched pass@1: forward KL keeps every response alive."""
-    for noise in DIV_NOISES:
-        _diversity(noise)
+    """pass@k over 300 prompts at exactly matched pass@1: reverse KL, forward KL and JS."""
+    jobs = [(n, float(t), d) for n in DIV_NOISES for t in DIV_TARGETS for d in DIV_KINDS]
+    for job in tqdm(jobs, desc="matching pass@1 (root finds)", leave=False):
+        matched_diversity(*job)
     fig, (ax, ax_p) = new_figure(1, 2, figsize=(9.8, 4.2))
     lines = {}
-    for key, col, lab in (("ref", _REF, r"$\pi_{ref}$"), ("reverse_kl", _REV, "reverse KL"),
-                          ("forward_kl", _FWD, "forward KL")):
-        (lines[key],) = ax.plot(PASS_KS, np.zeros(PASS_KS.size), "o-", color=col, ms=4, lw=1.6,
-                                label=lab)
+    for key, (col, mk, ls, lab) in _DIV_STYLE.items():
+        (lines[key],) = ax.plot(PASS_KS, np.zeros(PASS_KS.size), marker=mk, ls=ls, color=col, ms=5,
+                                lw=1.6, label=lab)
     ax.set_xscale("log", base=2)
     ax.minorticks_off()
     ax.set_xticks(PASS_KS, [str(k) for k in PASS_KS])
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("k")
     ax.set_ylabel("pass@k (mean over prompts)")
-    ax.legend(loc="center left", fontsize=8.5)
+    ax.legend(loc="upper left", fontsize=8.5)
     info = ax.text(0.98, 0.03, "", transform=ax.transAxes, ha="right", bbox=_BOX,
-                   **{**_TEXT, "va": "bottom", "fontsize": 8.5})
+                   **{**_TEXT, "va": "bottom", "fontsize": 8.0})
     xs = np.arange(N_PROMPTS)
     scat = {}
-    for key, col in (("ref", _REF), ("reverse_kl", _REV), ("forward_kl", _FWD)):
-        (scat[key],) = ax_p.plot(xs, np.zeros(N_PROMPTS), ".", color=col, ms=3)
+    for key, (col, mk, _, lab) in _DIV_STYLE.items():
+        (scat[key],) = ax_p.plot(xs, np.zeros(N_PROMPTS), mk, color=col, ms=2.5, ls="none",
+                                 mfc="none" if key in ("forward_kl", "ref") else col, label=lab)
     ax_p.set_xlim(-3, N_PROMPTS + 2)
     ax_p.set_ylim(-0.02, 1.02)
     ax_p.set_xlabel("prompts, hardest (under π_ref) first")
     ax_p.set_ylabel("p(correct) per prompt")
+    ax_p.legend(loc="upper left", fontsize=8, markerscale=2.5)
 
     def compute(params):
-        d = _diversity(params["proxy_noise"])
-        order = np.argsort(d["pc_ref"], kind="stable")
-        out = {"noise": params["proxy_noise"], "target": params["pass1"], "order": order,
-               "ref": d["pc_ref"]}
-        for div in ("reverse_kl", "forward_kl"):
-            i = _match(d[div], params["pass1"])
-            pc = d[div]["pc"][i]
-            out[div] = {"beta": float(DIV_BETAS[i]), "pc": pc, "H": float(d[div]["H"][i]),
-                        "dist": float(d[div]["distinct8"][i]),
-                        "passk": np.array([rlhf.pass_at_k(pc, k) for k in PASS_KS])}
-        out["ref_passk"] = np.array([rlhf.pass_at_k(d["pc_ref"], k) for k in PASS_KS])
+        noise = float(params["proxy_noise"])
+        target = float(DIV_TARGETS[_index(DIV_TARGETS, params["pass1"])])
+        p, correct, _ = _prompts(noise)
+        pc_ref = (p * correct).sum(1)
+        out = {"noise": noise, "target": target, "order": np.argsort(pc_ref, kind="stable"),
+               "ref": {"pc": pc_ref, "passk": np.array([rlhf.pass_at_k(pc_ref, k) for k in PASS_KS])}}
+        for div in DIV_KINDS:
+            out[div] = matched_diversity(noise, target, div)
         return out
 
     def draw(d):
-        lines["ref"].set_ydata(d["ref_passk"])
-        scat["ref"].set_ydata(d["ref"][d["order"]])
-        for div in ("reverse_kl", "forward_kl"):
-            lines[div].set_ydata(d[div]["passk"])
-            scat[div].set_ydata(d[div]["pc"][d["order"]])
-        rv, fw = d["reverse_kl"], d["forward_kl"]
-        info.set_text(f"noise σ = {d['noise']:.1f}, target {d['target']:.2f}\n"
-                      f"           reverse   forward\n"
-                      f"β          {rv['beta']:7.3f}   {fw['beta']:7.3f}\n"
-                      f"pass@1     {rv['passk'][0]:7.3f}   {fw['passk'][0]:7.3f}\n"
-                      f"pass@64    {rv['passk'][-1]:7.3f}   {fw['passk'][-1]:7.3f}\n"
-                      f"entropy    {rv['H']:7.3f}   {fw['H']:7.3f}\n"
-                      f"distinct@8 {rv['dist']:7.3f}   {fw['dist']:7.3f}")
+        for key in _DIV_STYLE:
+            lines[key].set_ydata(d[key]["passk"])
+            scat[key].set_ydata(d[key]["pc"][d["order"]])
+        rv, fw, js = d["reverse_kl"], d["forward_kl"], d["js"]
+        rows = [("β", "beta", "7.3f"), ("pass@1", None, "7.3f"), ("pass@64", None, "7.3f"),
+                ("entropy", "H", "7.3f"), ("distinct@8", "dist", "7.2f")]
+        text = [f"noise σ = {d['noise']:.1f}, matched pass@1 = {d['target']:.2f}",
+                "           reverse forward    JS"]
+        for lab, key, fmt in rows:
+            if key is None:
+                i = 0 if lab == "pass@1" else -1
+                vals = [x["passk"][i] for x in (rv, fw, js)]
+            else:
+                vals = [x[key] for x in (rv, fw, js)]
+            text.append(f"{lab:10s} " + " ".join(format(v, fmt) for v in vals))
+        info.set_text("\n".join(text))
 
     controls = {
-        "pass1": slider("matched pass@1", 0.6, 0.35, 0.8, 0.01),
+        "pass1": slider("matched pass@1", 0.5, float(DIV_TARGETS[0]), float(DIV_TARGETS[-1]), 0.05),
         "proxy_noise": dropdown("proxy reward noise σ", [("none (true reward)", 0.0), ("σ = 0.5", 0.5),
                                                          ("σ = 1", 1.0)], 0.0),
     }
     return Explorer(controls, compute, draw, fig=fig,
-                    title="Diversity at matched reward: pass@k over 300 prompts",
-                    note="Same pass@1, different pass@k: forward KL lifts hard prompts (to about 1 − β) "
-                         "instead of perfecting easy ones. Add proxy noise and most of the gap goes.")
+                    title="Diversity at exactly matched pass@1: pass@k over 300 prompts",
+                    note="Each regulariser's β is root-found so that mean pass@1 equals the target. "
+                         "With the true reward, forward KL and JS lift hard prompts (the exact optimum "
+                         "knows rewards π_ref almost never samples); with proxy noise the gap shrinks "
+                         "or reverses. JS (the kit's 2·JSD) usually lands between the two KLs.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -475,9 +487,11 @@ def goodhart_explorer() -> Explorer:
     fig, ax = new_figure(figsize=(8.6, 4.6))
     (tp,) = ax.plot([], [], color=_REV, lw=1.4, ls="--", label="tilt on proxy: proxy gain")
     (tg,) = ax.plot([], [], color=_REV, lw=2.2, label="tilt on proxy: gold gain")
-    (bp,) = ax.plot([], [], color=_BON, lw=1.4, ls="--", label="best-of-N: proxy gain")
-    (bg,) = ax.plot([], [], color=_BON, lw=2.2, label="best-of-N: gold gain")
-    (gao,) = ax.plot([], [], color=_GREEN, lw=1.3, ls=":", label="Gao et al. fit d(α − βd)")
+    (bp,) = ax.plot([], [], color=_BON, lw=1.4, ls="--", marker="o", ms=4, markevery=6,
+                     label="best-of-N: proxy gain")
+    (bg,) = ax.plot([], [], color=_BON, lw=2.2, marker="o", ms=4, markevery=6,
+                     label="best-of-N: gold gain")
+    (gao,) = ax.plot([], [], color=_GREEN, lw=1.3, ls=":", label="Gao et al. fit d(a − b·d), d = √KL")
     (pg,) = ax.plot([], [], "o", color=_BON, mec="black", ms=9)
     (pp,) = ax.plot([], [], "o", color=_BON, mfc="white", ms=9)
     (peak,) = ax.plot([], [], "*", color=_REV, mec="black", ms=14)
@@ -513,10 +527,11 @@ def goodhart_explorer() -> Explorer:
         peak.set_data([d["peak"][0]], [d["peak"][1]])
         a, bb = g["gao_coef"]
         info.set_text(f"c = {d['c']:.2f}: λ* = 1 − √c = {d['lam']:.3f}\n"
+                      f"tilt gold peak (star) {d['peak'][1]:+.3f}\n"
                       f"N = {GH_NS[k]:,.0f}, KL = {b['kl'][k]:.3f}\n"
                       f"gold: BoN {b['gold'][k]:+.3f}, tilt {d['tilt_gold']:+.3f}\n"
                       f"proxy: BoN {b['proxy'][k]:+.3f}\n"
-                      f"Gao fit α = {a:.3f}, β = {bb:.3f}")
+                      f"Gao fit a = {a:.3f}, b = {bb:.3f}")
 
     controls = {
         "c": slider("exploit cost c (gold = r* − c·h)", 0.25, 0.05, 0.6, 0.05),
