@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from kitlib import divergences as dv
-from kitlib.checks import check_choice, check_explanation, check_function, check_number
+from kitlib.checks import check_explanation, check_function, check_number
 
 __all__ = ["exercise_1", "exercise_2", "exercise_3", "exercise_4", "MODEL_ANSWERS"]
 
@@ -22,11 +22,11 @@ def exercise_1(answer):
 
 
 def exercise_2(answer):
-    """Predict, then check: with μ = 0 and σ = 1, which of the two KLs is larger at s = 0.5?"""
-    forward = dv.gaussian_kl(0.0, 1.0, 0.0, 0.25)
-    reverse = dv.gaussian_kl(0.0, 0.25, 0.0, 1.0)
-    return check_choice(answer, "forward" if forward > reverse else "reverse", ["forward", "reverse"],
-                        hint="which integrand has to pay for the target's tails that q fails to cover?")
+    """Predict, then check: with s = σ = 1, the factor by which KL(p‖q) grows when μ goes 1 → 2."""
+    factor = dv.gaussian_kl(0.0, 1.0, 2.0, 1.0) / dv.gaussian_kl(0.0, 1.0, 1.0, 1.0)
+    return check_number(answer, factor, rtol=1e-2,
+                        hint="with equal widths only the (m1 − m0)²/S1 term of the closed form is "
+                             "left: how does it scale with the distance?")
 
 
 def _reference_kl(m0, S0, m1, S1):
@@ -59,7 +59,7 @@ def exercise_4(answer):
 
 MODEL_ANSWERS = {
     "exercise_1": 0.5 * (0.25 - 1.0 + np.log(4.0)),
-    "exercise_2": "forward",
+    "exercise_2": 4.0,
     "exercise_3": ("def my_gaussian_kl(m0, S0, m1, S1):\n"
                    "    return 0.5 * (S0 / S1 + (m1 - m0) ** 2 / S1 - 1 + np.log(S1 / S0))"),
     "exercise_4": ("The integrand p log(p/q) is negative wherever q is larger than p, because there "
