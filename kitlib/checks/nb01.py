@@ -34,17 +34,19 @@ def exercise_1(answer):
                              "earlier; read each d* off the readout of Explore 1")
 
 
-def _tv_gradient(mu):
-    return ft.gradient_far_away(mu, "tv").gradients
+def _tv_gradient(mu, s):
+    return abs(float(ft.gradient_far_away(mu, "tv", std=s).gradients))
 
 
 def exercise_2(student_grad, seed: int = 0):
-    """Coding: |∂TV/∂μ| between p = N(0, 1) and q = N(μ, 1), on random μ (arrays allowed)."""
+    """Coding: |∂TV/∂μ| between p = N(0, 1) and q = N(μ, s²) from q at the crossing points of p
+    and q, on random (μ, s) including s = 1."""
     rng = np.random.default_rng(seed)
-    cases = [(1.0,), (np.array([0.3, 2.0, 5.0]),), (rng.uniform(0.05, 6.0, size=4),)]
-    return check_function(student_grad, _tv_gradient, cases, rtol=1e-4, atol=1e-8,
-                          hint="TV = ½∫|p − q| = Φ(μ/2) − Φ(−μ/2) for two unit Gaussians; "
-                               "differentiate in μ")
+    cases = [(1.0, 1.0), (2.0, 0.6), (0.7, 1.8)]
+    cases += [(float(m), float(w)) for m, w in zip(rng.uniform(0.2, 4.0, 3), rng.uniform(0.4, 2.5, 3))]
+    return check_function(student_grad, _tv_gradient, cases, rtol=1e-3, atol=1e-6,
+                          hint="solve log p = log q, a quadratic in x (linear when s = 1); the "
+                               "gradient is q at one crossing point minus q at the other")
 
 
 def _d_star(alpha):
@@ -76,8 +78,12 @@ def exercise_4(answer):
 
 MODEL_ANSWERS = {
     "exercise_1": switch_order,  # computed: "TV < JS < Hellinger" in this kit's setting
-    "exercise_2": ("def tv_grad(mu):\n"
-                   "    return norm.pdf(np.asarray(mu) / 2)  # d/dμ [2Φ(μ/2) − 1]"),
+    "exercise_2": ("def tv_grad(mu, s):\n"
+                   "    if s == 1:  # one crossing point, at mu / 2\n"
+                   "        return norm.pdf(mu / 2, mu, 1)\n"
+                   "    # log p = log q  <=>  (1 - s^2) x^2 - 2 mu x + mu^2 + 2 s^2 log s = 0\n"
+                   "    x1, x2 = np.roots([1 - s**2, -2 * mu, mu**2 + 2 * s**2 * np.log(s)])\n"
+                   "    return abs(norm.pdf(x1, mu, s) - norm.pdf(x2, mu, s))"),
     "exercise_3": ("def d_star(alpha):\n"
                    "    def one_mode(d):\n"
                    "        fit = ft.fit_gaussian(*views.bimodal_target(d), 'alpha', alpha=alpha)\n"
