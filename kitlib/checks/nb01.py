@@ -7,6 +7,7 @@ answers as source text that defines the function).
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 import numpy as np
@@ -21,6 +22,7 @@ _NAMES = {"js": "JS", "hellinger": "Hellinger", "tv": "TV"}
 ORDER_OPTIONS = [" < ".join(_NAMES[k] for k in perm) for perm in itertools.permutations(_NAMES)]
 
 
+@functools.lru_cache(maxsize=1)
 def switch_order() -> str:
     """The true order of d* (free width) for JS, Hellinger and TV, smallest first."""
     d = {k: ft.switch_separation(k, d_max=8.0, tol=5e-3) for k in _NAMES}

@@ -55,7 +55,8 @@ def exercise_4(student_participation, seed: int = 0):
     cases = [(rng.uniform(0.0, 5.0, size=50), 1.0),
              (kde.sample_sq_distances(50, 2_000, rng), 0.8),
              (kde.sample_sq_distances(50, 2_000, rng), 2.5),
-             (kde.sample_sq_distances(50, 2_000, rng, size=3), 0.3)]
+             (kde.sample_sq_distances(50, 2_000, rng, size=3), 0.3),
+             (kde.sample_sq_distances(200, 500, rng), 0.2)]  # exp(−D/2h²) underflows here
     return check_function(student_participation, _participation, cases, rtol=1e-6, atol=1e-12,
                           hint="w_i ∝ exp(−D_i/2h²): subtract the smallest D before exponentiating "
                                "(or use scipy.special.softmax), and sum over the last axis")
