@@ -143,6 +143,21 @@ def test_01_forward_kl_is_moment_matching_and_w2_is_centred():
         assert abs(ft.fit_gaussian(w, m, s, "w2").mean) < 1e-6
 
 
+def test_01_three_modes_two_components():
+    """Explore 3: forward KL widens one component from d = 3 on; reverse KL drops the middle mode
+    at d = 6 and still averages at d = 5."""
+    from kitlib.views import divergences as V
+
+    def fit(d, div):
+        return V.mixture_fit_compute({"separation": d, "divergence": div})
+
+    for d in (3.0, 6.0):
+        assert max(fit(d, "forward_kl")["fit"].stds) > 1.8
+        assert min(fit(d, "forward_kl")["mass_near"]) > 0.1
+    assert fit(6.0, "reverse_kl")["mass_near"][1] < 0.01
+    assert min(fit(5.0, "reverse_kl")["mass_near"]) > 0.1
+
+
 def test_01_landscape_has_a_colour_bar_and_bright_means_low():
     """Old caption: 'darker is lower'. The colour map is viridis_r: low values are bright."""
     from kitlib.views import divergences as V
