@@ -1025,7 +1025,10 @@ class FDivergence:
         Convex conjugate f*(u) = sup_{t≥0} (t u − f(t)); +inf outside its domain (see
         ``conjugate_domain``). Fenchel–Young: f(t) + f*(u) ≥ t u, with equality at u = f′(t).
     h : callable
-        f-distill weight h(r) = r² f″(r). Mass-covering choices have h increasing in r.
+        f-distill weight h(r) = r² f″(r). h increasing in r up-weights samples where p > q;
+        mass-covering in the strict sense (f′(∞) = ∫^∞ h(r)/r² dr = +inf) needs h to grow at
+        least like r (forward KL, Pearson χ²), which JS and Hellinger do not. For TV, f″ is a
+        point mass at r = 1 that this function cannot represent: it returns 0 for r ≠ 1.
     zero_forcing : bool
         f(0) = +inf: D_f = +inf whenever q > 0 = p, so a fitted q must vanish where p does.
     mass_covering : bool
@@ -1135,7 +1138,7 @@ def _build_registry() -> dict[str, FDivergence]:
             f=_domain_t(lambda t: 0.5 * np.abs(t - 1.0)),
             f_prime=_domain_r(lambda t: 0.5 * np.sign(t - 1.0)),
             conjugate=_elementwise(lambda u: np.where(u <= 0.5, np.maximum(u, -0.5), inf)),
-            h=_domain_r(lambda r: np.zeros_like(r)),
+            h=_domain_r(lambda r: np.zeros_like(r)),  # plus a point mass at r = 1
             zero_forcing=False, mass_covering=False,
             conjugate_domain="u ≤ 1/2 (u for |u| ≤ 1/2, −1/2 below: t ≥ 0)",
             slope_at_infinity=0.5,

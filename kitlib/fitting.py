@@ -78,7 +78,7 @@ FIT_DIVERGENCES: tuple[str, ...] = ("forward_kl", "reverse_kl", "alpha", "js", "
 #: Divergences accepted by :func:`fit_mixture`.
 MIXTURE_DIVERGENCES: tuple[str, ...] = ("forward_kl", "reverse_kl")
 #: Divergences accepted by :func:`gradient_far_away`.
-FAR_DIVERGENCES: tuple[str, ...] = ("forward_kl", "reverse_kl", "js", "w2", "sinkhorn")
+FAR_DIVERGENCES: tuple[str, ...] = ("forward_kl", "reverse_kl", "js", "tv", "w2", "sinkhorn")
 #: Divergences accepted by :func:`student_fit` (``"balanced"`` = w·KL(p‖q) + (1 − w)·KL(q‖p)).
 STUDENT_DIVERGENCES: tuple[str, ...] = ("forward_kl", "reverse_kl", "js", "balanced")
 
@@ -1230,6 +1230,19 @@ class FarGradients:
     divergence: str
 
 
+def _tv_gradient_from_crossings(x, diff, mu, s):
+    """∂TV/∂μ for q = N(μ, s²): q at the points where ``diff`` = log q − log p turns positive
+    (entering A = {q > p}) minus q where it turns negative, rows of ``x`` / ``diff`` per μ."""
+    out = np.zeros(len(mu))
+    for i in range(len(mu)):
+        d = diff[i]
+        j = np.flatnonzero(np.sign(d[:-1]) != np.sign(d[1:]))
+        xc = x[i, j] - d[j] * (x[i, j + 1] - x[i, j]) / (d[j + 1] - d[j])
+        qc = np.exp(-0.5 * ((xc - mu[i]) / s) ** 2 - math.log(s) - _HALF_LOG_2PI)
+        out[i] = np.sum(np.where(d[j + 1] > d[j], qc, -qc))
+    return out
+
+
 def gradient_far_away(distances, divergence, *, weights=(1.0,), means=(0.0,), stds=(1.0,),
                       std=1.0, eps=0.5, n_support=200):
     r"""How strongly each divergence pulls a model that starts far from the target.
@@ -1243,6 +1256,11 @@ def gradient_far_away(distances, divergence, *, weights=(1.0,), means=(0.0,), st
     ``js``          JS(p, q) ≤ log 2; ∂/∂μ = ½∫ q (x − μ)/s² log(2q/(p + q)) dx: the overlap
                     of p and q, so it vanishes (≈ e^{−δ²/8} for unit variances) as JS
                     saturates at log 2 — SinKD's "mode-underestimation"
+    ``tv``          TV(p, q) = ½∫|p − q| ≤ 1; with A = {q > p}, ∂/∂μ = ∫_A ∂q/∂μ dx
+                    = −∫_A ∂q/∂x dx = Σ q(entry points of A) − Σ q(exit points): all of it
+                    comes from the crossing points of p and q, located on the grid and refined
+                    linearly (for N(0, 1) against N(δ, 1) it is φ(δ/2), 0.352 at δ = 1); like
+                    JS it decays with the overlap and is exactly 0 only for disjoint supports
     ``w2``          W2²(p, q) = Var_p + (E_p x − μ)² − 2 s s* + s²; ∂/∂μ = 2(μ − E_p x)
     ``sinkhorn``    debiased S_ε(p, q) (:func:`kitlib.divergences.sinkhorn_divergence`,
                     squared-Euclidean cost) between quantised p and q (``n_support`` points
@@ -1326,6 +1344,8 @@ def gradient_far_away(distances, divergence, *, weights=(1.0,), means=(0.0,), st
         dq = np.exp(lq) * z / s  # ∂q/∂μ
         if divergence == "reverse_kl":
             grads = np.sum(dq * (lq - lp), axis=1) * dx
+        elif divergence == "tv":
+            grads = _tv_gradient_from_crossings(x, lq - lp, mu, s)
         else:  # js
             grads = 0.5 * np.sum(dq * (math.log(2.0) + lq - np.logaddexp(lp, lq)), axis=1) * dx
     shape = dist.shape

@@ -567,7 +567,7 @@ def test_bad_mixture_gradient_and_student_inputs_raise():
     with pytest.raises(ValueError, match="steps"):
         fit_mixture(*target, 2, "forward_kl", steps=0)
     with pytest.raises(ValueError, match="divergence must be one of"):
-        gradient_far_away([1.0], "tv")
+        gradient_far_away([1.0], "hellinger")
     with pytest.raises(ValueError, match="distances must be finite"):
         gradient_far_away([np.nan], "js")
     with pytest.raises(ValueError, match="std must be"):

@@ -34,7 +34,7 @@ def test_landscape_optimum_matches_the_global_fit():
     assert d["fit"].value == pytest.approx(fit.value, rel=1e-6)
     z = d["z"]
     assert z.shape == (V._LOGS_GRID.size, V._MU_GRID.size)
-    row, col = np.unravel_index(np.argmin(z), z.shape)  # darkest cell near the optimum
+    row, col = np.unravel_index(np.argmin(z), z.shape)  # lowest cell (brightest in viridis_r) near the optimum
     assert abs(V._MU_GRID[col] - fit.mean) <= 0.5
     assert abs(V._LOGS_GRID[row] - np.log(fit.std)) <= 0.2
 

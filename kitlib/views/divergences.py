@@ -97,6 +97,9 @@ def bimodal_fit_explorer() -> Explorer:
     im = ax_l.imshow(np.zeros((_LOGS_GRID.size, _MU_GRID.size)), origin="lower", aspect="auto",
                      extent=[_MU_GRID[0], _MU_GRID[-1], _LOGS_GRID[0], _LOGS_GRID[-1]],
                      cmap="viridis_r", vmin=-3, vmax=1)
+    cbar = fig.colorbar(im, ax=ax_l, pad=0.02)
+    cbar.set_label("log₁₀(D − D_min + 10⁻³): bright = low")
+    cbar.set_ticks([-3, -2, -1, 0, 1])
     opt = ax_l.scatter([0.0], [0.0], marker="*", s=220, color=COLORS["highlight"],
                        edgecolor="white", zorder=3, label="global optimum")
     fixed_line = ax_l.axhline(0.0, color="white", ls=":", lw=1.5)
@@ -126,7 +129,7 @@ def bimodal_fit_explorer() -> Explorer:
                       f"switch: {sw_text}{where}\n"
                       f"α slider = {dd['alpha_slider']:.2f} ({alpha_state})")
         name = _DIV_LABEL[dd["div"]] if dd["div"] != "alpha" else f"Minka α = {dd['alpha']:.2f}"
-        title.set_text(f"{name}, d = {dd['d']:.2f}: log₁₀(D − D_min + 10⁻³), bright = low")
+        title.set_text(f"{name}, d = {dd['d']:.2f}: landscape (bright = low)")
 
     controls = {
         "separation": slider("separation d", 3.0, 0.0, 5.0, 0.05),
@@ -332,8 +335,13 @@ _STUDENTS = [("forward_kl", COLORS["forward_kl"], "o-"), ("reverse_kl", COLORS["
              ("js", COLORS["js"], "^-"), ("balanced", COLORS["alpha"], "D--")]
 _FAR = np.linspace(0.0, 8.0, 33)
 _FAR_SINKHORN = np.linspace(0.0, 8.0, 5)
-_FAR_CURVES = [("forward_kl", COLORS["forward_kl"], "-"), ("reverse_kl", COLORS["reverse_kl"], "-"),
-               ("js", COLORS["js"], "-"), ("w2", COLORS["w2"], "--"), ("sinkhorn", COLORS["sinkhorn"], "o")]
+# name, colour, line style and marker: every curve differs by style as well as colour
+_FAR_CURVES = [("forward_kl", COLORS["forward_kl"], {"ls": "-"}),
+               ("reverse_kl", COLORS["reverse_kl"], {"ls": "--"}),
+               ("js", COLORS["js"], {"ls": "-.", "marker": "^", "markevery": 4, "ms": 5}),
+               ("tv", "#7F7F7F", {"ls": ":", "lw": 2.2, "marker": "v", "markevery": 4, "ms": 5}),
+               ("w2", COLORS["w2"], {"ls": "-", "marker": "d", "markevery": 4, "ms": 5}),
+               ("sinkhorn", COLORS["sinkhorn"], {"ls": "none", "marker": "o", "ms": 7})]
 _FAR_TARGET = {"weights": (0.5, 0.5), "means": (-2.0, 2.0), "stds": (1.0, 1.0)}
 
 
@@ -398,7 +406,7 @@ def distillation_explorer() -> Explorer:
     c_title = ax_c.set_title("")
     g_lines = {}
     for name, color, style in _FAR_CURVES:
-        (g_lines[name],) = ax_g.plot(_FAR, np.ones_like(_FAR), style, color=color, label=name, ms=6)
+        (g_lines[name],) = ax_g.plot(_FAR, np.ones_like(_FAR), color=color, label=name, **style)
     v = ax_g.axvline(0.0, color="0.5", lw=1)
     for name, g in far_gradients().items():  # fixed curves: drawn once
         g_lines[name].set_data(g.distances, np.maximum(g.gradients, 1e-12))
@@ -408,12 +416,12 @@ def distillation_explorer() -> Explorer:
     ax_c.locator_params(axis="y", nbins=4)
     ax_g.set_ylim(1e-6, 50)
     ax_g.set_xlim(0, 8)
-    ax_g.set_xlabel("distance δ of the student's mean from the teacher's")
+    ax_g.set_xlabel("distance δ of q = N(μ, 1) from E_p x,  p = ½N(−2, 1) + ½N(2, 1)")
     ax_g.set_ylabel("|∂D/∂μ|")
     # the legend doubles as the readout: each entry shows |∂D/∂μ| at the current δ
     far_labels = dict(zip([n for n, _, _ in _FAR_CURVES],
                           ax_g.legend(loc="lower right", fontsize=9).get_texts()))
-    ax_g.set_title("start far away: who still pulls?")
+    ax_g.set_title("start far away: who still pulls? (full-support Gaussians)")
 
     def draw(dd):
         bars.set_data(dd["teacher"])
@@ -439,19 +447,20 @@ def distillation_explorer() -> Explorer:
                     title="Distillation: a low-capacity student averages (forward KL), collapses (reverse KL) "
                           "or splits the difference",
                     note="Lower T to sharpen the teacher's two modes; move w from 0 (reverse) to 1 (forward). "
-                         "On the right, JS's pull dies with distance while W2 and Sinkhorn keep pulling.")
+                         "On the right, the bounded JS and TV pull less as the overlap vanishes (never exactly 0 for "
+                         "Gaussians); KL, W2 and Sinkhorn pull harder the farther away the student starts.")
 
 
 # -- 5. f-distill weights --------------------------------------------------------------------
 
-_F_CURVES = [  # registry key, colour, line style
-    ("forward_kl", COLORS["forward_kl"], "-"),
-    ("reverse_kl", COLORS["reverse_kl"], "-"),
-    ("pearson_chi2", OKABE_ITO["yellow"], "-"),
-    ("neyman_chi2", OKABE_ITO["sky_blue"], "--"),
-    ("hellinger", OKABE_ITO["bluish_green"], "--"),
-    ("js2", "#7F7F7F", "-."),
-    ("jeffreys", "#8C564B", ":"),
+_F_CURVES = [  # registry key, colour, line style (+ marker): distinct without colour
+    ("forward_kl", COLORS["forward_kl"], {"ls": "-"}),
+    ("reverse_kl", COLORS["reverse_kl"], {"ls": "--"}),
+    ("pearson_chi2", OKABE_ITO["yellow"], {"ls": "-", "marker": "^", "markevery": 24, "ms": 5}),
+    ("neyman_chi2", OKABE_ITO["sky_blue"], {"ls": "--", "marker": "v", "markevery": 24, "ms": 5}),
+    ("hellinger", OKABE_ITO["bluish_green"], {"ls": (0, (5, 1, 1, 1, 1, 1))}),
+    ("js2", "#7F7F7F", {"ls": "-."}),
+    ("jeffreys", "#8C564B", {"ls": ":", "lw": 2.2}),
 ]
 _R = np.logspace(-2, 2, 241)
 
@@ -472,7 +481,7 @@ def f_weights_explorer() -> Explorer:
     fig, ax = new_figure(figsize=(8.5, 4.8))
     lines, dots = {}, {}
     for key, color, ls in _F_CURVES:
-        (lines[key],) = ax.plot(_R, np.ones_like(_R), color=color, ls=ls,
+        (lines[key],) = ax.plot(_R, np.ones_like(_R), color=color, **ls,
                                 label=dv.F_DIVERGENCES[key].label)
         (dots[key],) = ax.plot([1.0], [1.0], "o", color=color, ms=6)
     (minka_line,) = ax.plot(_R, _R, color=COLORS["alpha"], lw=3, alpha=0.6, label="Minka α")
@@ -489,7 +498,8 @@ def f_weights_explorer() -> Explorer:
     minka_legend = next(t for t in ax.legend(loc="upper left", fontsize=9, ncols=2).get_texts()
                         if t.get_text() == "Minka α")
     readout = ax.text(0.99, 0.02, "", transform=ax.transAxes, ha="right", va="bottom",
-                      family="monospace", fontsize=9)
+                      family="monospace", fontsize=9,
+                      bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "0.8"})
 
     def draw(d):
         r = d["ratio"]
@@ -502,14 +512,14 @@ def f_weights_explorer() -> Explorer:
         vline.set_xdata([r, r])
         rows = [f"{k:12s} {d['at_r'][k]:9.3g}" for k, _, _ in _F_CURVES]
         rows.append(f"{'alpha':12s} {d['minka_at_r']:9.3g}")
-        readout.set_text(f"h at r = {r:.3g}\n" + "\n".join(rows) + "\n(TV: h = 0, no signal)")
+        readout.set_text(f"h at r = {r:.3g}\n" + "\n".join(rows) + "\n(TV: h = 0 except a point mass\n at r = 1: its gradient comes\n from where p = q)")
 
     controls = {
         "ratio": log_slider("ratio r = p/q", 1.0, -2.0, 2.0, 0.05),
         "alpha": slider("Minka α", 0.5, -1.0, 2.0, 0.05),
     }
     return Explorer(controls, f_weights_compute, draw, fig=fig,
-                    title="f-distill weights: mass-covering divergences up-weight where the teacher has more mass",
+                    title="f-distill weights: which samples each divergence's gradient emphasises",
                     note="Slide r above 1 (teacher denser than student): which weights grow, which stay flat, "
                          "which fall? Then move α from 0 (reverse KL) to 1 (forward KL).")
 
