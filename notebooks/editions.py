@@ -199,9 +199,9 @@ def leaks(nb, number: str) -> list[str]:
                  if ANSWER_OUTPUT_TAG in _tags(c) and c.get("outputs")]
     answers = model_answers(number)
     if answers:
-        text = notebook_text(nb)
+        text = notebook_text(nb).lower()
         problems += [f"model answer text {needle!r} occurs in it"
-                     for needle in answer_needles(answers) if needle in text]
+                     for needle in answer_needles(answers) if needle.lower() in text]
     return problems
 
 
