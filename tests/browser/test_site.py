@@ -145,8 +145,9 @@ def test_a_deck_steps_from_first_to_last_slide(served_site, chrome):
             if state["last"]:
                 break
             page.keyboard.press("Space")  # next slide, vertical slides included
-            page.wait_for_function(f"() => {{ const i = Reveal.getIndices(); "
-                                   f"return i.h !== {state['h']} || i.v !== {state['v']} || Reveal.isLastSlide(); }}")
+            moved = (f"() => {{ const i = Reveal.getIndices(); return i.h !== {state['h']} "
+                     f"|| i.v !== {state['v']} || Reveal.isLastSlide(); }}")
+            page.wait_for_function(moved)
         assert len(seen) == total, f"visited {len(seen)} of {total} slides"
         assert watch.outside == [] and watch.failed == [], (watch.outside, watch.failed)
         assert errors == []
