@@ -10,8 +10,10 @@ TORCH  := torch==2.13.0
 STAMP  := $(VENV)/.kitlib-installed
 NB     ?= notebooks/00_start_here.ipynb
 PYTEST_ARGS ?=
+# The repository that the site's and slides' "launch live" links open on mybinder.org.
+BINDER_REPO ?= OWNER/REPO
 
-.PHONY: lab test notebooks bench app setup clean help
+.PHONY: lab test notebooks bench app site slides editions setup clean help
 
 help:
 	@echo "make lab        set up .venv if needed and open JupyterLab on the start-here notebook"
@@ -19,6 +21,9 @@ help:
 	@echo "make notebooks  re-execute every notebook in place from a clean kernel"
 	@echo "make bench      run the benchmarks in benchmarks/"
 	@echo "make app NB=notebooks/01_mode_seeking_vs_mass_covering.ipynb   serve one notebook as a Voila app (code hidden)"
+	@echo "make site       build the static course site into site/ (BINDER_REPO=owner/repo for the launch links)"
+	@echo "make slides     build the lecture decks into site/slides/"
+	@echo "make editions   build editions/student/ (no answers) and editions/instructor/ (answers + teaching notes)"
 
 setup: $(STAMP)
 
@@ -41,6 +46,15 @@ app: $(STAMP)
 
 notebooks: $(STAMP)
 	$(VPY) notebooks/execute.py
+
+site: $(STAMP)
+	BINDER_REPO=$(BINDER_REPO) $(VPY) notebooks/build_site.py --out site
+
+slides: $(STAMP)
+	$(VPY) notebooks/slides.py --out site/slides
+
+editions: $(STAMP)
+	$(VPY) notebooks/editions.py --out editions
 
 bench: $(STAMP)
 	$(VPY) benchmarks/run_all.py

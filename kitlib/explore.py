@@ -41,9 +41,12 @@ Examples
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import functools
 import html
+import io
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -72,6 +75,8 @@ __all__ = [
     "figure_pixels",
     "drawn_arrays",
     "drawn_texts",
+    "static_png",
+    "STATIC_DPI",
     "FIGURE_LOCK",
 ]
 
@@ -400,10 +405,35 @@ class Explorer:
             self._frames = FrameRenderer(self.fig)
         self._frames.render()
 
-    def _ipython_display_(self):
-        from IPython.display import display
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """One output bundle: the live widget, a static PNG of the figure, and a text line.
 
-        display(self.widget)
+        A live front end (JupyterLab, Voila) renders the widget view: its renderer has the
+        highest rank there (-10) and the kernel's own outputs are trusted. Everything else
+        (nbconvert HTML or PDF, GitHub, nbviewer, an untrusted notebook opened without a kernel,
+        whose front end only uses "safe" renderers) shows ``image/png``: the figure as it is
+        when displayed, i.e. at its default values in the notebooks. See :func:`static_png`.
+        """
+        bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
+        bundle["text/plain"] = repr(self)
+        try:
+            png, (width, height) = static_png(self.fig)
+        except Exception:  # never a traceback at display time: the widget alone still works
+            return bundle
+        bundle["image/png"] = base64.b64encode(png).decode("ascii")
+        # The PNG is rendered at STATIC_DPI; show it at the figure's size in CSS pixels. "alt"
+        # is not read by Jupyter front ends; the kit's site and slides use it as the image's
+        # alternative text.
+        meta = {"width": width, "height": height, "alt": self._alt_text()}
+        return bundle, {"image/png": meta}
+
+    def _alt_text(self) -> str:
+        """The explorer's title (its first, bold line) as plain text, for the static image."""
+        first = self.widget.children[0] if self.widget.children else None
+        if isinstance(first, widgets.HTML) and first.value.startswith("<b>"):
+            text = html.unescape(re.sub(r"<[^>]+>", "", first.value))
+            return f"Explorer figure at its default values: {text}"
+        return "Explorer figure at its default values"
 
     def _on_change(self, _change) -> None:
         if not self._muted:
@@ -434,6 +464,77 @@ def _check_allowed(name: str, widget, value) -> None:
             raise ValueError(f"control {name!r} must be one of {allowed}; got {value!r}")
     if isinstance(widget, widgets.Checkbox) and not isinstance(value, (bool, np.bool_)):
         raise ValueError(f"control {name!r} takes True or False; got {value!r}")
+
+
+# -- static image (what a notebook shows without a kernel) -------------------------------------
+#: Resolution of an explorer's static image. 100 dpi is the figure's own size in CSS pixels
+#: (an 8 x 4 in figure gives 800 x 400 px), sharp on an ordinary screen and on a projector.
+STATIC_DPI = 100
+#: Colours kept in the static image: Agg's anti-aliased lines on a white figure need a few
+#: hundred; 256 (an 8-bit palette) keeps them visually identical and makes the PNG about
+#: three times smaller than 24-bit RGB.
+_STATIC_COLOURS = 256
+
+
+def static_png(fig: Figure, *, dpi: float = STATIC_DPI) -> tuple[bytes, tuple[int, int]]:
+    """The figure as a compressed PNG, rendered on a detached Agg canvas.
+
+    The live canvas (ipympl's widget, the blit cache of :class:`kitlib.blit.FrameRenderer`)
+    is left untouched: the figure is drawn once on a private ``FigureCanvasAgg`` and its
+    canvas put back. The pixels are reduced to an adaptive 256-colour palette without
+    dithering (deterministic: the same figure gives the same bytes) and saved with zlib's
+    best compression.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure (any backend).
+    dpi : float, optional
+        Resolution, in (0, 300]. Default :data:`STATIC_DPI`.
+
+    Returns
+    -------
+    png : bytes
+        The PNG file.
+    size : (int, int)
+        The figure's size in CSS pixels (inches x 100), for the display metadata.
+    """
+    if not (isinstance(dpi, (int, float)) and 0 < dpi <= 300):
+        raise ValueError(f"dpi must lie in (0, 300]; got {dpi!r}")
+    from PIL import Image
+
+    with FIGURE_LOCK:
+        live = fig.canvas
+        original_dpi = getattr(fig, "_original_dpi", None)
+        try:
+            canvas = FigureCanvasAgg(fig)  # attaches itself to fig
+            with contextlib.ExitStack() as stack:
+                if fig.dpi != dpi:
+                    stack.enter_context(_temporary_dpi(fig, dpi))
+                canvas.draw()
+                rgba = np.asarray(canvas.buffer_rgba()).copy()
+        finally:
+            fig.set_canvas(live)
+            if original_dpi is not None:
+                fig._original_dpi = original_dpi
+        width, height = (int(round(v * 100)) for v in fig.get_size_inches())
+    image = Image.fromarray(rgba, "RGBA").convert("RGB")
+    image = image.quantize(colors=_STATIC_COLOURS, method=Image.Quantize.MEDIANCUT,
+                           dither=Image.Dither.NONE)
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", optimize=True)
+    return buf.getvalue(), (width, height)
+
+
+@contextlib.contextmanager
+def _temporary_dpi(fig: Figure, dpi: float):
+    """Set ``fig.dpi`` without resizing any window (the detached canvas has no manager)."""
+    old = fig.dpi
+    fig._set_dpi(dpi, forward=False)
+    try:
+        yield
+    finally:
+        fig._set_dpi(old, forward=False)
 
 
 # -- inspection helpers (tests, benchmarks, the browser suite) ---------------------------------

@@ -26,7 +26,11 @@ SOLUTIONS = HERE.parent / "solutions"
 def execute(path: Path, *, timeout: int = 600) -> float:
     """Execute one notebook in place; return its wall time in seconds."""
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    # No widget state is stored: it is most of a notebook's size and useless without a kernel,
+    # and with it nbconvert, nbviewer and GitHub would try to draw empty widgets (from a CDN)
+    # instead of the static PNG that each explorer's output carries (kitlib.explore).
+    nb.metadata.pop("widgets", None)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=False,
                             resources={"metadata": {"path": str(path.parent)}})
     t0 = time.perf_counter()
     client.execute()
