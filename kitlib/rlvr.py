@@ -29,9 +29,17 @@ toys (see ``Toy``)
     toy_t1(*, hole="zero") / toy_t2(*, n_prompts=200, spark=0.02) / toy_t3() /
     toy_entropy_explosion(*, n_junk=997, junk_mass=0.09)
 trajectories and tables (what the explorers index; no widgets)
-    grpo_train(toy, *, steps, group_size, lr, ...) -> Trajectory
-    matched_optima(toy, pass1, *, ks) -> dict      reverse vs forward KL at matched pass@1
+    grpo_train(logits, rewards, *, steps=200, group_size=8, lr=1.0, scale, ddof, eps, part,
+               mode="exact"|"sampled", seed=0, n_groups=1,
+               kl_coef=0, kl_estimator="k3", kl_placement="loss", ref_logits=None,
+               kd_coef=0, teacher_logits=None, kd_estimator="k3", kd_placement="loss",
+               entropy_coef=0, top_p=1.0, lp_coef=0, lp_tau=None, lp_kappa=None) -> Trajectory
+        Trajectory: policies (T+1, K), entropy (T+1,), p_correct (T+1, P), dH_first_order (T,),
+        dH_exact (T,), settings; .pass1 (T+1,), .pass_at_k(k) -> (T+1,) or (T+1, len k)
     steps_to_reach(traj, threshold) -> int | None
+    kl_descent(logits, ref_logits, estimator, placement, *, lr=0.5, steps=100) -> (T+1, K)
+    optimum_frontier(toy, betas, divergence, *, ks=(1, 256)) -> dict(beta, policies, pass_at_k)
+    matched_optima(toy, pass1, *, ks=(1, 256)) -> {"reverse_kl": {...}, "forward_kl": {...}}
 
 Every public function validates its input and raises ``ValueError`` naming the argument, the
 value and what is allowed; optional arguments are keyword-only.
@@ -65,7 +73,7 @@ __all__ = [
     "entropy_change", "kl_estimates", "kl_grad", "regularized_optimum", "entropy_bonus_grad",
     "nucleus_mask", "lp_reg_proxy",
     "Toy", "toy_t1", "toy_t2", "toy_t3", "toy_entropy_explosion",
-    "Trajectory", "grpo_train", "matched_optima", "steps_to_reach",
+    "Trajectory", "grpo_train", "steps_to_reach", "kl_descent", "optimum_frontier", "matched_optima",
 ]
 
 SCALES = ("std", "none")
@@ -208,47 +216,56 @@ def _xlogy0(pi: np.ndarray, logpi: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 # pass@k: estimator spread and crossover
 # ---------------------------------------------------------------------------------------------
-def pass_at_k_spread(p_correct, n: int, k: int) -> dict:
+def pass_at_k_spread(p_correct, n: int, k) -> dict:
     """Exact sampling distribution of pass@k estimates from a budget of n samples per prompt.
 
     Each prompt j draws c_j ~ Bin(n, p_j). The unbiased estimator 1 − C(n−c, k)/C(n, k)
     (:func:`pass_at_k_unbiased`) and the plug-in 1 − (1 − c/n)^k are averaged over prompts; their
-    means and standard deviations are computed exactly by enumerating c = 0 … n.
+    means and standard deviations (of the mean over prompts) are computed exactly by enumerating
+    c = 0 … n (the Binomial pmf once for every k).
 
     Parameters
     ----------
     p_correct : 1-D array of P probabilities in [0, 1].
-    n : int, 1 ≤ n; P·(n+1) ≤ 10⁷.
-    k : int, 1 ≤ k ≤ n.
+    n : int ≥ 1; P·(n+1) ≤ 10⁷.
+    k : int with 1 ≤ k ≤ n, or a 1-D array of such ints (k > n is refused).
 
     Returns
     -------
     dict with ``true`` (pass@k), ``unbiased_mean`` (= true), ``unbiased_sd``, ``plugin_mean``
-    (biased low: n = 10, p = .2, k = 5 gives .5936 vs .6723), ``plugin_sd``.
+    (biased low: n = 10, p = .2, k = 5 gives .5936 vs .6723), ``plugin_sd``: floats for an int
+    ``k``, (len(k),) arrays for an array.
     """
     pc = _float_array(p_correct, "p_correct", what="a 1-D array of probabilities")
     if pc.ndim == 0:
         pc = pc[None]
     if pc.ndim != 1 or pc.size == 0 or not (np.isfinite(pc).all() and (pc >= 0).all()
                                             and (pc <= 1 + 1e-12).all()):
-        raise ValueError(f"p_correct must be a non-empty 1-D array of probabilities in [0, 1]; got {p_correct!r}")
+        raise ValueError(f"p_correct must be a non-empty 1-D array of probabilities in [0, 1]; "
+                         f"got {p_correct!r}")
     n = integer_at_least(n, "n", 1)
     if pc.size * (n + 1) > MAX_CELLS:
         raise ValueError(f"len(p_correct) × (n + 1) must be <= {MAX_CELLS}; got {pc.size} × {n + 1}")
-    if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)) or not 1 <= k <= n:
-        raise ValueError(f"k must be an integer with 1 <= k <= n = {n}; got {k!r}")
+    kk = np.asarray(k)
+    if isinstance(k, (bool, np.bool_)) or kk.dtype.kind not in "iu" or kk.ndim > 1 or kk.size == 0:
+        raise ValueError(f"k must be an integer with 1 <= k <= n = {n} or a 1-D array of them; got {k!r}")
+    if kk.min() < 1 or kk.max() > n:
+        raise ValueError(f"k must satisfy 1 <= k <= n = {n}; got {int(kk[(kk < 1) | (kk > n)].ravel()[0])!r}")
     pc = np.minimum(pc, 1.0)
     c = np.arange(n + 1)
     pmf = _binom_pmf(n, pc)  # (P, n+1)
-    unb = pass_at_k_unbiased(n, c, int(k))
+    ks = np.atleast_1d(kk).astype(np.int64)
+    unb = np.array([pass_at_k_unbiased(n, c, int(x)) for x in ks])  # (nk, n+1)
     with np.errstate(divide="ignore"):
-        plug = -np.expm1(k * np.log1p(-c / n))
-    out = {"true": pass_at_k(pc, k)}
+        plug = -np.expm1(ks[:, None] * np.log1p(-c / n)[None, :])
+    out = {"true": pass_at_k(pc, ks.astype(np.float64))}
     for name, est in (("unbiased", unb), ("plugin", plug)):
-        m_j = pmf @ est
-        v_j = np.maximum(pmf @ est**2 - m_j**2, 0.0)
-        out[f"{name}_mean"] = float(m_j.mean())
-        out[f"{name}_sd"] = float(math.sqrt(v_j.sum()) / pc.size)
+        m_j = pmf @ est.T  # (P, nk)
+        v_j = np.maximum(pmf @ (est**2).T - m_j**2, 0.0)
+        out[f"{name}_mean"] = m_j.mean(0)
+        out[f"{name}_sd"] = np.sqrt(v_j.sum(0)) / pc.size
+    if kk.ndim == 0:
+        out = {key: float(v[0]) for key, v in out.items()}
     return out
 
 
@@ -518,6 +535,11 @@ def entropy_change(logits, delta, *, exact: bool = False) -> float:
 def _kl_grad(pi: np.ndarray, logpi: np.ndarray, logref: np.ndarray, estimator: str,
              placement: str) -> np.ndarray:
     """Expected gradient of the estimator on y ~ π (answers with π = 0 contribute 0)."""
+    with np.errstate(invalid="ignore"):
+        return _kl_grad_inner(pi, logpi, logref, estimator, placement)
+
+
+def _kl_grad_inner(pi, logpi, logref, estimator, placement):
     alive = pi > 0
     if placement == "loss":
         if estimator == "k1":
@@ -556,7 +578,8 @@ def kl_grad(logits, ref_logits, estimator: str, placement: str) -> np.ndarray:
     Parameters
     ----------
     logits, ref_logits : (K,) logits of π and π_ref (normalisation irrelevant; −inf is a hole).
-        ``ref_logits`` may contain −inf only with k3-loss (the other estimators are infinite
+        ``ref_logits`` may be −inf where π > 0 only with k3-loss (the other estimators are
+        infinite there); where π has a hole too, any estimator is fine (y ~ π never lands
         there). K ≤ 10⁶.
     estimator : "k1" | "k2" | "k3".  placement : "reward" | "loss".
 
@@ -567,17 +590,21 @@ def kl_grad(logits, ref_logits, estimator: str, placement: str) -> np.ndarray:
     th = _logits(logits)
     one_of(estimator, "estimator", ESTIMATORS)
     one_of(placement, "placement", PLACEMENTS)
-    ref = _logits(ref_logits, "ref_logits",
-                  allow_holes=(estimator, placement) == ("k3", "loss"))
-    if ref.size != th.size:
-        raise ValueError(f"ref_logits must have shape {th.shape} like logits; got {ref.shape}")
-    pi = _softmax(th)
-    logref = _log_softmax(ref)
-    if not (estimator, placement) == ("k3", "loss"):
-        holes = (pi > 0) & ~np.isfinite(logref)
-        if holes.any():  # unreachable after the check above; kept for clarity
-            raise ValueError("ref_logits must be finite where the policy has mass")
-    return _kl_grad(pi, _log_softmax(th), logref, estimator, placement)
+    ref = _ref_logits(ref_logits, th, estimator, placement)
+    return _kl_grad(_softmax(th), _log_softmax(th), _log_softmax(ref), estimator, placement)
+
+
+def _ref_logits(ref_logits, th: np.ndarray, estimator: str, placement: str,
+                name: str = "ref_logits") -> np.ndarray:
+    ref = _logits(ref_logits, name)
+    if ref.shape != th.shape:
+        raise ValueError(f"{name} must have shape {th.shape} like logits; got {ref.shape}")
+    bad = np.isfinite(th) & ~np.isfinite(ref)
+    if bad.any() and (estimator, placement) != ("k3", "loss"):
+        raise ValueError(f"{name} may be -inf where the policy has mass only with estimator='k3', "
+                         f"placement='loss' (the others are infinite there); got -inf at answer "
+                         f"{int(np.flatnonzero(bad)[0])} with {estimator}-{placement}")
+    return ref
 
 
 def regularized_optimum(p_ref, rewards, beta, divergence: str) -> np.ndarray:
@@ -805,3 +832,249 @@ def toy_entropy_explosion(*, n_junk: int = 997, junk_mass: float = 0.09,
     r[[0, 2]] = 1.0
     return Toy("junk", _log(p), r[None, :], ("correct", "wrong", "spark ✓") + ("junk",) * nj,
                info={"n_junk": nj, "junk_mass": jm})
+
+
+# ---------------------------------------------------------------------------------------------
+# trajectories and tables (what the explorers index)
+# ---------------------------------------------------------------------------------------------
+MAX_STEPS = 100_000
+MODES = ("exact", "sampled")
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """A GRPO training run of one shared softmax policy.
+
+    Attributes
+    ----------
+    policies : (steps+1, K) π_t (row 0 is the start).
+    entropy : (steps+1,) H(π_t) in nats.
+    p_correct : (steps+1, P) per-prompt success probability p_j = (Cπ_t)_j.
+    dH_first_order : (steps,) the covariance prediction −Cov_π(log π, Δθ) of each step.
+    dH_exact : (steps,) H(π_{t+1}) − H(π_t).
+    settings : dict of the options of the run.
+    """
+
+    policies: np.ndarray
+    entropy: np.ndarray
+    p_correct: np.ndarray
+    dH_first_order: np.ndarray
+    dH_exact: np.ndarray
+    settings: dict
+
+    @property
+    def pass1(self) -> np.ndarray:
+        """(steps+1,) pass@1 = mean over prompts of p_j."""
+        return self.p_correct.mean(axis=1)
+
+    def pass_at_k(self, k) -> np.ndarray:
+        """pass@k at every step: (steps+1,) for an int k, (steps+1, len(k)) for an array."""
+        return np.array([pass_at_k(pc, k) for pc in self.p_correct])
+
+
+def _coef(x, name: str) -> float:
+    return _nonneg(x, name)
+
+
+def grpo_train(logits, rewards, *, steps: int = 200, group_size: int = 8, lr: float = 1.0,
+               scale: str = "std", ddof: int = 0, eps: float = 1e-6, part: str = "all",
+               mode: str = "exact", seed: int = 0, n_groups: int = 1,
+               kl_coef: float = 0.0, kl_estimator: str = "k3", kl_placement: str = "loss",
+               ref_logits=None, kd_coef: float = 0.0, teacher_logits=None,
+               kd_estimator: str = "k3", kd_placement: str = "loss",
+               entropy_coef: float = 0.0, top_p: float = 1.0,
+               lp_coef: float = 0.0, lp_tau=None, lp_kappa=None) -> Trajectory:
+    """Train softmax logits with GRPO (exact expected updates, or seeded sampled ones).
+
+    Each step: θ ← θ + lr·(g − kl_coef·kl_grad(θ, ref) − kd_coef·kl_grad(θ, teacher)
+    + entropy_coef·entropy_bonus_grad(θ; top_p) − lp_coef·(π − proxy)) with
+
+    * g the GRPO update (:func:`grpo_expected_update`, or :func:`grpo_sampled_update` with
+      ``mode="sampled"``: ``n_groups`` groups per prompt per step, ``seed``); ``part`` = "positive"
+      is GTPO/APO's "skip the negative part", "negative" the opposite;
+    * the KL regulariser to ``ref_logits`` (default: the start) with ``kl_estimator`` ×
+      ``kl_placement`` (:func:`kl_grad`: k1-reward and k2-loss are reverse KL, k3-loss forward KL);
+    * distillation (KDRL) towards ``teacher_logits`` with ``kd_estimator`` × ``kd_placement``;
+    * the entropy bonus (α = ``entropy_coef``) with SIREN's top-p mask, recomputed each step and
+      held fixed in the gradient;
+    * Lp-Reg's pull towards the proxy π·1[π ≥ τ]/Z (``lp_tau`` fixed or ``lp_kappa``·max π),
+      i.e. kl_grad(θ, log proxy, "k3", "loss") = π − proxy.
+
+    Parameters
+    ----------
+    logits : (K,) start θ₀ (−inf holes stay holes: every gradient is ∝ π).
+    rewards : (K,) or (P, K) 0/1 (one shared softmax over prompts, as T2).
+    steps : int in [0, 10⁵], with (steps+1)·max(K, P) ≤ 10⁷ (the stored history).
+    Other options as in the functions above; coefficients are ≥ 0, lr > 0.
+
+    Returns
+    -------
+    :class:`Trajectory`. Speed: T2 (P = 200, K = 6), 200 exact steps ≈ 40 ms on one core.
+    """
+    th = _logits(logits)
+    R = np.atleast_2d(_binary_rewards(rewards, th.size))
+    G = _group(group_size)
+    ddof, e = _grpo_options(scale, ddof, eps, part)
+    T = integer_at_least(steps, "steps", 0)
+    if T > MAX_STEPS or (T + 1) * max(th.size, R.shape[0]) > MAX_CELLS:
+        raise ValueError(f"steps must be an integer in [0, {MAX_STEPS}] with (steps + 1)·max(K, P) <= "
+                         f"{MAX_CELLS}; got steps={T} with K={th.size}, P={R.shape[0]}")
+    eta = positive_scalar(lr, "lr")
+    one_of(mode, "mode", MODES)
+    ng = integer_at_least(n_groups, "n_groups", 1)
+    if mode == "sampled" and R.shape[0] * ng * G > MAX_CELLS:
+        raise ValueError(f"prompts × n_groups × group_size must be <= {MAX_CELLS}; got "
+                         f"{R.shape[0]} × {ng} × {G}")
+    gen = _rng(seed) if mode == "sampled" else None
+    kl_c, kd_c = _coef(kl_coef, "kl_coef"), _coef(kd_coef, "kd_coef")
+    ent_c, lp_c = _coef(entropy_coef, "entropy_coef"), _coef(lp_coef, "lp_coef")
+    one_of(kl_estimator, "kl_estimator", ESTIMATORS)
+    one_of(kl_placement, "kl_placement", PLACEMENTS)
+    one_of(kd_estimator, "kd_estimator", ESTIMATORS)
+    one_of(kd_placement, "kd_placement", PLACEMENTS)
+    log_ref = None
+    if kl_c > 0:
+        ref = th if ref_logits is None else _ref_logits(ref_logits, th, kl_estimator, kl_placement)
+        log_ref = _log_softmax(ref)
+    log_teacher = None
+    if kd_c > 0:
+        if teacher_logits is None:
+            raise ValueError("teacher_logits must be given (a (K,) logit vector) when kd_coef > 0; got None")
+        log_teacher = _log_softmax(_ref_logits(teacher_logits, th, kd_estimator, kd_placement,
+                                               "teacher_logits"))
+    tp = _unit_interval(top_p, "top_p")
+    if lp_c > 0:
+        lp_tau, lp_kappa = _lp_options(lp_tau, lp_kappa)
+
+    tables = _adv_tables(G, scale, ddof, e)
+    K, P = th.size, R.shape[0]
+    pols = np.empty((T + 1, K))
+    ent = np.empty(T + 1)
+    pcs = np.empty((T + 1, P))
+    dh1 = np.empty(T)
+    theta = th.copy()
+    for t in range(T + 1):
+        logpi = _log_softmax(theta)
+        pi = np.exp(logpi)
+        pols[t], ent[t], pcs[t] = pi, _entropy(pi), np.minimum(R @ pi, 1.0)
+        if t == T:
+            break
+        if mode == "exact":
+            step = _expected_update(pi, R, G, scale, ddof, e, part, tables)
+        else:
+            step = _sampled_update(pi, R, G, scale, ddof, e, part, ng, gen)
+        if log_ref is not None:
+            step = step - kl_c * _kl_grad(pi, logpi, log_ref, kl_estimator, kl_placement)
+        if log_teacher is not None:
+            step = step - kd_c * _kl_grad(pi, logpi, log_teacher, kd_estimator, kd_placement)
+        if ent_c > 0:
+            step = step + ent_c * _bonus_grad(pi, logpi, tp)
+        if lp_c > 0:
+            step = step - lp_c * (pi - _lp_proxy(pi, lp_tau, lp_kappa))
+        delta = np.where(np.isfinite(theta), eta * step, 0.0)
+        dh1[t] = _cov_prediction(pi, logpi, delta)
+        theta = theta + delta
+        theta = theta - theta[np.isfinite(theta)].max()  # keep logits bounded (softmax-invariant)
+    settings = dict(steps=T, group_size=G, lr=eta, scale=scale, ddof=ddof, eps=e, part=part,
+                    mode=mode, seed=seed if mode == "sampled" else None, n_groups=ng,
+                    kl_coef=kl_c, kl_estimator=kl_estimator, kl_placement=kl_placement,
+                    kd_coef=kd_c, kd_estimator=kd_estimator, kd_placement=kd_placement,
+                    entropy_coef=ent_c, top_p=tp, lp_coef=lp_c, lp_tau=lp_tau, lp_kappa=lp_kappa)
+    return Trajectory(pols, ent, pcs, dh1, np.diff(ent), settings)
+
+
+def steps_to_reach(traj: Trajectory, threshold: float):
+    """First step t at which pass@1 of ``traj`` (mean over prompts of p_j) is ≥ ``threshold``
+    (a real in [0, 1]), or None if it never is. T3: GRPO 196, + k2-loss KD 137, + k3-loss KD 21."""
+    if not isinstance(traj, Trajectory):
+        raise ValueError(f"traj must be a Trajectory from grpo_train; got {type(traj).__name__}")
+    th = _unit_interval(threshold, "threshold", low_open=False)
+    hit = np.flatnonzero(traj.pass1 >= th)
+    return int(hit[0]) if hit.size else None
+
+
+def kl_descent(logits, ref_logits, estimator: str, placement: str, *, lr: float = 0.5,
+               steps: int = 100) -> np.ndarray:
+    """Descend a KL-estimator term alone: θ ← θ − lr·kl_grad(θ, ref, estimator, placement).
+
+    Shows which objective each placement actually minimises: k1-reward and k2-loss decrease
+    KL(π‖π_ref), k3-loss decreases KL(π_ref‖π), k1-loss does not move, k2-reward is neither.
+    Parameters as :func:`kl_grad`; lr > 0; steps in [0, 10⁵] with (steps+1)·K ≤ 10⁷.
+    Returns (steps+1, K) policies.
+    """
+    th = _logits(logits)
+    one_of(estimator, "estimator", ESTIMATORS)
+    one_of(placement, "placement", PLACEMENTS)
+    lref = _log_softmax(_ref_logits(ref_logits, th, estimator, placement))
+    eta = positive_scalar(lr, "lr")
+    T = integer_at_least(steps, "steps", 0)
+    if T > MAX_STEPS or (T + 1) * th.size > MAX_CELLS:
+        raise ValueError(f"steps must be an integer in [0, {MAX_STEPS}] with (steps + 1)·K <= "
+                         f"{MAX_CELLS}; got {T}")
+    out = np.empty((T + 1, th.size))
+    theta = th.copy()
+    for t in range(T + 1):
+        logpi = _log_softmax(theta)
+        out[t] = np.exp(logpi)
+        if t < T:
+            g = _kl_grad(out[t], logpi, lref, estimator, placement)
+            theta = theta - np.where(np.isfinite(theta), eta * g, 0.0)
+    return out
+
+
+def _shared_policy_toy(toy) -> Toy:
+    if not isinstance(toy, Toy):
+        raise ValueError(f"toy must be a Toy (toy_t1, toy_t2, ...); got {type(toy).__name__}")
+    return toy
+
+
+def optimum_frontier(toy: Toy, betas, divergence: str, *, ks=(1, 256)) -> dict:
+    """Exact regularised optima of a toy's shared policy along a β grid.
+
+    The objective is E_π r − β·D with E_π r = π·s (s = ``toy.solve_rate``) and D reverse or
+    forward KL to π_ref = ``toy.p_ref`` (:func:`regularized_optimum`). Returns ``beta`` (B,),
+    ``policies`` (B, K), ``pass_at_k`` (B, len(ks)). betas: 1-D, > 0, at most 10⁴ values.
+    """
+    t = _shared_policy_toy(toy)
+    b = _float_array(betas, "betas", what="a 1-D array of numbers > 0")
+    if b.ndim != 1 or b.size == 0 or b.size > 10_000 or not (np.isfinite(b).all() and (b > 0).all()):
+        raise ValueError(f"betas must be a 1-D array of 1 to 10000 finite numbers > 0; got {betas!r}")
+    one_of(divergence, "divergence", DIVERGENCES)
+    kk = np.atleast_1d(np.asarray(ks, dtype=np.float64))
+    p, s = t.p_ref, t.solve_rate
+    pols = np.array([_f_regularized_policy(p, s, float(x), divergence) for x in b])
+    pc = np.minimum(pols @ t.rewards.T, 1.0)
+    return {"beta": b, "policies": pols, "pass_at_k": np.array([pass_at_k(row, kk) for row in pc])}
+
+
+def matched_optima(toy: Toy, pass1, *, ks=(1, 256)) -> dict:
+    """Reverse- and forward-KL optima of a toy at matched pass@1 (DPH-RL's comparison).
+
+    For each target pass@1 (strictly between π_ref·s and max s), β is root-found (brentq in
+    log β) so that the optimum's pass@1 hits it, for each divergence. T2: pass@1 .70/.75/.80 →
+    pass@256 reverse .893/.863/.851, forward .957/.934/.900.
+
+    Returns {"reverse_kl": {...}, "forward_kl": {...}}, each with ``beta`` (n,), ``policies``
+    (n, K) and ``pass_at_k`` (n, len(ks)); at most 100 targets.
+    """
+    from scipy import optimize
+
+    t = _shared_policy_toy(toy)
+    tg = np.atleast_1d(_float_array(pass1, "pass1", what="targets of pass@1"))
+    p, s = t.p_ref, t.solve_rate
+    lo, hi = float(p @ s), float(s.max())
+    if tg.ndim != 1 or tg.size > 100 or not (np.isfinite(tg).all() and (tg > lo).all() and (tg < hi).all()):
+        raise ValueError(f"pass1 must be 1 to 100 targets strictly between the reference's pass@1 "
+                         f"{lo:.6g} and the best answer's {hi:.6g}; got {pass1!r}")
+    out = {}
+    for div in DIVERGENCES:
+        betas = []
+        for target in tg:
+            def f(x):
+                return float(_f_regularized_policy(p, s, math.exp(x), div) @ s) - target
+            a, b = -30.0, 10.0
+            while f(b) > 0 and b < 60:
+                b += 10.0
+            betas.append(math.exp(optimize.brentq(f, a, b, xtol=1e-13, rtol=1e-13)))
+        out[div] = optimum_frontier(t, betas, div, ks=ks)
+    return out

@@ -429,3 +429,177 @@ def test_import_pulls_no_plotting_widgets_or_torch():
             "('torch', 'matplotlib', 'ipywidgets')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# -- trajectories: the brief's T2 / T3 / DPH-RL / entropy-explosion numbers ---------------------
+@pytest.fixture(scope="module")
+def t2_run():
+    t = V.toy_t2()
+    return t, V.grpo_train(t.logits, t.rewards, steps=200, group_size=8, lr=1.0)
+
+
+def test_t2_exact_grpo_numbers(t2_run):
+    t, run = t2_run
+    pk = run.pass_at_k([1, 16, 256])
+    np.testing.assert_allclose(pk[0], [0.481, 0.859, 0.999], atol=5e-4)
+    np.testing.assert_allclose(pk[-1], [0.848, 0.851, 0.861], atol=5e-4)
+    assert run.entropy[0] == pytest.approx(1.51, abs=5e-3)
+    assert run.entropy[-1] == pytest.approx(0.06, abs=5e-3)
+    assert run.policies[0, 5] == pytest.approx(0.02)
+    assert run.policies[-1, 5] == pytest.approx(3e-4, abs=5e-5)
+    assert V.crossover_k(run.p_correct[0], run.p_correct[-1]) == 15
+    assert run.policies.shape == (201, 6) and run.p_correct.shape == (201, 200)
+
+
+def test_t2_pass1_rises_while_pass_at_256_falls(t2_run):
+    _, run = t2_run
+    assert (np.diff(run.pass1) > 0).all()
+    assert run.pass_at_k(256)[-1] < run.pass_at_k(256)[0] - 0.1
+
+
+def test_first_order_entropy_prediction_tracks_exact(t2_run):
+    _, run = t2_run
+    assert run.dH_exact.shape == run.dH_first_order.shape == (200,)
+    np.testing.assert_allclose(run.dH_exact, np.diff(run.entropy))
+    big = np.abs(run.dH_exact) > 1e-3
+    rel = np.abs(run.dH_first_order - run.dH_exact)[big] / np.abs(run.dH_exact[big])
+    assert np.median(rel) < 0.2
+    assert (np.sign(run.dH_first_order[big]) == np.sign(run.dH_exact[big])).mean() > 0.9
+
+
+def test_every_prompt_rises_on_a_single_prompt_toy():
+    """Per-prompt exact small steps raise p (so every pass@k) — no crossover without sharing."""
+    t = V.toy_t1(hole="none")
+    run = V.grpo_train(t.logits, t.rewards, steps=100, lr=0.1)
+    assert (np.diff(run.p_correct[:, 0]) > 0).all()
+
+
+def test_sampled_run_is_seeded_and_close_to_exact(t2_run):
+    t, run = t2_run
+    a = V.grpo_train(t.logits, t.rewards, steps=50, mode="sampled", seed=3)
+    b = V.grpo_train(t.logits, t.rewards, steps=50, mode="sampled", seed=3)
+    np.testing.assert_array_equal(a.policies, b.policies)
+    assert not np.array_equal(a.policies, V.grpo_train(t.logits, t.rewards, steps=50,
+                                                       mode="sampled", seed=4).policies)
+    assert abs(a.pass1[-1] - run.pass1[50]) < 0.05
+
+
+def test_t3_steps_to_half():
+    t = V.toy_t3()
+    runs = {
+        "grpo": V.grpo_train(t.logits, t.rewards, steps=300),
+        "k2": V.grpo_train(t.logits, t.rewards, steps=300, kd_coef=0.2,
+                           teacher_logits=t.teacher_logits, kd_estimator="k2"),
+        "k3": V.grpo_train(t.logits, t.rewards, steps=300, kd_coef=0.2,
+                           teacher_logits=t.teacher_logits, kd_estimator="k3"),
+    }
+    assert {k: V.steps_to_reach(r, 0.5) for k, r in runs.items()} == {"grpo": 196, "k2": 137, "k3": 21}
+
+
+def test_dph_rl_matched_optima():
+    m = V.matched_optima(V.toy_t2(), [0.70, 0.75, 0.80], ks=(1, 256))
+    for div in ("reverse_kl", "forward_kl"):
+        np.testing.assert_allclose(m[div]["pass_at_k"][:, 0], [0.70, 0.75, 0.80], atol=1e-10)
+    np.testing.assert_allclose(m["reverse_kl"]["pass_at_k"][:, 1], [0.893, 0.863, 0.851], atol=5e-4)
+    np.testing.assert_allclose(m["forward_kl"]["pass_at_k"][:, 1], [0.957, 0.934, 0.900], atol=5e-4)
+
+
+def test_entropy_explosion_toy():
+    t = V.toy_entropy_explosion()
+    run = V.grpo_train(t.logits, t.rewards, steps=300, entropy_coef=0.5)
+    assert run.policies[-1, 3:].sum() == pytest.approx(0.85, abs=5e-3)
+    assert run.pass1[-1] == pytest.approx(0.15, abs=6e-3)  # .145
+    # SIREN's top-p mask: .95 holds ~445 junk answers and still floods at α = 1; .905 does not,
+    # but the nucleus shrinks with the policy and the 1 % spark dies anyway
+    assert V.nucleus_mask(t.logits, 0.95)[3:].sum() == pytest.approx(445, abs=2)
+    flood = V.grpo_train(t.logits, t.rewards, steps=300, entropy_coef=1.0, top_p=0.95)
+    tight = V.grpo_train(t.logits, t.rewards, steps=300, entropy_coef=1.0, top_p=0.905)
+    assert flood.policies[-1, 3:].sum() > 0.9
+    assert tight.policies[-1, 3:].sum() < 0.01
+    assert tight.policies[-1, 2] < 1e-3  # the spark
+
+
+def test_lp_reg_removes_noise_but_not_rich_get_richer():
+    t = V.toy_entropy_explosion()
+    plain = V.grpo_train(t.logits, t.rewards, steps=300)
+    lp = V.grpo_train(t.logits, t.rewards, steps=300, lp_coef=0.5, lp_tau=1e-3)
+    assert lp.policies[-1, 3:].sum() < plain.policies[-1, 3:].sum()  # noise removed faster
+    assert lp.policies[-1, 2] < 1e-3 and lp.entropy[-1] < 0.1  # spark still dies, collapse stays
+
+
+def test_positive_only_keeps_more_entropy_on_a_wrong_heavy_prompt():
+    """Dropping the negative part removes the push-down of confident wrong answers (GTPO/APO)."""
+    t = V.toy_t1(hole="none")
+    allp = V.grpo_train(t.logits, t.rewards, steps=30, lr=0.5)
+    pos = V.grpo_train(t.logits, t.rewards, steps=30, lr=0.5, part="positive")
+    neg = V.grpo_train(t.logits, t.rewards, steps=30, lr=0.5, part="negative")
+    assert pos.pass1[-1] < allp.pass1[-1] and neg.pass1[-1] < allp.pass1[-1]
+    assert pos.policies.shape == neg.policies.shape
+
+
+def test_support_holes_stay_holes_and_reverse_kl_on_t1_runs():
+    t = V.toy_t1(hole="zero")
+    for est, place in (("k1", "reward"), ("k2", "loss"), ("k3", "loss")):
+        run = V.grpo_train(t.logits, t.rewards, steps=50, kl_coef=0.1, kl_estimator=est,
+                           kl_placement=place)
+        assert (run.policies[:, 5] == 0).all()
+    tiny = V.toy_t1(hole="tiny")
+    run = V.grpo_train(tiny.logits, tiny.rewards, steps=300)
+    assert run.policies[-1, 5] < 1e-5  # the optimum may be elsewhere; training never finds it
+
+
+def test_kl_descent_decreases_the_objective_it_claims():
+    rng = np.random.default_rng(9)
+    th, ref = rng.normal(size=5), rng.normal(size=5)
+    q = _softmax(ref)
+
+    def rkl(p):
+        return float(np.sum(p * np.log(p / q)))
+
+    def fkl(p):
+        return float(np.sum(q * np.log(q / p)))
+
+    for est, place, f in (("k1", "reward", rkl), ("k2", "loss", rkl), ("k3", "loss", fkl)):
+        pols = V.kl_descent(th, ref, est, place, lr=0.5, steps=50)
+        vals = [f(p) for p in pols]
+        assert (np.diff(vals) <= 1e-15).all() and vals[-1] < 0.2 * vals[0]
+    still = V.kl_descent(th, ref, "k1", "loss", steps=10)
+    np.testing.assert_allclose(still, np.broadcast_to(still[0], still.shape), atol=1e-15)
+
+
+def test_optimum_frontier_monotone_in_beta():
+    t = V.toy_t2()
+    f = V.optimum_frontier(t, np.geomspace(0.01, 10, 30), "forward_kl", ks=(1, 256))
+    assert (np.diff(f["pass_at_k"][:, 0]) < 0).all()
+    np.testing.assert_allclose(f["policies"].sum(1), 1.0)
+
+
+def test_pass_at_k_spread_vector_k():
+    p = np.array([0.05, 0.3, 0.9])
+    d = V.pass_at_k_spread(p, 16, np.array([1, 4, 16]))
+    for i, k in enumerate((1, 4, 16)):
+        one = V.pass_at_k_spread(p, 16, k)
+        for key in one:
+            assert d[key][i] == pytest.approx(one[key], rel=1e-12)
+    np.testing.assert_allclose(d["unbiased_mean"], d["true"], rtol=1e-12)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: V.grpo_train(LOG3, R3, steps=-1), "steps"),
+    (lambda: V.grpo_train(LOG3, R3, lr=0), "lr"),
+    (lambda: V.grpo_train(LOG3, R3, mode="mc"), "mode must be one of"),
+    (lambda: V.grpo_train(LOG3, R3, kd_coef=0.1), "teacher_logits must be given"),
+    (lambda: V.grpo_train(LOG3, R3, kl_coef=-0.1), "kl_coef"),
+    (lambda: V.grpo_train(LOG3, R3, kl_coef=0.1, kl_estimator="k1", kl_placement="reward",
+                          ref_logits=[0.0, 0.0, -np.inf]), "ref_logits may be -inf"),
+    (lambda: V.grpo_train(LOG3, R3, lp_coef=0.1), "exactly one of tau and kappa"),
+    (lambda: V.grpo_train(LOG3, R3, entropy_coef=0.1, top_p=0.0), "top_p"),
+    (lambda: V.grpo_train(LOG3, R3, steps=200_000), "steps"),
+    (lambda: V.steps_to_reach("run", 0.5), "traj must be a Trajectory"),
+    (lambda: V.matched_optima(V.toy_t2(), [0.95]), "pass1 must be"),
+    (lambda: V.optimum_frontier(V.toy_t2(), [0.0], "forward_kl"), "betas"),
+    (lambda: V.kl_descent(LOG3, LOG3, "k1", "loss", lr=-1), "lr"),
+])
+def test_trajectory_invalid_input_raises(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
