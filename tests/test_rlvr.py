@@ -16,9 +16,6 @@ from kitlib import rlhf
 from kitlib import rlvr as V
 
 LOG3 = np.log([0.5, 0.2, 0.3])
-# rlhf.f_regularized_policy(categorical_lm(200, 1, seed=1, correlation=.3), β = .5, forward KL)[:3]
-# computed with the code before the support fix (commit e57fb64)
-FULL_SUPPORT_BEFORE = [0.0018332862819611475, 0.0038987050706305137, 0.0005893932295972576]
 R3 = np.array([1.0, 1.0, 0.0])
 
 
@@ -294,27 +291,11 @@ def test_forward_kl_optimum_beats_perturbations():
         assert J(q) <= J(pi) + 1e-12
 
 
-def test_forward_kl_fix_leaves_full_support_unchanged():
-    """Notebook 04's toys have full support: the fix must not move a single bit there. The
-    reference values were computed with the code before the fix."""
-    p, r = rlhf.categorical_lm(200, 1.0, seed=1, correlation=0.3)
-    pi = rlhf.f_regularized_policy(p, r, 0.5, "forward_kl")
-    lam = r + 0.5 * p / pi
-    np.testing.assert_allclose(lam, lam[0], rtol=1e-10)
-    np.testing.assert_allclose(pi[:3], FULL_SUPPORT_BEFORE, rtol=1e-15)
-    batch = rlhf.f_regularized_batch(p[None, :], r[None, :], 0.5, "forward_kl")[0]
-    np.testing.assert_allclose(batch, pi, rtol=1e-9)
-
-
-
-
-def test_batch_forward_kl_leaves_the_support_like_the_single_solver():
-    p = np.array([[0.4, 0.6, 0.0, 0.0], [0.25, 0.25, 0.5, 0.0], [0.5, 0.5, 0.0, 0.0]])
-    r = np.array([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 0.0, 0.5], [1.0, 0.0, 0.0, 0.0]])
-    b = rlhf.f_regularized_batch(p, r, 0.3, "forward_kl")
-    for i in range(3):
-        np.testing.assert_allclose(b[i], rlhf.f_regularized_policy(p[i], r[i], 0.3, "forward_kl"),
-                                   atol=1e-12)
+def test_regularized_optimum_is_rlhfs_solver():
+    p, r = np.array([0.3, 0.3, 0.4, 0.0]), np.array([0.0, 0.5, 0.2, 1.0])
+    for div in ("reverse_kl", "forward_kl"):
+        np.testing.assert_array_equal(V.regularized_optimum(p, r, 0.2, div),
+                                      rlhf.f_regularized_policy(p, r, 0.2, div))
 
 
 # -- entropy regularisation ----------------------------------------------------------------------
