@@ -2,7 +2,8 @@
 
 Numerics for notebook 05 (numpy only; imports neither matplotlib, ipywidgets nor torch). A policy
 is a softmax over K answers, π = softmax(θ); a logit of −inf is a *support hole* (π = 0). Rewards
-are verifiable, i.e. binary: r ∈ {0, 1}. Natural logarithms, float64 throughout.
+are verifiable, i.e. binary: r ∈ {0, 1} (the single-step GRPO updates also take multi-level
+rewards). Natural logarithms, float64 throughout.
 
 API
 ---
@@ -57,6 +58,8 @@ Reinforcement Learning for Reasoning Language Models* (Cui et al.).
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -133,15 +136,20 @@ def _probability_vector(x, name: str, *, tol: float = 1e-8) -> np.ndarray:
     return arr / s
 
 
-def _binary_rewards(x, k: int, name: str = "rewards") -> np.ndarray:
-    """Verifiable rewards: 0/1 values of shape (K,) or (P, K), P·K ≤ 10⁷."""
-    arr = _float_array(x, name, what="an array of 0/1 rewards")
+def _binary_rewards(x, k: int, name: str = "rewards", *, binary: bool = True) -> np.ndarray:
+    """Rewards of shape (K,) or (P, K), P·K ≤ 10⁷: verifiable 0/1 values (``binary``) or finite
+    reals."""
+    arr = _float_array(x, name, what="an array of 0/1 rewards" if binary else "an array of real rewards")
     if arr.ndim not in (1, 2) or arr.shape[-1] != k:
         raise ValueError(f"{name} must have shape ({k},) or (P, {k}) to match the logits; got {arr.shape}")
     if arr.size > MAX_CELLS:
         raise ValueError(f"{name} may hold at most {MAX_CELLS} entries (prompts × answers); got {arr.size}")
     if arr.shape[0] == 0:
         raise ValueError(f"{name} must hold at least one prompt; got shape {arr.shape}")
+    if not binary:
+        if not np.isfinite(arr).all():
+            raise ValueError(f"{name} must be finite; got {arr[~np.isfinite(arr)].ravel()[0]!r}")
+        return arr
     if not np.isin(arr, (0.0, 1.0)).all():
         bad = arr[~np.isin(arr, (0.0, 1.0))].ravel()[0]
         raise ValueError(f"{name} must be verifiable (binary): every entry 0 or 1; got {bad!r}")
@@ -405,9 +413,66 @@ def _expected_update(pi: np.ndarray, R: np.ndarray, G: int, scale: str, ddof: in
     return pi * w
 
 
+@functools.lru_cache(maxsize=32)
+def _compositions(n: int, parts: int) -> np.ndarray:
+    """All count vectors of ``parts`` non-negative ints summing to n, shape (C(n+parts−1, parts−1),
+    parts) (stars and bars)."""
+    bars = np.array(list(itertools.combinations(range(n + parts - 1), parts - 1)), dtype=np.int64)
+    bars = bars.reshape(-1, parts - 1)
+    edges = np.concatenate([np.full((bars.shape[0], 1), -1), bars,
+                            np.full((bars.shape[0], 1), n + parts - 1)], axis=1)
+    out = np.diff(edges, axis=1) - 1
+    out.flags.writeable = False
+    return out
+
+
+def _n_compositions(n: int, parts: int) -> int:
+    return math.comb(n + parts - 1, parts - 1)
+
+
+def _levels_update(pi: np.ndarray, R: np.ndarray, G: int, scale: str, ddof: int, eps: float,
+                   part: str) -> np.ndarray:
+    """Expected update for multi-level rewards: for each prompt, the other G − 1 answers' level
+    counts are Multinomial(G − 1, q) with q_l the π-mass of level l; enumerate them."""
+    out = np.zeros_like(pi)
+    for r in R:
+        v, inv = np.unique(r, return_inverse=True)
+        L = v.size
+        if L == 1:
+            continue  # every group is flat: A = 0
+        q = np.bincount(inv, weights=pi, minlength=L)
+        n = _compositions(G - 1, L).astype(np.float64)
+        with np.errstate(divide="ignore"):
+            lq = np.log(q)
+        logpmf = (special.gammaln(G) - special.gammaln(n + 1).sum(1)
+                  + np.where(n > 0, n * lq[None, :], 0.0).sum(1))
+        pmf = np.exp(logpmf)
+        s1, s2, nz = n @ v, n @ v**2, (n > 0).sum(1)
+        A = np.empty((n.shape[0], L))
+        for l in range(L):
+            mu = (s1 + v[l]) / G
+            flat = (nz + (n[:, l] == 0)) == 1
+            if scale == "none":
+                A[:, l] = np.where(flat, 0.0, v[l] - mu)
+            else:
+                var = np.maximum((s2 + v[l] ** 2) / G - mu**2, 0.0) * G / (G - ddof)
+                A[:, l] = np.where(flat, 0.0, (v[l] - mu) / (np.sqrt(var) + eps))
+        if part == "positive":
+            A = np.maximum(A, 0.0)
+        elif part == "negative":
+            A = np.minimum(A, 0.0)
+        a = pmf @ A
+        out += pi * (a[inv] - q @ a)
+    return out / R.shape[0]
+
+
+def _is_binary(R: np.ndarray) -> bool:
+    return bool(np.isin(R, (0.0, 1.0)).all())
+
+
 def _prep_update(logits, rewards, group_size, scale, ddof, eps, part):
     th = _logits(logits)
-    R = _binary_rewards(rewards, th.size)
+    R = _binary_rewards(rewards, th.size, binary=False)
     G = _group(group_size)
     ddof, e = _grpo_options(scale, ddof, eps, part)
     if R.shape[0] * G > MAX_CELLS and R.ndim == 2:
@@ -430,11 +495,16 @@ def grpo_expected_update(logits, rewards, group_size: int, *, scale: str = "std"
     Identities (tested): Σ_y g_y = 0; ``scale="none"`` gives (1 − 1/G)·π⊙(r − p) exactly; as
     G → ∞ with ``"std"``, π⊙(r − p)/√(p(1−p)).
 
+    Multi-level rewards (any finite reals): given y_1, the other answers' level counts are
+    Multinomial(G − 1, q), q_l the π-mass of level l, enumerated exactly (C(G+L−2, L−1) count
+    vectors for L levels; binary rewards take the O(G) Binomial path).
+
     Parameters
     ----------
     logits : (K,) finite or −inf, K ≤ 10⁶.
-    rewards : (K,) or (P, K) of 0/1; with P prompts the update is the mean over prompts (one
-        shared softmax, as in toy T2). P·K ≤ 10⁷ and P·G ≤ 10⁷.
+    rewards : (K,) or (P, K) finite reals (verifiable: 0/1); with P prompts the update is the mean
+        over prompts (one shared softmax, as in toy T2). P·K ≤ 10⁷ and P·G ≤ 10⁷; multi-level:
+        P·C(G+L−2, L−1)·L ≤ 10⁷ (e.g. L = 3 levels, G = 64, P ≤ 2 400).
     group_size : int G in [2, 4096].
 
     Returns
@@ -442,7 +512,15 @@ def grpo_expected_update(logits, rewards, group_size: int, *, scale: str = "std"
     (K,) expected change of the logits per unit learning rate.
     """
     th, R, G, ddof, e = _prep_update(logits, rewards, group_size, scale, ddof, eps, part)
-    return _expected_update(_softmax(th), R, G, scale, ddof, e, part)
+    if _is_binary(R):
+        return _expected_update(_softmax(th), R, G, scale, ddof, e, part)
+    L = max(np.unique(r).size for r in R)
+    cells = R.shape[0] * _n_compositions(G - 1, L) * L
+    if cells > MAX_CELLS:
+        raise ValueError(f"rewards with {L} distinct levels and group_size {G} need prompts × "
+                         f"C(G+L−2, L−1) × L = {cells} cells; at most {MAX_CELLS} are allowed "
+                         "(use fewer reward levels, a smaller group or grpo_sampled_update)")
+    return _levels_update(_softmax(th), R, G, scale, ddof, e, part)
 
 
 def _rng(rng) -> np.random.Generator:

@@ -124,6 +124,29 @@ def test_expected_update_matches_brute_force_enumeration():
 
 
 @pytest.mark.parametrize("part", ["all", "positive", "negative"])
+@pytest.mark.parametrize("scale", ["std", "none"])
+def test_multilevel_rewards_enumerate_multinomial_counts(part, scale):
+    """Multi-level rewards: the multinomial enumeration equals brute force over all K^G groups,
+    and on binary rewards it equals the Binomial fast path."""
+    import itertools
+    th = np.log([0.4, 0.1, 0.3, 0.2])
+    r = np.array([1.0, 0.5, 0.0, 0.5])
+    pi = _softmax(th)
+    G = 5
+    want = np.zeros(4)
+    for ys in itertools.product(range(4), repeat=G):
+        ys = np.array(ys)
+        A = V.grpo_advantages(r[ys], scale=scale, eps=1e-2)
+        A = {"all": A, "positive": np.maximum(A, 0), "negative": np.minimum(A, 0)}[part]
+        want += np.prod(pi[ys]) * (np.bincount(ys, weights=A, minlength=4) - pi * A.sum()) / G
+    got = V.grpo_expected_update(th, r, G, scale=scale, eps=1e-2, part=part)
+    np.testing.assert_allclose(got, want, atol=1e-15)
+    R = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 1.0]])
+    np.testing.assert_allclose(V._levels_update(pi, R, 8, scale, 0, 1e-6, part),
+                               V.grpo_expected_update(th, R, 8, scale=scale, part=part), atol=1e-15)
+
+
+@pytest.mark.parametrize("part", ["all", "positive", "negative"])
 def test_expected_update_is_the_mean_of_sampled_updates(part):
     th = np.log([0.5, 0.2, 0.3])
     n = 200_000
@@ -364,8 +387,9 @@ def test_toys():
     (lambda: V.grpo_expected_update(LOG3, R3, 1), "group_size"),
     (lambda: V.grpo_expected_update(LOG3, R3, 10_000), "group_size"),
     (lambda: V.grpo_expected_update(LOG3, R3, 4.0), "group_size"),
-    (lambda: V.grpo_expected_update(LOG3, [1, 0.5, 0], 4), "rewards must be verifiable"),
     (lambda: V.grpo_expected_update(LOG3, [1, 0], 4), "rewards must have shape"),
+    (lambda: V.grpo_expected_update(LOG3, [1, np.nan, 0], 4), "rewards must be finite"),
+    (lambda: V.grpo_expected_update(np.zeros(12), np.arange(12.0), 4096), "distinct levels"),
     (lambda: V.grpo_expected_update([np.nan, 0, 0], R3, 4), "logits"),
     (lambda: V.grpo_expected_update(LOG3, R3, 4, part="neg"), "part must be one of"),
     (lambda: V.grpo_sampled_update(LOG3, R3, 4, n_groups=0), "n_groups"),
@@ -567,6 +591,7 @@ def test_pass_at_k_spread_vector_k():
 
 @pytest.mark.parametrize("call, match", [
     (lambda: V.grpo_train(LOG3, R3, steps=-1), "steps"),
+    (lambda: V.grpo_train(LOG3, [1, 0.5, 0]), "rewards must be verifiable"),
     (lambda: V.grpo_train(LOG3, R3, lr=0), "lr"),
     (lambda: V.grpo_train(LOG3, R3, mode="mc"), "mode must be one of"),
     (lambda: V.grpo_train(LOG3, R3, kd_coef=0.1), "teacher_logits must be given"),
