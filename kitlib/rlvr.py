@@ -947,7 +947,12 @@ class Trajectory:
 
     def pass_at_k(self, k) -> np.ndarray:
         """pass@k at every step: (steps+1,) for an int k, (steps+1, len(k)) for an array."""
-        return np.array([pass_at_k(pc, k) for pc in self.p_correct])
+        first = pass_at_k(self.p_correct[0], k)  # validates k (number >= 1 or 1-D array)
+        ks = np.atleast_1d(np.asarray(k, dtype=np.float64))
+        with np.errstate(divide="ignore"):
+            lq = np.log1p(-np.minimum(self.p_correct, 1.0))
+        out = np.stack([np.mean(-np.expm1(kk * lq), axis=1) for kk in ks], axis=-1)
+        return out[:, 0] if np.ndim(first) == 0 else out
 
 
 def _coef(x, name: str) -> float:

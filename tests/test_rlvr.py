@@ -553,6 +553,26 @@ def test_support_holes_stay_holes_and_reverse_kl_on_t1_runs():
     assert run.policies[-1, 5] < 1e-5  # the optimum may be elsewhere; training never finds it
 
 
+def test_kl_regularised_training_k1_reward_equals_k2_loss_and_k3_keeps_the_spark():
+    t = V.toy_t2()
+    runs = {est: V.grpo_train(t.logits, t.rewards, steps=400, kl_coef=0.05, kl_estimator=est,
+                              kl_placement=place)
+            for est, place in (("k1", "reward"), ("k2", "loss"), ("k3", "loss"))}
+    np.testing.assert_allclose(runs["k1"].policies, runs["k2"].policies, rtol=1e-9, atol=1e-15)
+    assert runs["k3"].policies[-1, 5] > 3 * runs["k1"].policies[-1, 5]  # mass-covering pull
+    assert runs["k3"].pass_at_k(256)[-1] > runs["k1"].pass_at_k(256)[-1] + 0.02
+
+
+def test_trajectory_pass_at_k_matches_pass_at_k_per_step(t2_run):
+    _, run = t2_run
+    ks = np.array([1, 4, 64])
+    got = run.pass_at_k(ks)
+    assert got.shape == (201, 3) and run.pass_at_k(4).shape == (201,)
+    for t in (0, 57, 200):
+        np.testing.assert_allclose(got[t], V.pass_at_k(run.p_correct[t], ks), rtol=1e-14)
+    np.testing.assert_allclose(got[:, 0], run.pass1, rtol=1e-14)
+
+
 def test_kl_descent_decreases_the_objective_it_claims():
     rng = np.random.default_rng(9)
     th, ref = rng.normal(size=5), rng.normal(size=5)
