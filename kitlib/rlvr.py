@@ -156,6 +156,18 @@ def _binary_rewards(x, k: int, name: str = "rewards", *, binary: bool = True) ->
     return arr
 
 
+def _probabilities(x, name: str) -> np.ndarray:
+    """A non-empty 1-D array (or scalar) of per-prompt probabilities in [0, 1] (≤ 1 + 1e-12 read
+    as 1: round-off of Cπ), at most 10⁷ entries."""
+    arr = np.atleast_1d(_float_array(x, name, what="a 1-D array of probabilities in [0, 1]"))
+    if arr.ndim != 1 or arr.size == 0 or arr.size > MAX_CELLS:
+        raise ValueError(f"{name} must be a 1-D array of 1 to {MAX_CELLS} probabilities; got shape {arr.shape}")
+    ok = np.isfinite(arr) & (arr >= 0) & (arr <= 1 + 1e-12)
+    if not ok.all():
+        raise ValueError(f"{name} must hold probabilities in [0, 1]; got {arr[~ok][0]!r}")
+    return np.minimum(arr, 1.0)
+
+
 def _real_vector(x, k: int, name: str) -> np.ndarray:
     arr = _float_array(x, name, what=f"a 1-D array of {k} real numbers")
     if arr.shape != (k,):
@@ -244,13 +256,7 @@ def pass_at_k_spread(p_correct, n: int, k) -> dict:
     (biased low: n = 10, p = .2, k = 5 gives .5936 vs .6723), ``plugin_sd``: floats for an int
     ``k``, (len(k),) arrays for an array.
     """
-    pc = _float_array(p_correct, "p_correct", what="a 1-D array of probabilities")
-    if pc.ndim == 0:
-        pc = pc[None]
-    if pc.ndim != 1 or pc.size == 0 or not (np.isfinite(pc).all() and (pc >= 0).all()
-                                            and (pc <= 1 + 1e-12).all()):
-        raise ValueError(f"p_correct must be a non-empty 1-D array of probabilities in [0, 1]; "
-                         f"got {p_correct!r}")
+    pc = _probabilities(p_correct, "p_correct")
     n = integer_at_least(n, "n", 1)
     if pc.size * (n + 1) > MAX_CELLS:
         raise ValueError(f"len(p_correct) × (n + 1) must be <= {MAX_CELLS}; got {pc.size} × {n + 1}")
@@ -281,13 +287,17 @@ def crossover_k(p_before, p_after, *, k_max: int = 4096):
     """Smallest integer k ≤ ``k_max`` with pass@k(before) > pass@k(after), or None.
 
     ``p_before``, ``p_after``: 1-D arrays of per-prompt success probabilities of equal length
-    (len × k_max ≤ 2·10⁷). Used for "the base model wins from k = …" (Yue et al.).
+    (len × k_max ≤ 2·10⁷). Used for "the base model wins from k = …" (Yue et al. 2025; RAPO:
+    the gain "diminishes or even vanishes"). T2, base vs 200 exact GRPO steps: 15.
     """
-    a = _float_array(p_before, "p_before", what="a 1-D array of probabilities")
-    b = _float_array(p_after, "p_after", what="a 1-D array of probabilities")
-    if a.shape != b.shape or a.ndim != 1:
+    a = _probabilities(p_before, "p_before")
+    b = _probabilities(p_after, "p_after")
+    if a.shape != b.shape:
         raise ValueError(f"p_before and p_after must be 1-D of equal length; got {a.shape}, {b.shape}")
     km = integer_at_least(k_max, "k_max", 1)
+    if a.size * km > 20_000_000:
+        raise ValueError(f"k_max must be <= {20_000_000 // a.size} for {a.size} prompts "
+                         f"(len × k_max <= 2e7); got {km}")
     ks = np.arange(1, km + 1)
     diff = pass_at_k(a, ks) - pass_at_k(b, ks)
     hit = np.flatnonzero(diff > 0)
@@ -649,7 +659,7 @@ def kl_grad(logits, ref_logits, estimator: str, placement: str) -> np.ndarray:
     * k3-loss (GRPO's choice) = ∇KL(π_ref‖π) = π − π_ref: a forward-KL pull, finite when π_ref has
       zeros;
     * k1-loss = 0; k3-reward = ∇KL(π‖π_ref) − ∇KL(π_ref‖π); k2-reward is the gradient of neither
-      (*A comedy of estimators*, Liu et al.).
+      (Liu et al. 2025, on where the KL term sits).
 
     A training step is θ ← θ + η·(g − β·kl_grad).
 
