@@ -479,6 +479,18 @@ def test_every_prompt_rises_on_a_single_prompt_toy():
     assert (np.diff(run.p_correct[:, 0]) > 0).all()
 
 
+def test_rich_get_richer_inside_the_correct_set():
+    """Δθ_y ∝ π_y among correct answers: their ratio grows every step, and entropy keeps falling
+    after pass@1 has stopped moving (collapse onto one correct answer)."""
+    t = V.toy_t1(hole="none")
+    run = V.grpo_train(t.logits, t.rewards, steps=400)
+    ratio = run.policies[:, 0] / run.policies[:, 2]  # the two common correct answers
+    assert (np.diff(ratio) > 0).all() and ratio[-1] > 50 * ratio[0]
+    flat = int(np.argmax(run.pass1 > 0.99))
+    assert run.pass1[-1] - run.pass1[flat] < 0.01
+    assert run.entropy[-1] < 0.25 * run.entropy[flat]
+
+
 def test_sampled_run_is_seeded_and_close_to_exact(t2_run):
     t, run = t2_run
     a = V.grpo_train(t.logits, t.rewards, steps=50, mode="sampled", seed=3)
