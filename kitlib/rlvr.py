@@ -304,10 +304,19 @@ def crossover_k(p_before, p_after, *, k_max: int = 4096):
     return int(ks[hit[0]]) if hit.size else None
 
 
-def _binom_pmf(n: int, p: np.ndarray) -> np.ndarray:
-    """Bin(n, p) pmf for every p (shape (P, n+1)), in log space; exact at p = 0 and p = 1."""
+@functools.lru_cache(maxsize=64)
+def _binom_coefficients(n: int):
     m = np.arange(n + 1, dtype=np.float64)
     logc = special.gammaln(n + 1) - special.gammaln(m + 1) - special.gammaln(n - m + 1)
+    return m, logc, np.exp(logc) if n <= 512 else None
+
+
+def _binom_pmf(n: int, p: np.ndarray) -> np.ndarray:
+    """Bin(n, p) pmf for every p (shape (P, n+1)); exact at p = 0 and p = 1 (0⁰ = 1). Powers
+    for n ≤ 512 (binomial coefficients < 1e154), log space beyond."""
+    m, logc, comb = _binom_coefficients(n)
+    if n <= 512:
+        return comb[None, :] * p[:, None] ** m[None, :] * (1.0 - p)[:, None] ** (n - m)[None, :]
     with np.errstate(divide="ignore", invalid="ignore"):
         lp = np.log(p)[:, None]
         lq = np.log1p(-p)[:, None]
@@ -406,20 +415,29 @@ def _adv_means(p: np.ndarray, G: int, scale: str, ddof: int, eps: float):
     return pmf @ tab_pos, pmf @ tab_neg
 
 
+def _distinct_rows(R: np.ndarray):
+    """Distinct prompts (rows of R) and their weights (share of prompts): prompts with the same
+    row have the same p_j and the same expected update, so T2's 200 prompts are 7 cases."""
+    rows, counts = np.unique(R, axis=0, return_counts=True)
+    return rows, counts / R.shape[0]
+
+
 def _expected_update(pi: np.ndarray, R: np.ndarray, G: int, scale: str, ddof: int, eps: float,
-                     part: str, tables=None) -> np.ndarray:
-    """π ⊙ mean_j [r_j a₊ + (1 − r_j) a₋ − c_j], R of shape (P, K); c_j the part's −π·ΣA term."""
+                     part: str, tables=None, weights=None) -> np.ndarray:
+    """π ⊙ Σ_j w_j [r_j a₊ + (1 − r_j) a₋ − c_j], R of shape (P, K), weights w (default 1/P);
+    c_j the part's −π·ΣA term."""
+    if weights is None:
+        R, weights = _distinct_rows(R)
     p = np.minimum(R @ pi, 1.0)
     tab_pos, tab_neg = tables if tables is not None else _adv_tables(G, scale, ddof, eps)
     pmf = _binom_pmf(G - 1, p)
     ap, am = pmf @ tab_pos, pmf @ tab_neg
-    P = R.shape[0]
     if part == "all":
-        w = (ap - am) @ R / P + am.mean()
+        w = (weights * (ap - am)) @ R + weights @ am
     elif part == "positive":
-        w = ap @ R / P - (ap * p).mean()
+        w = (weights * ap) @ R - weights @ (ap * p)
     else:
-        w = am @ (1.0 - R) / P - (am * (1.0 - p)).mean()
+        w = (weights * am) @ (1.0 - R) - weights @ (am * (1.0 - p))
     return pi * w
 
 
@@ -1040,6 +1058,7 @@ def grpo_train(logits, rewards, *, steps: int = 200, group_size: int = 8, lr: fl
         lp_tau, lp_kappa = _lp_options(lp_tau, lp_kappa)
 
     tables = _adv_tables(G, scale, ddof, e)
+    rows, weights = _distinct_rows(R)
     K, P = th.size, R.shape[0]
     pols = np.empty((T + 1, K))
     ent = np.empty(T + 1)
@@ -1053,7 +1072,7 @@ def grpo_train(logits, rewards, *, steps: int = 200, group_size: int = 8, lr: fl
         if t == T:
             break
         if mode == "exact":
-            step = _expected_update(pi, R, G, scale, ddof, e, part, tables)
+            step = _expected_update(pi, rows, G, scale, ddof, e, part, tables, weights)
         else:
             step = _sampled_update(pi, R, G, scale, ddof, e, part, ng, gen)
         if log_ref is not None:
