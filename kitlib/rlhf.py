@@ -24,7 +24,9 @@ Which function to choose
 Conventions. The α of :func:`f_regularized_policy` is f-DPO's α, i.e. Minka's α with p = π_ref:
 D_α = (1 − Σ π_ref^α π^{1−α}) / (α(1 − α)); α → 0 is reverse KL(π‖π_ref), α → 1 forward
 KL(π_ref‖π). (TRL's α is 1 − this α since its DPO refactor.) Best-of-N breaks ties by draw order
-(the first of the tied best draws is returned) unless ``ties="identity"``.
+(the first of the tied best draws is returned) unless ``ties="identity"``. Where π_ref = 0,
+:func:`f_regularized_policy` is exact for reverse KL and χ² (0 there) and forward KL (which may put
+mass there, see notebook 05), and restricts JS, α and TV to supp π_ref.
 
 Seed papers: *Asymptotics of Language Model Alignment* (Yang et al. 2024); *RL with KL penalties is
 better viewed as Bayesian inference* (Korbak, Perez, Buckley 2022); *Beyond Reverse KL: Generalizing
@@ -514,7 +516,7 @@ def f_regularized_policy(p_ref, rewards, beta, divergence: str, *, alpha=None) -
     divergence    f(u)                                           u = (f′)⁻¹(v)
     ============  =============================================  ===========================
     reverse_kl    u log u                                        e^{v−1} (the tilt)
-    forward_kl    −log u  (KL(π_ref‖π))                          β/(λ − r), λ > max r
+    forward_kl    −log u  (KL(π_ref‖π))                          β/(λ − r) on supp π_ref
     js            u log u − (u+1) log((u+1)/2)  (2·JSD)          e^v/(2 − e^v)
     alpha         (u^{1−α} − (1−α)u − α)/(α(α−1)), α ∈ (0, 1)   (1 − αv)^{−1/α}
     chi2          (u − 1)²                                       max(0, 1 + v/2)
