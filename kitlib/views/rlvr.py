@@ -16,7 +16,6 @@ student almost never solves, a teacher that solves it half the time) and the ent
 from __future__ import annotations
 
 import functools
-import math
 
 import ipywidgets as W
 import numpy as np
@@ -24,7 +23,7 @@ from matplotlib.collections import LineCollection
 from tqdm.auto import tqdm
 
 from kitlib import divergences, rlvr
-from kitlib.explore import (Explorer, checkbox, dropdown, int_slider, log_slider, new_figure, slider,
+from kitlib.explore import (Explorer, checkbox, dropdown, int_slider, new_figure, slider,
                             steady_limits)
 from kitlib.style import COLORS, OKABE_ITO
 
@@ -326,7 +325,7 @@ def pass_at_k_explorer() -> Explorer:
 # 3. support: reverse vs forward KL on a reference with a hole
 # --------------------------------------------------------------------------------------------
 SUPPORT_STEPS = 400
-SUPPORT_BETAS = np.round(10.0 ** np.arange(-2.0, 1.0001, 0.25), 6)
+SUPPORT_BETAS = (0.01, 0.02, 0.05, 0.1, 0.15, 0.25, 0.37, 0.5, 0.75, 1.0, 2.0, 5.0, 10.0)
 HOLES = (("π_ref(F) = 0 (a hole)", "zero"), ("π_ref(F) = 1e-6", "tiny"), ("π_ref(F) = 0.05", "none"))
 REWARD_SETS = (("A, C and F correct", "easy"), ("only F correct (hard prompt)", "hard"))
 HARD_REWARDS = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 1.0])
@@ -391,7 +390,7 @@ def support_explorer() -> Explorer:
     ax_t.legend(loc="lower right", fontsize=7.5)
 
     def compute(params):
-        beta = float(SUPPORT_BETAS[int(np.argmin(np.abs(np.log(SUPPORT_BETAS) - math.log(params["beta"]))))])
+        beta = float(params["beta"])
         hole, rs = params["hole"], params["rewards"]
         toy = t1_toy(hole, rs)
         rv = support_run(hole, rs, beta, "reverse_kl")
@@ -423,7 +422,7 @@ def support_explorer() -> Explorer:
                       f"correct answers: {', '.join(np.array(toy.labels)[correct])}")
 
     controls = {
-        "beta": log_slider("β (KL weight)", 0.25, -2.0, 1.0, 0.25),
+        "beta": _selection("β (KL weight)", SUPPORT_BETAS, 0.25),
         "hole": dropdown("rare correct answer F", HOLES, "zero"),
         "rewards": dropdown("which answers are correct", REWARD_SETS, "hard"),
     }
@@ -673,7 +672,7 @@ def distill_rehearsal_explorer() -> Explorer:
 # 6. entropy-regularisation fixes against plain GRPO
 # --------------------------------------------------------------------------------------------
 FIX_STEPS = 300
-ALPHAS = tuple(np.round(np.arange(0.0, 1.0001, 0.1), 2))
+ALPHAS = tuple(round(0.1 * i, 1) for i in range(11))
 TOP_PS = (0.8, 0.85, 0.9, 0.905, 0.95, 1.0)
 TAUS = tuple(float(t) for t in (1e-4, 1e-3, 1e-2, 3e-2, 1e-1))
 
