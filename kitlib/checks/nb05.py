@@ -112,7 +112,8 @@ MODEL_ANSWERS = {
     "exercise_3": 170,
     "exercise_4": ["k1-reward", "k2-loss"],
     "exercise_5": ("Every update to the logit of F is proportional to π(F): the exact expected GRPO "
-                   "step is π_F·E[A | F] and the k3 pull is π_F − π_ref(F), both about 1e-6. In a "
+                   "step is π_F·E[A | F], about 3e-6 per unit learning rate, and the k3 pull π_F − π_ref(F) "
+                   "starts at zero. In a "
                    "sample of eight answers F is essentially never drawn, so no reward signal reaches "
                    "it either. The forward-KL optimum is what the objective allows (it charges nothing "
                    "for moving mass to F); gradient training from π_ref only reweights what it "
