@@ -116,7 +116,7 @@ def test_entropy_fixes_readout(built):
     ex = built["rlvr.entropy_fixes"]
     ex.set(alpha=0.5, top_p=1.0, tau=1e-3)
     r = views.fix_run("bonus", 0.5, 1.0)
-    assert f"bonus     {r['pc'][-1]:6.3f} {r['junk'][-1]:9.2e}" in _text(ex, "step 300")
+    assert f"bonus     {r['pc'][-1]:6.3f} {r['junk'][-1]:9.2e}" in _text(ex, "step 200")
 
 
 def test_importing_the_views_does_not_import_torch():

@@ -68,8 +68,9 @@ T2_STEPS = 200
 T2_GROUPS = (2, 4, 8, 16, 32, 64)
 T2_LRS = (0.25, 0.5, 1.0, 2.0)
 PASS_KS = (1, 16, 256)
+SAMPLED_SEEDS = (0, 1, 2)
 SAMPLED_OPTIONS = [("none (exact only)", -1)] + [
-    (f"one group per prompt per step, seed {s}", s) for s in range(3)]
+    (f"G = 8, lr 1, one group per prompt per step, seed {s}", s) for s in SAMPLED_SEEDS]
 
 
 @functools.lru_cache(maxsize=1)
@@ -100,9 +101,10 @@ _KL_OF = {"reverse_kl": ("k1", "reward"), "forward_kl": ("k3", "loss")}
 # --------------------------------------------------------------------------------------------
 def training_explorer() -> Explorer:
     """GRPO on T2: pass@1/16/256, entropy and spark mass over steps; first-order ΔH vs exact."""
-    for g in tqdm(T2_GROUPS, desc="exact GRPO runs on T2 (once)", leave=False):
-        for lr in T2_LRS:
-            t2_run(g, lr)
+    jobs = [(g, lr, "exact", SEED) for g in T2_GROUPS for lr in T2_LRS]
+    jobs += [(8, 1.0, "sampled", s) for s in SAMPLED_SEEDS]
+    for job in tqdm(jobs, desc="GRPO runs on T2 (once)", leave=False):
+        t2_run(*job)
     steps = np.arange(T2_STEPS + 1)
     fig, (ax_p, ax_h, ax_d) = new_figure(1, 3, figsize=(12.5, 4.2))
     styles = (("-", "o"), ("--", "s"), (":", "^"))
@@ -155,7 +157,7 @@ def training_explorer() -> Explorer:
         g, lr, s = int(params["group_size"]), float(params["lr"]), int(params["step"])
         ex = t2_run(g, lr)
         seed = int(params["sampled"])
-        smp = t2_run(g, lr, "sampled", seed) if seed >= 0 else None
+        smp = t2_run(8, 1.0, "sampled", seed) if seed >= 0 and (g, lr) == (8, 1.0) else None
         return {"ex": ex, "smp": smp, "s": s, "g": g, "lr": lr, "seed": seed}
 
     def draw(d):
@@ -186,6 +188,8 @@ def training_explorer() -> Explorer:
             pks = smp["passk"][s]
             txt += (f"\nsampled (seed {d['seed']}): pass@1 {pks[0]:.3f}  @256 {pks[2]:.3f}"
                     f"\n                   H = {smp['H'][s]:.3f}")
+        elif d["seed"] >= 0:
+            txt += "\nsampled runs are precomputed for G = 8, lr 1 only"
         info.set_text(txt)
         info_d.set_text(f"step {j + 1}: exact ΔH {ex['dH'][j]:+.2e}\n"
                         f"first order    {ex['dH1'][j]:+.2e}")
@@ -207,8 +211,9 @@ def training_explorer() -> Explorer:
 # 2. pass@k over k, before and after: the crossover and the estimator's spread
 # --------------------------------------------------------------------------------------------
 K_GRID = np.unique(np.round(np.geomspace(1, 1024, 120)).astype(int))
-BUDGETS = (8, 16, 32, 64, 128, 256, 512, 1024)
+BUDGETS = (8, 16, 32, 64, 128, 256, 512)
 EST_KS = tuple(2 ** i for i in range(11))
+CHECKPOINTS = (0, 5, 10, 20, 30, 50, 75, 100, 150, 200)
 
 
 @functools.lru_cache(maxsize=512)
@@ -233,6 +238,9 @@ def _curves(step: int) -> dict:
 def pass_at_k_explorer() -> Explorer:
     """pass@k against k (log) for the T2 base and a GRPO checkpoint; crossover; estimator spread."""
     d_j = t2_toy().info["d"]
+    jobs = [("base", 0, n) for n in BUDGETS] + [("trained", s, n) for s in CHECKPOINTS for n in BUDGETS]
+    for job in tqdm(jobs, desc="estimator spreads (once)", leave=False):
+        _spread(*job)
     fig, (ax, ax_j) = new_figure(1, 2, figsize=(11.0, 4.3))
     (base_l,) = ax.plot(K_GRID, np.zeros(K_GRID.size), color=_BASE, lw=2, label="base π_ref (exact)")
     (tr_l,) = ax.plot(K_GRID, np.zeros(K_GRID.size), color=_GRPO, lw=2, ls="--",
@@ -310,7 +318,7 @@ def pass_at_k_explorer() -> Explorer:
                       f"at k = {int(sb['k'][-1])}: base {sb['sd'][-1]:.3f}, trained {st['sd'][-1]:.3f}")
 
     controls = {
-        "step": int_slider("GRPO checkpoint (step)", T2_STEPS, 0, T2_STEPS, 5),
+        "step": _selection("GRPO checkpoint (step)", CHECKPOINTS, T2_STEPS),
         "n": _selection("samples per prompt n", BUDGETS, 64),
         "show_plugin": checkbox("show the plug-in estimator's mean (biased low)", False),
     }
@@ -324,8 +332,8 @@ def pass_at_k_explorer() -> Explorer:
 # --------------------------------------------------------------------------------------------
 # 3. support: reverse vs forward KL on a reference with a hole
 # --------------------------------------------------------------------------------------------
-SUPPORT_STEPS = 400
-SUPPORT_BETAS = (0.01, 0.02, 0.05, 0.1, 0.15, 0.25, 0.37, 0.5, 0.75, 1.0, 2.0, 5.0, 10.0)
+SUPPORT_STEPS = 150
+SUPPORT_BETAS = (0.01, 0.05, 0.1, 0.25, 0.37, 0.5, 1.0, 2.0, 10.0)
 HOLES = (("π_ref(F) = 0 (a hole)", "zero"), ("π_ref(F) = 1e-6", "tiny"), ("π_ref(F) = 0.05", "none"))
 REWARD_SETS = (("A, C and F correct", "easy"), ("only F correct (hard prompt)", "hard"))
 HARD_REWARDS = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 1.0])
@@ -355,6 +363,10 @@ def support_run(hole: str, rewards: str, beta: float, divergence: str) -> dict:
 def support_explorer() -> Explorer:
     """T1 bars: π_ref with a hole, the reverse- and forward-KL optima at β; training runs beside."""
     labels = rlvr.toy_t1().labels
+    jobs = [(h, rs, b, div) for _, h in HOLES for _, rs in REWARD_SETS for b in SUPPORT_BETAS
+            for div in ("reverse_kl", "forward_kl")]
+    for job in tqdm(jobs, desc="T1 training runs (once)", leave=False):
+        support_run(*job)
     x = np.arange(len(labels))
     fig, (ax, ax_t) = new_figure(1, 2, figsize=(11.5, 4.4))
     w = 0.27
@@ -436,9 +448,9 @@ def support_explorer() -> Explorer:
 # --------------------------------------------------------------------------------------------
 # 4. where the KL estimator sits
 # --------------------------------------------------------------------------------------------
-PLACE_STEPS = 300
+PLACE_STEPS = 150
 KL_COMBOS = [(e, p) for e in ("k1", "k2", "k3") for p in ("reward", "loss")]
-TILTS = np.round(np.arange(0.0, 3.0001, 0.25), 4)
+TILTS = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
 
 
 @functools.lru_cache(maxsize=1)
@@ -487,6 +499,8 @@ def _what_it_optimises(g, rkl, fkl) -> str:
 def kl_placement_explorer() -> Explorer:
     """Expected gradient of k1/k2/k3 in the reward or as a loss, against ∇RKL and ∇FKL."""
     labels = rlvr.toy_t1(hole="none").labels
+    for t in tqdm(TILTS, desc="KL-only descents (once)", leave=False):
+        placement_table(t)
     x = np.arange(len(labels))
     fig, (ax, ax_r) = new_figure(1, 2, figsize=(11.5, 4.3))
     bars = ax.bar(x, np.zeros(x.size), 0.6, color=_SKY, edgecolor="black", lw=0.6,
@@ -516,7 +530,7 @@ def kl_placement_explorer() -> Explorer:
     ax_r.legend(loc="lower left", fontsize=8.5)
 
     def compute(params):
-        t = float(TILTS[int(np.argmin(np.abs(TILTS - params["t"])))])
+        t = float(params["t"])
         tab = placement_table(t)
         c = (params["estimator"], params["placement"])
         return {"t": t, "c": c, "g": tab["g"][c], "rkl": tab["rkl"], "fkl": tab["fkl"],
@@ -546,7 +560,7 @@ def kl_placement_explorer() -> Explorer:
                                              ("k3 = ρ − 1 − log ρ", "k3")], "k3"),
         "placement": dropdown("placement", [("in the reward (detached)", "reward"),
                                              ("as a loss (differentiated)", "loss")], "loss"),
-        "t": slider("how far π has moved: t", 1.5, 0.0, 3.0, 0.25),
+        "t": _selection("how far π has moved: t", TILTS, 1.5),
     }
     return Explorer(controls, compute, draw, fig=fig,
                     title="Where the KL estimator sits decides which KL you optimise",
@@ -557,7 +571,9 @@ def kl_placement_explorer() -> Explorer:
 # --------------------------------------------------------------------------------------------
 # 5. distillation + RL (T3) and rehearsal (T2 pass@1–pass@256 frontier)
 # --------------------------------------------------------------------------------------------
-T3_STEPS = 400
+T3_STEPS = 300
+KD_BETAS = (0.1, 0.2, 0.5)
+KD_LRS = (0.5, 1.0, 2.0)
 KD_OPTIONS = (("GRPO alone", "none"), ("+ KD, reverse-KL pull to the teacher", "k2"),
               ("+ KD, forward-KL pull (k3 as a loss)", "k3"))
 MATCH_GRID = np.round(np.arange(0.50, 0.8401, 0.01), 2)
@@ -589,6 +605,9 @@ def frontier_table() -> dict:
 def distill_rehearsal_explorer() -> Explorer:
     """Left: T3 steps to p ≥ .5 with and without KD. Right: pass@1–pass@256 at matched pass@1."""
     tab = frontier_table()
+    jobs = [(kd, b, lr) for _, kd in KD_OPTIONS for b in KD_BETAS for lr in KD_LRS]
+    for job in tqdm(jobs, desc="T3 runs (once)", leave=False):
+        t3_run(*job)
     fig, (ax, ax_f) = new_figure(1, 2, figsize=(11.5, 4.3))
     steps = np.arange(T3_STEPS + 1)
     styles = {"none": (_GRPO, "-", None), "k2": (_REV, "--", "s"), "k3": (_FWD, "-.", "^")}
@@ -656,8 +675,8 @@ def distill_rehearsal_explorer() -> Explorer:
                         f"pass@256 {a['pass'][1]:7.3f}  {b['pass'][1]:7.3f}")
 
     controls = {
-        "kd_beta": _selection("KD weight β", (0.05, 0.1, 0.2, 0.5, 1.0), 0.2),
-        "lr": _selection("learning rate", (0.25, 0.5, 1.0, 2.0), 1.0),
+        "kd_beta": _selection("KD weight β", KD_BETAS, 0.2),
+        "lr": _selection("learning rate", KD_LRS, 1.0),
         "pass1": slider("matched pass@1 (right)", 0.75, 0.50, 0.84, 0.01),
     }
     return Explorer(controls, compute, draw, fig=fig,
@@ -671,10 +690,10 @@ def distill_rehearsal_explorer() -> Explorer:
 # --------------------------------------------------------------------------------------------
 # 6. entropy-regularisation fixes against plain GRPO
 # --------------------------------------------------------------------------------------------
-FIX_STEPS = 300
-ALPHAS = tuple(round(0.1 * i, 1) for i in range(11))
-TOP_PS = (0.8, 0.85, 0.9, 0.905, 0.95, 1.0)
-TAUS = tuple(float(t) for t in (1e-4, 1e-3, 1e-2, 3e-2, 1e-1))
+FIX_STEPS = 200
+ALPHAS = (0.0, 0.25, 0.5, 1.0)
+TOP_PS = (0.9, 0.905, 0.95, 1.0)
+TAUS = (1e-3, 1e-2, 1e-1)
 
 
 @functools.lru_cache(maxsize=1)
@@ -687,6 +706,8 @@ def fix_run(method: str, alpha: float = 0.0, top_p: float = 1.0, tau: float = 1e
     """Exact GRPO (G = 8, lr 1) on the junk toy with one fix: "grpo", "bonus" (α, top_p),
     "lp_reg" (τ, weight α) or "positive" (GTPO/APO's positive-only update)."""
     toy = junk_toy()
+    if method in ("bonus", "lp_reg") and alpha == 0.0:
+        return fix_run("grpo")
     kw = {"steps": FIX_STEPS, "group_size": 8, "lr": 1.0}
     if method == "bonus":
         kw.update(entropy_coef=alpha, top_p=top_p)
@@ -708,6 +729,10 @@ FIX_METHODS = (("plain GRPO", "grpo", _GRPO, "-", None),
 
 def entropy_fixes_explorer() -> Explorer:
     """Plain GRPO against an entropy bonus with a top-p mask, Lp-Reg and a positive-only update."""
+    jobs = [("grpo",), ("positive",)] + [("bonus", a, tp) for a in ALPHAS for tp in TOP_PS]
+    jobs += [("lp_reg", a, 1.0, tau) for a in ALPHAS for tau in TAUS]
+    for job in tqdm(jobs, desc="junk-toy runs (once)", leave=False):
+        fix_run(*job)
     fig, (ax_c, ax_j, ax_h) = new_figure(1, 3, figsize=(12.5, 4.2))
     steps = np.arange(FIX_STEPS + 1)
     lines = {}

@@ -21,5 +21,7 @@ SETTINGS = {
     "256": "the k of pass@256 (the brief's frontier)",
     "75": "estimated time, minutes (lower end)",
     "90": "estimated time, minutes (upper end)",
+    "0.905": "a top-p setting of the entropy-fix explorer (the brief's: the mask that holds)",
+    "0.95": "a top-p setting of the entropy-fix explorer (the brief's: the mask that floods)",
     "997": "the entropy-explosion toy's number of junk answers (the brief's, SIREN's setting)",
 }
