@@ -38,7 +38,7 @@ _FWD = COLORS["forward_kl"]        # orange
 _GREEN = OKABE_ITO["bluish_green"]
 _PURPLE = OKABE_ITO["reddish_purple"]
 _SKY = OKABE_ITO["sky_blue"]
-_TEXT = {"family": "monospace", "fontsize": 9.0, "va": "top"}
+_TEXT = {"family": "monospace", "fontsize": 9.0, "va": "top", "multialignment": "left"}
 _BOX = {"fc": "white", "ec": "0.7", "alpha": 0.9}
 FLOOR = 1e-12  # log axes: an exact zero is drawn at this floor and labelled as zero in the readout
 
@@ -123,7 +123,7 @@ def training_explorer() -> Explorer:
     ax_p.set_xlabel("GRPO step")
     ax_p.set_ylabel("pass@k over 200 prompts")
     ax_p.set_title("accuracy", loc="left")
-    ax_p.legend(loc="lower right", fontsize=8.5)
+    ax_p.legend(loc="center right", fontsize=8.5)
 
     (h_line,) = ax_h.plot(steps, np.ones_like(steps, dtype=float), color=_BASE, lw=2,
                           label="entropy H(π) (nats)")
@@ -150,7 +150,8 @@ def training_explorer() -> Explorer:
     ax_d.set_ylabel("entropy change per step")
     ax_d.set_title("the covariance law", loc="left")
     ax_d.legend(loc="lower right", fontsize=8.5)
-    info = ax_p.text(0.03, 0.97, "", transform=ax_p.transAxes, bbox=_BOX, **_TEXT)
+    info = ax_p.text(0.97, 0.03, "", transform=ax_p.transAxes, ha="right", bbox=_BOX,
+                     **{**_TEXT, "va": "bottom"})
     info_d = ax_d.text(0.97, 0.97, "", transform=ax_d.transAxes, ha="right", bbox=_BOX, **_TEXT)
 
     def compute(params):
@@ -256,12 +257,13 @@ def pass_at_k_explorer() -> Explorer:
     ax.set_xscale("log", base=2)
     ax.minorticks_off()
     ax.set_xlim(0.8, 1300)
-    ax.set_ylim(0.4, 1.02)
+    ax.set_ylim(0.3, 1.0)
     ax.set_xlabel("k (log scale)")
     ax.set_ylabel("pass@k")
     ax.set_title("pass@k before and after", loc="left")
-    ax.legend(loc="lower right", fontsize=8)
-    info = ax.text(0.03, 0.97, "", transform=ax.transAxes, bbox=_BOX, **_TEXT)
+    ax.legend(loc="upper left", bbox_to_anchor=(0.28, 0.74), fontsize=8)
+    info = ax.text(0.97, 0.03, "", transform=ax.transAxes, ha="right", bbox=_BOX,
+                   **{**_TEXT, "va": "bottom"})
 
     (pj_b,) = ax_j.plot(d_j, np.ones_like(d_j), color=_BASE, lw=2, label="base")
     (pj_t,) = ax_j.plot(d_j, np.ones_like(d_j), color=_GRPO, lw=2, ls="--", label="after GRPO")
@@ -513,7 +515,7 @@ def kl_placement_explorer() -> Explorer:
     ax.set_xticks(x, [s.replace(" (rare)", "") for s in labels], fontsize=9)
     ax.set_ylabel("d(term)/dθ_y")
     ax.set_title("the gradient each placement gives", loc="left")
-    ax.legend(loc="lower left", fontsize=8)
+    ax.legend(loc="lower right", fontsize=8)
     info = ax.text(0.97, 0.97, "", transform=ax.transAxes, ha="right", bbox=_BOX, **_TEXT)
 
     steps = np.arange(PLACE_STEPS + 1)
@@ -626,7 +628,8 @@ def distill_rehearsal_explorer() -> Explorer:
     ax.set_ylabel("student p(correct) on the hard prompt")
     ax.set_title("distillation + RL on a hard prompt (T3)", loc="left")
     ax.legend(loc="lower right", fontsize=8)
-    info = ax.text(0.03, 0.97, "", transform=ax.transAxes, bbox=_BOX, **_TEXT)
+    info = ax.text(0.97, 0.55, "", transform=ax.transAxes, ha="right", bbox=_BOX,
+                   **{**_TEXT, "va": "center"})
 
     rv = tab["frontier"]["reverse_kl"]["pass_at_k"]
     fw = tab["frontier"]["forward_kl"]["pass_at_k"]
@@ -756,8 +759,8 @@ def entropy_fixes_explorer() -> Explorer:
     for axx in (ax_c, ax_j, ax_h):
         axx.set_xlim(0, FIX_STEPS)
         axx.set_xlabel("GRPO step")
-    ax_c.legend(loc="lower left", fontsize=7.5)
-    info = ax_h.text(0.97, 0.97, "", transform=ax_h.transAxes, ha="right", bbox=_BOX, **_TEXT)
+    ax_c.legend(loc="center right", fontsize=7.5)
+    info = ax_j.text(0.03, 0.03, "", transform=ax_j.transAxes, bbox=_BOX, **{**_TEXT, "va": "bottom"})
 
     def compute(params):
         a = float(params["alpha"])
