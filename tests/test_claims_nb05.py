@@ -187,6 +187,8 @@ def test_forward_keeps_more_pass256_and_grpo_path_above_both(run):
     tab = views.frontier_table()
     m = tab["matched"]
     assert (m["forward_kl"]["pass_at_k"][:, 1] > m["reverse_kl"]["pass_at_k"][:, 1]).all()
+    # "so the spark survives": more spark mass under forward KL at every matched pass@1
+    assert (m["forward_kl"]["policies"][:, -1] > m["reverse_kl"]["policies"][:, -1]).all()
     for div in ("reverse_kl", "forward_kl"):
         f = tab["frontier"][div]["pass_at_k"]
         o = np.argsort(f[:, 0])
@@ -211,6 +213,17 @@ def test_unmasked_bonus_floods_masked_does_not():
     wide = views.fix_run("bonus", 1.0, 0.95)
     tight = views.fix_run("bonus", 1.0, 0.905)
     assert wide["junk"][-1] > 0.5 and tight["junk"][-1] < 0.01 and tight["pc"][-1] > 0.9
+
+
+def test_reward_placed_k2_k3_drive_both_kls_up_from_any_t_above_zero():
+    for t in views.TILTS:
+        tab = views.placement_table(t)
+        for c in (("k2", "reward"), ("k3", "reward")):
+            r, f = tab["runs"][c]["rkl"], tab["runs"][c]["fkl"]
+            if t == 0.0:
+                assert r.max() < 1e-12 and f.max() < 1e-12          # at rest at π = π_ref
+            else:
+                assert r[-1] > r[0] and f[-1] > f[0]
 
 
 def test_lp_reg_cannot_stop_collapse_positive_only_is_slower():
