@@ -126,3 +126,24 @@ def test_importing_the_views_does_not_import_torch():
     code = "import sys, kitlib.views.rlvr; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_fixed_axis_limits_contain_every_precomputed_run():
+    """The explorers use fixed limits (no re-render on a slider step): the data must fit."""
+    for g in views.T2_GROUPS:
+        for lr in views.T2_LRS:
+            r = views.t2_run(g, lr)
+            x = np.r_[r["dH"], r["dH1"]] / lr
+            assert -0.08 < x.min() and x.max() < 0.06
+            assert r["passk"].min() > 0.4
+    for s in views.SAMPLED_SEEDS:
+        assert views.t2_run(8, 1.0, "sampled", s)["passk"].min() > 0.4
+    for t in views.TILTS:
+        tab = views.placement_table(t)
+        for c in views.KL_COMBOS:
+            assert np.abs(np.r_[tab["g"][c], tab["rkl"], tab["fkl"]]).max() < 0.3
+    runs = [views.fix_run("grpo"), views.fix_run("positive")]
+    runs += [views.fix_run("bonus", a, tp) for a in views.ALPHAS for tp in views.TOP_PS]
+    runs += [views.fix_run("lp_reg", a, 1.0, tau) for a in views.ALPHAS for tau in views.TAUS]
+    for r in runs:
+        assert 1e-3 < r["H"].min() and r["H"].max() < 10.0

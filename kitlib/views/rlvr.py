@@ -146,8 +146,9 @@ def training_explorer() -> Explorer:
     (d_pt,) = ax_d.plot([], [], "o", mfc="none", mec="black", ms=11, mew=1.5)
     ax_d.axhline(0.0, color="0.6", lw=0.8)
     ax_d.set_xlim(0, T2_STEPS)
+    ax_d.set_ylim(-0.08, 0.06)          # ΔH/lr of every precomputed run lies inside (tested)
     ax_d.set_xlabel("GRPO step")
-    ax_d.set_ylabel("entropy change per step")
+    ax_d.set_ylabel("entropy change per step ÷ lr")
     ax_d.set_title("the covariance law", loc="left")
     ax_d.legend(loc="lower right", fontsize=8.5)
     info = ax_p.text(0.97, 0.03, "", transform=ax_p.transAxes, ha="right", bbox=_BOX,
@@ -173,14 +174,10 @@ def training_explorer() -> Explorer:
         s_line.set_ydata(_floor(ex["policies"][:, -1]))
         h_s.set_data((steps, _floor(smp["H"])) if smp else ([], []))
         s_s.set_data((steps, _floor(smp["policies"][:, -1])) if smp else ([], []))
-        lo_p = float(min(ex["passk"].min(), smp["passk"].min() if smp else 1.0))
-        steady_limits(ax_p, min(lo_p, 0.95), 1.0)
-        d_ex.set_ydata(ex["dH"])
-        d_fo.set_ydata(ex["dH1"])
+        d_ex.set_ydata(ex["dH"] / d["lr"])
+        d_fo.set_ydata(ex["dH1"] / d["lr"])
         j = max(s, 1) - 1
-        d_pt.set_data([j + 1], [ex["dH"][j]])
-        both = np.r_[ex["dH"], ex["dH1"]]
-        steady_limits(ax_d, float(both.min()), max(float(both.max()), 0.0))
+        d_pt.set_data([j + 1], [ex["dH"][j] / d["lr"]])
         pk = ex["passk"][s]
         txt = (f"G = {d['g']}, lr = {d['lr']:g}, step {s}\n"
                f"pass@1 {pk[0]:.3f}  @16 {pk[1]:.3f}  @256 {pk[2]:.3f}\n"
@@ -512,6 +509,7 @@ def kl_placement_explorer() -> Explorer:
     (m_f,) = ax.plot(x, np.zeros(x.size), "v", color=_FWD, mec="black", ms=9, ls="none",
                      label="∇ KL(π_ref‖π) (forward)")
     ax.axhline(0.0, color="0.6", lw=0.8)
+    ax.set_ylim(-0.3, 0.3)              # every combination at every t lies inside (tested)
     ax.set_xticks(x, [s.replace(" (rare)", "") for s in labels], fontsize=9)
     ax.set_ylabel("d(term)/dθ_y")
     ax.set_title("the gradient each placement gives", loc="left")
@@ -544,9 +542,6 @@ def kl_placement_explorer() -> Explorer:
             rect.set_height(abs(float(v)))
         m_r.set_ydata(d["rkl"])
         m_f.set_ydata(d["fkl"])
-        allv = np.r_[d["g"], d["rkl"], d["fkl"]]
-        span = max(float(np.abs(allv).max()), 1e-3)
-        steady_limits(ax, -span, span)
         r_line.set_ydata(_floor(d["run"]["rkl"]))
         f_line.set_ydata(_floor(d["run"]["fkl"]))
         est, place = d["c"]
@@ -753,9 +748,11 @@ def entropy_fixes_explorer() -> Explorer:
     ax_j.set_ylim(1e-8, 2.0)
     ax_j.set_ylabel("mass on the 997 junk answers (log)")
     ax_j.set_title("junk flood", loc="left")
-    ax_h.set_ylabel("entropy H(π) (nats)")
+    ax_h.set_ylabel("entropy H(π) (nats, log)")
     ax_h.set_title("entropy", loc="left")
-    ax_h.set_ylim(0, 8.0)
+    ax_h.set_yscale("log")
+    ax_h.minorticks_off()
+    ax_h.set_ylim(1e-3, 10.0)           # H ≤ log 1000 < 7; the runs end above 1e-2
     for axx in (ax_c, ax_j, ax_h):
         axx.set_xlim(0, FIX_STEPS)
         axx.set_xlabel("GRPO step")
@@ -776,10 +773,8 @@ def entropy_fixes_explorer() -> Explorer:
             c, j, h = lines[key]
             c.set_ydata(r["pc"])
             j.set_ydata(_floor(r["junk"]))
-            h.set_ydata(r["H"])
+            h.set_ydata(_floor(r["H"]))
             rows.append(f"{key:<9s} {r['pc'][-1]:6.3f} {r['junk'][-1]:9.2e} {r['H'][-1]:6.3f}")
-        hmax = max(float(d["runs"][k]["H"].max()) for _, k, *_ in FIX_METHODS)
-        steady_limits(ax_h, 0.0, hmax)
         info.set_text(f"α = {d['alpha']:.1f}, top_p = {d['top_p']:g}, τ = {d['tau']:g}\n"
                       f"step {FIX_STEPS}:  p(✓)      junk      H\n" + "\n".join(rows))
 
