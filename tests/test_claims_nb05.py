@@ -196,6 +196,18 @@ def test_forward_keeps_more_pass256_and_grpo_path_above_both(run):
         assert (run["passk"][:, 2] > curve).all()
 
 
+def test_forward_kl_training_runs_sit_above_reverse_ones():
+    """'the forward-KL runs sit above the reverse-KL runs, by less' (than the optima)."""
+    rv, fw = views.kl_run_endpoints("reverse_kl"), views.kl_run_endpoints("forward_kl")
+    o = np.argsort(rv[:, 0])
+    inside = (fw[:, 0] >= rv[:, 0].min()) & (fw[:, 0] <= rv[:, 0].max())
+    assert inside.sum() >= 6
+    gap = fw[inside, 1] - np.interp(fw[inside, 0], rv[o, 0], rv[o, 1])
+    assert (gap > 0).all()
+    m = views.frontier_table()["matched"]
+    assert gap.max() < (m["forward_kl"]["pass_at_k"][:, 1] - m["reverse_kl"]["pass_at_k"][:, 1]).max()
+
+
 def test_rehearsal_gradient_is_sft_on_base_samples():
     """'∇KL(π_ref‖π) = −E_{y∼π_ref}∇log π(y)': k3-loss equals π − π_ref."""
     rng = np.random.default_rng(2)

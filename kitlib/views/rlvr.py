@@ -577,6 +577,14 @@ MATCH_GRID = np.round(np.arange(0.50, 0.8401, 0.01), 2)
 FRONTIER_BETAS = np.geomspace(1e-3, 30.0, 160)
 FRONTIER_KS = (1, 256)
 _KD_SHORT = {"none": "GRPO alone", "k2": "+ reverse KD", "k3": "+ forward KD"}
+KL_RUN_BETAS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
+
+
+def kl_run_endpoints(divergence: str) -> np.ndarray:
+    """(pass@1, pass@256) after 200 exact GRPO steps (G = 8, lr 1) with a KL term at each β of
+    ``KL_RUN_BETAS``: k1 in the reward (reverse) or k3 as a loss (forward)."""
+    return np.array([t2_run(8, 1.0, kl_coef=b, divergence=divergence)["passk"][-1][[0, 2]]
+                     for b in KL_RUN_BETAS])
 
 
 @functools.lru_cache(maxsize=256)
@@ -605,6 +613,8 @@ def distill_rehearsal_explorer() -> Explorer:
     jobs = [(kd, b, lr) for _, kd in KD_OPTIONS for b in KD_BETAS for lr in KD_LRS]
     for job in tqdm(jobs, desc="T3 runs (once)", leave=False):
         t3_run(*job)
+    ends = {div: kl_run_endpoints(div) for div in tqdm(("reverse_kl", "forward_kl"),
+                                                        desc="GRPO + KL runs on T2 (once)", leave=False)}
     fig, (ax, ax_f) = new_figure(1, 2, figsize=(11.5, 4.3))
     steps = np.arange(T3_STEPS + 1)
     styles = {"none": (_GRPO, "-", None), "k2": (_REV, "--", "s"), "k3": (_FWD, "-.", "^")}
@@ -633,6 +643,10 @@ def distill_rehearsal_explorer() -> Explorer:
     run = t2_run(8, 1.0)
     ax_f.plot(run["passk"][:, 0], run["passk"][:, 2], color=_GRPO, lw=1.2, ls=":", marker=".",
               markevery=20, label="plain GRPO, steps 0 → 200")
+    ax_f.plot(*ends["reverse_kl"].T, "s", color=_REV, mfc="white", ms=6, ls="none",
+              label="GRPO + k1 in reward, 200 steps")
+    ax_f.plot(*ends["forward_kl"].T, "^", color=_FWD, mfc="white", ms=7, ls="none",
+              label="GRPO + k3 as loss, 200 steps")
     ax_f.plot([run["passk"][0, 0]], [run["passk"][0, 2]], "D", color=_BASE, ms=7, label="base π_ref")
     (pr,) = ax_f.plot([], [], "o", color=_REV, mec="black", ms=10)
     (pf,) = ax_f.plot([], [], "^", color=_FWD, mec="black", ms=11)
@@ -643,7 +657,7 @@ def distill_rehearsal_explorer() -> Explorer:
     ally = np.r_[rv[:, 1], fw[:, 1], run["passk"][:, 2]]
     ax_f.set_xlim(allx.min() - 0.02, allx.max() + 0.02)
     ax_f.set_ylim(ally.min() - 0.02, min(ally.max() + 0.02, 1.01))
-    ax_f.legend(loc="lower left", fontsize=8)
+    ax_f.legend(loc="lower left", fontsize=7.5)
     info_f = ax_f.text(0.97, 0.97, "", transform=ax_f.transAxes, ha="right", bbox=_BOX, **_TEXT)
 
     def compute(params):
