@@ -250,7 +250,7 @@ def pass_at_k_explorer() -> Explorer:
     (plug_b,) = ax.plot([], [], "o", mfc="white", mec=_BASE, ms=6, label="plug-in 1 − (1 − c/n)^k: mean")
     (plug_t,) = ax.plot([], [], "s", mfc="white", mec=_GRPO, ms=6)
     cross_v = ax.axvline(1.0, color=_REV, lw=1.2, ls=":")
-    (cross_pt,) = ax.plot([], [], "*", color=_REV, mec="black", ms=14, label="crossover: base ≥ trained")
+    (cross_pt,) = ax.plot([], [], "*", color=_REV, mec="black", ms=14, label="crossover: base > trained")
     ax.set_xscale("log", base=2)
     ax.minorticks_off()
     ax.set_xlim(0.8, 1300)
