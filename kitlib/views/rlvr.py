@@ -2,10 +2,11 @@
 
 Every explorer follows the kit's pattern (``kitlib.explore``): the figure and its artists are built
 once, ``compute`` only indexes trajectories and tables that ``kitlib.rlvr`` computed, ``draw`` only
-updates artists. Training runs are computed by ``kitlib.rlvr.grpo_train`` — exact expected updates
-by default, a seeded sampled run on request — once per setting and cached for the session (the
-slider grids are small, so a run is either precomputed when the explorer is built, with a progress
-bar, or computed at the first visit of its setting in a few milliseconds).
+updates artists. Training runs are computed by ``kitlib.rlvr.grpo_train`` — exact
+expected updates by default, seeded sampled runs beside them — for every value of every slider
+when the explorer is built (progress bars; a few seconds in all), cached for the session and
+indexed on slide. Axis limits are fixed where the precomputed data allow it (tests/test_views_rlvr.py
+checks that the data fit), so a slider step redraws only the changed artists.
 
 The toys are the brief's: T1 (one prompt, six answers, a support hole), T2 (200 prompts sharing six
 strategies, one of them a rare "spark" that alone solves the hardest prompts), T3 (a hard prompt the
