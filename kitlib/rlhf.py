@@ -26,7 +26,9 @@ Which function to choose
 Conventions. The α of :func:`f_regularized_policy` is f-DPO's α, i.e. Minka's α with p = π_ref:
 D_α = (1 − Σ π_ref^α π^{1−α}) / (α(1 − α)); α → 0 is reverse KL(π‖π_ref), α → 1 forward
 KL(π_ref‖π). (TRL's α is 1 − this α since its DPO refactor.) Best-of-N breaks ties by draw order
-(the first of the tied best draws is returned) unless ``ties="identity"``.
+(the first of the tied best draws is returned) unless ``ties="identity"``. Where π_ref = 0,
+:func:`f_regularized_policy` is exact for reverse KL and χ² (0 there) and forward KL (which may put
+mass there, see notebook 05), and restricts JS, α and TV to supp π_ref.
 
 Seed papers: *Asymptotics of Language Model Alignment* (Yang et al. 2024); *RL with KL penalties is
 better viewed as Bayesian inference* (Korbak, Perez, Buckley 2022); *Beyond Reverse KL: Generalizing
@@ -517,7 +519,7 @@ def f_regularized_policy(p_ref, rewards, beta, divergence: str, *, alpha=None) -
     divergence    f(u)                                           u = (f′)⁻¹(v)
     ============  =============================================  ===========================
     reverse_kl    u log u                                        e^{v−1} (the tilt)
-    forward_kl    −log u  (KL(π_ref‖π))                          β/(λ − r), λ > max r
+    forward_kl    −log u  (KL(π_ref‖π))                          β/(λ − r) on supp π_ref
     js            u log u − (u+1) log((u+1)/2)  (2·JSD)          e^v/(2 − e^v)
     alpha         (u^{1−α} − (1−α)u − α)/(α(α−1)), α ∈ (0, 1)   (1 − αv)^{−1/α}
     chi2          (u − 1)²                                       max(0, 1 + v/2)
@@ -528,6 +530,18 @@ def f_regularized_policy(p_ref, rewards, beta, divergence: str, *, alpha=None) -
     Divergence Constraints*), i.e. Minka's α with p = π_ref: α → 0 is reverse KL, α → 1 forward KL.
     Total variation: every response with r < max r − β gives all its mass to the argmax set
     (proportionally to π_ref); the rest keep π_ref.
+
+    Responses outside supp π_ref (π_ref = 0). ``reverse_kl`` and ``chi2`` charge an infinite price
+    for mass there, so their optima are exactly 0 there. ``forward_kl`` (KL(π_ref‖π)) charges
+    nothing outside the support, and its optimum may put mass there (derived in the notebook-05
+    brief): inside, π = βπ_ref/(λ − r) with λ ∈ [r_S + β·P_top, r_S + β] from Σ = 1 (r_S the best
+    in-support reward, P_top its π_ref-mass); if the best outside reward r_O exceeds that λ, then
+    λ = r_O and the rest 1 − Σ_S βπ_ref/(r_O − r) is split equally among the outside responses
+    with reward r_O (any split is optimal; equal is the convention). Binary reward with no correct
+    answer inside: the outside correct answers get 1 − β (β < 1). With a full-support π_ref
+    nothing changes. ``js``, ``alpha`` and ``tv`` charge a finite price per unit of mass outside
+    (β·log 2, β/α, β/2); this function **restricts them to supp π_ref** (a convention: their
+    unrestricted optima can leave the support when an outside reward is high enough).
     """
     p, r = _pr(p_ref, rewards)
     b = _positive(beta, "beta")
@@ -547,6 +561,8 @@ def f_regularized_policy(p_ref, rewards, beta, divergence: str, *, alpha=None) -
     P = np.bincount(inv, weights=p[sup], minlength=vals.size)
     Ptop = P[-1]
     if vals.size == 1:
+        if divergence == "forward_kl":
+            return _forward_kl_outside(p, r, b, p.copy(), rmax + b)
         return p.copy()
     # shifted variable t = λ − r_max keeps the bracket well scaled
     if divergence == "forward_kl":
@@ -572,7 +588,31 @@ def f_regularized_policy(p_ref, rewards, beta, divergence: str, *, alpha=None) -
     u = _u_of(divergence, x, t, b, a)
     pi = np.zeros_like(p)
     pi[sup] = p[sup] * u[inv]
-    return pi / pi.sum()
+    pi = pi / pi.sum()
+    if divergence == "forward_kl":
+        return _forward_kl_outside(p, r, b, pi, rmax + t)
+    return pi
+
+
+def _forward_kl_outside(p: np.ndarray, r: np.ndarray, b: float, pi: np.ndarray,
+                        lam: float) -> np.ndarray:
+    """The forward-KL optimum once the in-support multiplier ``lam`` is known.
+
+    KKT for max Σπr + βΣπ_ref log π subject to Σπ = 1, π ≥ 0: outside supp π_ref a response can
+    hold mass only if its reward equals λ, and every outside reward must be ≤ λ. So if the best
+    outside reward r_O exceeds the in-support λ, λ = r_O: inside π = βπ_ref/(r_O − r), and the
+    rest goes to the outside responses with r = r_O, in equal shares. Otherwise ``pi`` stands.
+    """
+    out = p == 0
+    if not out.any():
+        return pi
+    r_out = float(r[out].max())
+    if not r_out > lam:
+        return pi
+    inside = np.where(out, 0.0, p * b / np.where(out, 1.0, r_out - r))
+    top = out & (r == r_out)
+    rest = max(1.0 - float(inside.sum()), 0.0)
+    return inside + np.where(top, rest / top.sum(), 0.0)
 
 
 def f_regularized_batch(p_ref, rewards, beta, divergence: str) -> np.ndarray:
@@ -580,6 +620,8 @@ def f_regularized_batch(p_ref, rewards, beta, divergence: str) -> np.ndarray:
     shape (P, M)), for ``"reverse_kl"`` (closed form), ``"forward_kl"`` and ``"js"`` (vectorised
     bisection on t = λ − max r over the bracket of :func:`f_regularized_policy`, forward KL
     [β·P_top, β], JS [−β·log(2/(1 + P_top)), 0]; at most 200 halvings: exact to rounding).
+    Forward KL may put mass outside supp π_ref, as in :func:`f_regularized_policy`; JS stays
+    inside it (the kit's convention, documented there).
 
     ``"js"`` is the kit's 2·JSD generator f(u) = u log u − (u+1) log((u+1)/2), so
     u = 1/(2e^{(λ − r)/β} − 1); a regulariser β·JSD is the same family at β/2.
@@ -599,6 +641,7 @@ def f_regularized_batch(p_ref, rewards, beta, divergence: str) -> np.ndarray:
     if divergence not in ("forward_kl", "js"):
         raise ValueError(f"divergence must be 'reverse_kl', 'forward_kl' or 'js'; got {divergence!r}")
     ptop = np.where(x == 0, p, 0.0).sum(1, keepdims=True)
+    x_all = x
     x = np.where(p > 0, x, -np.inf)  # responses π_ref never gives keep u·π_ref = 0
     if divergence == "forward_kl":
         lo, hi = b * ptop, np.full_like(ptop, b)
@@ -619,8 +662,20 @@ def f_regularized_batch(p_ref, rewards, beta, divergence: str) -> np.ndarray:
         hi = np.where(g > 0, hi, mid)
         if np.all(hi - lo <= 4e-16 * scale):
             break
-    pi = p * u_of(0.5 * (lo + hi))
-    return pi / pi.sum(1, keepdims=True)
+    lam = 0.5 * (lo + hi)
+    pi = p * u_of(lam)
+    pi = pi / pi.sum(1, keepdims=True)
+    out = p == 0
+    if divergence != "forward_kl" or not out.any():
+        return pi
+    # rows whose best reward outside supp π_ref beats λ: λ = r_O (see f_regularized_policy)
+    r_out = np.where(out, x_all, -np.inf).max(1, keepdims=True)  # relative to the in-support max
+    move = r_out > lam
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inside = np.where(out, 0.0, p * b / np.where(out, 1.0, r_out - x_all))
+    top = out & (x_all == r_out)
+    rest = np.maximum(1.0 - inside.sum(1, keepdims=True), 0.0) / np.maximum(top.sum(1, keepdims=True), 1)
+    return np.where(move, inside + np.where(top, rest, 0.0), pi)
 
 
 def matched_beta(p_ref, rewards, target, divergence: str, *, score=None,
@@ -745,25 +800,105 @@ def expected_distinct(policy, k) -> float:
         return float(np.sum(-np.expm1(kk * np.log1p(-np.minimum(pi, 1.0)))))
 
 
+_PASS_MAX_CELLS = 20_000_000  # prompts × k values held at once (160 MB of float64)
+_UNBIASED_MAX_N = 10_000_000
+
+
+def _pass_ks(k) -> np.ndarray:
+    """``k`` as a float array of finite values >= 1 (a scalar becomes a 0-d array)."""
+    if isinstance(k, (bool, np.bool_, str, bytes)):
+        raise ValueError(f"k must be a number >= 1 or a 1-D array of them; got {k!r}")
+    try:
+        kk = np.asarray(k, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"k must be a number >= 1 or a 1-D array of them; got {k!r}") from err
+    if kk.ndim > 1 or kk.size == 0 or kk.dtype == bool:
+        raise ValueError(f"k must be a number >= 1 or a non-empty 1-D array of them; got shape {kk.shape}")
+    if not (np.isfinite(kk).all() and (kk >= 1).all()):
+        bad = kk[~(np.isfinite(kk) & (kk >= 1))].ravel()[0]
+        raise ValueError(f"k must be finite and >= 1; got {bad!r}")
+    return kk
+
+
 def pass_at_k(p_correct, k):
-    """pass@k averaged over prompts: mean over prompts of 1 − (1 − p_correct)^k."""
+    """pass@k averaged over prompts: mean_j 1 − (1 − p_j)^k (*Evaluating Large Language Models
+    Trained on Code*).
+
+    Parameters
+    ----------
+    p_correct : array_like of probabilities in [0, 1], any shape (each entry one prompt's chance
+        that one sample is correct); entries up to 1 + 1e-12 are accepted as round-off of a sum
+        Cπ and read as 1.
+    k : number >= 1 (an integer in the usual meaning; real values interpolate) or a 1-D array.
+
+    Returns
+    -------
+    float for scalar ``k``; a (len(k),) array for an array ``k``.
+
+    Computed as −expm1(k·log1p(−p)), so p = 1e-12, k = 1e6 gives 9.999995e-7 (the naive
+    1 − (1 − p)^k loses every digit). Budget: prompts × len(k) ≤ 2·10⁷ (160 MB); larger input is
+    refused before allocating.
+    """
     pc = np.asarray(p_correct, dtype=np.float64)
+    if pc.size == 0:
+        raise ValueError("p_correct must hold at least one probability; got an empty array")
     if not (np.isfinite(pc).all() and (pc >= 0).all() and (pc <= 1 + 1e-12).all()):
-        raise ValueError("p_correct must lie in [0, 1]")
-    kk = _positive(k, "k")
+        raise ValueError(f"p_correct must lie in [0, 1]; got values in [{np.nanmin(pc)!r}, "
+                         f"{np.nanmax(pc)!r}]")
+    kk = _pass_ks(k)
+    if pc.size * kk.size > _PASS_MAX_CELLS:
+        raise ValueError(f"p_correct.size × len(k) must be <= {_PASS_MAX_CELLS}; got "
+                         f"{pc.size} × {kk.size}")
     with np.errstate(divide="ignore"):
-        return float(np.mean(-np.expm1(kk * np.log1p(-np.minimum(pc, 1.0)))))
+        lq = np.log1p(-np.minimum(pc.ravel(), 1.0))
+        out = np.mean(-np.expm1(np.multiply.outer(kk, lq)), axis=-1)
+    return float(out) if kk.ndim == 0 else out
 
 
-def pass_at_k_unbiased(n: int, c: int, k: int) -> float:
+def _is_int_like(x) -> bool:
+    a = np.asarray(x)
+    return a.dtype.kind in "iu" and not isinstance(x, (bool, np.bool_))
+
+
+def pass_at_k_unbiased(n: int, c, k: int):
     """The unbiased estimator of pass@k from n samples with c correct: 1 − C(n−c, k)/C(n, k)
-    (*Evaluating Large Language Models Trained on Code*)."""
-    if not (isinstance(n, (int, np.integer)) and isinstance(c, (int, np.integer))
-            and isinstance(k, (int, np.integer))) or not (0 <= c <= n and 1 <= k <= n):
-        raise ValueError(f"need integers 0 <= c <= n and 1 <= k <= n; got n={n!r}, c={c!r}, k={k!r}")
-    if n - c < k:
-        return 1.0
-    return float(1.0 - np.prod(1.0 - k / np.arange(n - c + 1, n + 1)))
+    (*Evaluating Large Language Models Trained on Code*).
+
+    Computed as 1 − Π_{i=n−c+1}^{n} (1 − k/i) in log space (cumulative log1p over i), elementwise
+    in ``c``; exactly 1 when n − c < k.
+
+    Parameters
+    ----------
+    n : int >= 1, samples drawn per prompt (≤ 10⁷).
+    c : int or integer array, correct samples, 0 ≤ c ≤ n.
+    k : int, 1 ≤ k ≤ n.
+
+    Returns
+    -------
+    float for scalar ``c``; an array of c's shape otherwise.
+    """
+    if not (_is_int_like(n) and np.ndim(n) == 0):
+        raise ValueError(f"n must be an integer >= 1; got {n!r}")
+    if not (_is_int_like(k) and np.ndim(k) == 0):
+        raise ValueError(f"k must be an integer with 1 <= k <= n; got {k!r}")
+    n, k = int(n), int(k)
+    if not 1 <= n <= _UNBIASED_MAX_N:
+        raise ValueError(f"n must be an integer in [1, {_UNBIASED_MAX_N}]; got {n!r}")
+    if not 1 <= k <= n:
+        raise ValueError(f"k must be an integer with 1 <= k <= n = {n}; got {k!r}")
+    if isinstance(c, (bool, np.bool_)) or not _is_int_like(c):
+        raise ValueError(f"c must be an integer or integer array with 0 <= c <= n = {n}; got {c!r}")
+    cc = np.asarray(c, dtype=np.int64)
+    if cc.size and (cc.min() < 0 or cc.max() > n):
+        bad = cc[(cc < 0) | (cc > n)].ravel()[0]
+        raise ValueError(f"c must satisfy 0 <= c <= n = {n}; got {int(bad)!r}")
+    # S[m] = Σ_{i=k+1}^{m} log1p(−k/i) for m = k … n (S[k] = 0)
+    i = np.arange(k + 1, n + 1, dtype=np.float64)
+    S = np.concatenate([[0.0], np.cumsum(np.log1p(-k / i))])
+    m = n - cc
+    with np.errstate(invalid="ignore"):
+        val = np.where(m < k, 1.0, 0.0 - np.expm1(S[n - k] - S[np.maximum(m, k) - k]))
+    return float(val) if val.ndim == 0 else val
 
 
 # ---------------------------------------------------------------------------------------------

@@ -254,6 +254,62 @@ def test_forward_kl_lifts_hard_prompts_to_one_minus_beta():
     assert _pol(p, r, 0.3, "reverse_kl")[0] < 0.01
 
 
+# rlhf.f_regularized_policy(categorical_lm(200, 1, seed=1, correlation=.3), β = .5, forward KL)[:3]
+# computed with the code before the forward-KL support fix (commit e57fb64)
+FULL_SUPPORT_BEFORE = [0.0018332862819611475, 0.0038987050706305137, 0.0005893932295972576]
+
+
+def test_forward_kl_fix_leaves_full_support_unchanged():
+    """Notebook 04's f-divergence toy (views.rlhf._f_toy) has full support: the fix must not
+    move a single bit there. The reference values were computed with the code before the fix."""
+    p, r = R.categorical_lm(200, 1.0, seed=1, correlation=0.3)
+    pi = R.f_regularized_policy(p, r, 0.5, "forward_kl")
+    lam = r + 0.5 * p / pi
+    np.testing.assert_allclose(lam, lam[0], rtol=1e-10)
+    np.testing.assert_allclose(pi[:3], FULL_SUPPORT_BEFORE, rtol=1e-15)
+    batch = R.f_regularized_batch(p[None, :], r[None, :], 0.5, "forward_kl")[0]
+    np.testing.assert_allclose(batch, pi, rtol=1e-9)
+
+
+def test_batch_forward_kl_leaves_the_support_like_the_single_solver():
+    p = np.array([[0.4, 0.6, 0.0, 0.0], [0.25, 0.25, 0.5, 0.0], [0.5, 0.5, 0.0, 0.0]])
+    r = np.array([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 0.0, 0.5], [1.0, 0.0, 0.0, 0.0]])
+    b = R.f_regularized_batch(p, r, 0.3, "forward_kl")
+    for i in range(3):
+        np.testing.assert_allclose(b[i], R.f_regularized_policy(p[i], r[i], 0.3, "forward_kl"),
+                                   atol=1e-12)
+
+
+def test_forward_kl_optimum_leaves_the_support():
+    """KL(π_ref‖π) charges nothing outside supp π_ref: an outside reward above λ takes the rest."""
+    np.testing.assert_allclose(R.f_regularized_policy([0.5, 0.5, 0.0], [0, 0, 1], 0.25, "forward_kl"),
+                               [0.125, 0.125, 0.75], atol=1e-12)
+    pi = R.f_regularized_policy([0.6, 0.4, 0.0, 0.0], [0, 0, 1, 1], 0.3, "forward_kl")
+    np.testing.assert_allclose(pi, [0.18, 0.12, 0.35, 0.35], atol=1e-12)  # correct mass 1 − β
+    # a single in-support level, and the tie case (nothing goes outside)
+    np.testing.assert_allclose(R.f_regularized_policy([1.0, 0.0], [0, 1], 0.4, "forward_kl"),
+                               [0.4, 0.6], atol=1e-12)
+    assert R.f_regularized_policy([0.5, 0.5, 0.0], [1, 0, 1], 0.2, "forward_kl")[2] == 0.0
+    # the reverse KL and the support-restricted divergences keep exact zeros
+    for div in ("reverse_kl", "chi2", "js", "tv"):
+        assert R.f_regularized_policy([0.5, 0.5, 0.0], [0, 0, 1], 0.25, div)[2] == 0.0
+
+
+def test_forward_kl_optimum_with_holes_satisfies_kkt():
+    p = np.array([0.5, 0.3, 0.2, 0.0, 0.0])
+    r = np.array([0.2, 0.0, 0.5, 1.0, 0.9])
+    beta = 0.3
+    pi = R.f_regularized_policy(p, r, beta, "forward_kl")
+    lam = 1.0  # the best outside reward
+    np.testing.assert_allclose(pi[:3], beta * p[:3] / (lam - r[:3]), rtol=1e-12)
+    assert pi[3] == pytest.approx(1 - pi[:3].sum()) and pi[4] == 0.0
+
+
+def test_pass_at_k_takes_an_array_of_k_and_unbiased_is_elementwise():
+    np.testing.assert_allclose(R.pass_at_k([0.5, 0.0], [1, 2]), [0.25, 0.375])
+    np.testing.assert_allclose(R.pass_at_k_unbiased(5, np.array([0, 1, 3]), 3), [0.0, 0.6, 1.0])
+
+
 # -- diversity ------------------------------------------------------------------------------------
 def test_diversity_measures():
     u = np.full(8, 0.125)

@@ -6,10 +6,10 @@ over it, so every explorer of the kit must be registered here through its topic 
 ``EXPLORERS`` dict.
 """
 
-from kitlib.views import divergences, ib, kde, rlhf, start
+from kitlib.views import divergences, ib, kde, rlhf, rlvr, start
 
 EXPLORERS = {}
-for _module in (start, divergences, kde, ib, rlhf):
+for _module in (start, divergences, kde, ib, rlhf, rlvr):
     EXPLORERS.update(_module.EXPLORERS)
 
 __all__ = ["EXPLORERS"]
