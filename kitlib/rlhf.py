@@ -36,6 +36,22 @@ Reward Model Overoptimization* (Gao, Schulman, Hilton 2022); *Approximating KL D
 
 Importing this module imports neither matplotlib nor torch; only :func:`train_policy` and
 :func:`dpo_policy` import torch.
+
+Argument contract (every public function; the machine-readable table is ``kitlib.contracts.rlhf``)
+-----------------------------------------------------------------------------------------------
+* Probability vectors (``p_ref``, ``policy``): 1-D float arrays, finite, >= 0, summing to 1
+  within 1e-8 (then renormalised exactly), at most ``MAX_RESPONSES`` = 2²² entries.
+* ``rewards``: finite floats of the shape of the probability vector they go with.
+* β, learning rates, ``delta``, ``c``, ``k`` of pass@k: finite real numbers > 0; ``kl_budget`` >= 0.
+* Counts (``steps``, ``batch``, ``n_pairs``, ``m``, ``n_tokens``, ...) are integers; ``True`` and
+  fractions such as 2.5 are refused, never truncated. ``seed``: None, an int >= 0 or a
+  ``numpy.random.Generator``; global random state (numpy's, torch's) is never touched.
+* Sizes: every call estimates its memory and work from the argument sizes and, past
+  :mod:`kitlib.limits` (256 MiB and ~2·10⁹ operations, a 1 GB / 1-core budget), refuses before
+  allocating with a ``ValueError`` naming the limit and a cheaper route. The largest size each
+  function accepts at the default limits is stated in its docstring.
+* Every refusal is a ``ValueError`` whose message names the argument, what is allowed and the
+  value received.
 """
 
 from __future__ import annotations
@@ -46,6 +62,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import optimize, special, stats
+
+from kitlib import _validate as _v
 
 __all__ = [
     # KL-regularised optimum
@@ -64,7 +82,9 @@ __all__ = [
     "goodhart_bon", "goodhart_lambda_star", "fit_gao",
 ]
 
-_SUM_TOL = 1e-8
+_SUM_TOL = _v.PROB_TOL
+#: largest probability vector (and rewards) on the 1 GB budget
+MAX_RESPONSES = 2**22
 F_REGULARIZERS = ("reverse_kl", "forward_kl", "js", "alpha", "chi2", "tv")
 
 
@@ -72,60 +92,45 @@ F_REGULARIZERS = ("reverse_kl", "forward_kl", "js", "alpha", "chi2", "tv")
 # validation
 # ---------------------------------------------------------------------------------------------
 def _prob(p, name: str = "p_ref") -> np.ndarray:
-    try:
-        arr = np.asarray(p, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be a 1-D array of probabilities; got {p!r}") from err
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D probability vector; got shape {arr.shape}")
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} must contain only finite numbers; got {int((~np.isfinite(arr)).sum())} "
-                         "non-finite entries")
-    if arr.min() < 0:
-        raise ValueError(f"{name} must be non-negative; got min {arr.min():g}")
-    s = float(arr.sum())
-    if abs(s - 1.0) > _SUM_TOL:
-        raise ValueError(f"{name} must sum to 1 (tolerance {_SUM_TOL:.0e}); got a sum of {s!r}")
-    return arr / s
+    return _v.probability_vector(p, name, max_size=MAX_RESPONSES)
 
 
-def _rewards(r, p: np.ndarray, name: str = "rewards") -> np.ndarray:
-    try:
-        arr = np.asarray(r, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be an array of real numbers; got {r!r}") from err
+def _rewards(r, p: np.ndarray, name: str = "rewards", ref: str = "p_ref") -> np.ndarray:
+    arr = _v.array(r, name, ndim=(0, 1, 2), max_size=MAX_RESPONSES, finite=False)
     if arr.shape != p.shape:
-        raise ValueError(f"{name} must have the shape of p_ref {p.shape}; got {arr.shape}")
+        raise ValueError(f"{name} must have the shape of {ref} {p.shape}; got {arr.shape}")
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} must be finite; got {int((~np.isfinite(arr)).sum())} non-finite entries")
+    if arr.size and not np.isfinite(arr.max() - arr.min()):
+        raise ValueError(f"{name} must span a finite range (max − min overflows float64); got "
+                         f"min {arr.min():g} and max {arr.max():g}. Rescale the rewards.")
     return arr
 
 
 def _positive(x, name: str) -> float:
-    if isinstance(x, (bool, str, bytes)) or np.ndim(x) != 0:
-        raise ValueError(f"{name} must be a real number > 0; got {x!r}")
-    v = float(x)
-    if not (math.isfinite(v) and v > 0):
-        raise ValueError(f"{name} must be a finite real number > 0; got {x!r}")
-    return v
+    return _v.positive_scalar(x, name)
 
 
 def _budget(x) -> float:
-    if isinstance(x, (bool, str, bytes)) or np.ndim(x) != 0:
-        raise ValueError(f"kl_budget must be a finite real number >= 0; got {x!r}")
-    v = float(x)
-    if not (math.isfinite(v) and v >= 0):
-        raise ValueError(f"kl_budget must be a finite real number >= 0; got {x!r}")
-    return v
+    return _v.nonnegative_scalar(x, "kl_budget")
 
 
 def _betas(betas) -> np.ndarray:
-    b = np.atleast_1d(np.asarray(betas, dtype=np.float64))
-    if b.ndim != 1 or b.size == 0:
-        raise ValueError(f"betas must be a non-empty 1-D array; got shape {b.shape}")
-    if not (np.isfinite(b).all() and (b > 0).all()):
-        raise ValueError(f"betas must be finite and > 0; got min {np.nanmin(b)!r}")
-    return b
+    return _v.array(betas, "betas", ndim=1, atleast_1d=True, max_size=MAX_RESPONSES, low=0.0,
+                    low_open=True)
+
+
+def _limit(what: str, *, nbytes: float = 0.0, operations: float = 0.0, hint: str) -> None:
+    """Refuse, before allocating, a call whose estimated memory or work passes kitlib.limits."""
+    _v.check_budget(what, nbytes, hint=hint)
+    _v.check_work(what, operations, hint=hint)
+
+
+def _torch_seed(seed) -> int:
+    """An int seed for a local torch.Generator: the seed itself, or drawn from a Generator."""
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, (bool, np.bool_)) and seed >= 0:
+        return int(seed)
+    return int(_v.as_generator(seed).integers(2**63))  # refuses a bad seed, naming it
 
 
 def _pr(p_ref, rewards) -> tuple[np.ndarray, np.ndarray]:
@@ -146,13 +151,19 @@ def _lse(a: np.ndarray, axis: int = -1) -> np.ndarray:
 # 1. the KL-regularised optimum and its frontier
 # ---------------------------------------------------------------------------------------------
 def expected_reward(policy, rewards) -> float:
-    """E_π r = Σ_y π(y) r(y)."""
+    """E_π r = Σ_y π(y) r(y).
+
+    Contract: ``policy`` a probability vector (M,), ``rewards`` finite of shape (M,), M ≤ 2²².
+    """
     pi = _prob(policy, "policy")
-    return float(pi @ _rewards(rewards, pi))
+    return float(pi @ _rewards(rewards, pi, ref="policy"))
 
 
 def kl_to_ref(policy, p_ref) -> float:
-    """KL(π‖π_ref) = Σ π log(π/π_ref) (0·log 0 = 0; +inf where π > 0 = π_ref)."""
+    """KL(π‖π_ref) = Σ π log(π/π_ref) (0·log 0 = 0; +inf where π > 0 = π_ref).
+
+    Contract: ``policy`` and ``p_ref`` probability vectors of one shape (M,), M ≤ 2²².
+    """
     pi, p = _prob(policy, "policy"), _prob(p_ref)
     if pi.shape != p.shape:
         raise ValueError(f"policy and p_ref must have the same shape; got {pi.shape} and {p.shape}")
@@ -168,6 +179,9 @@ def tilt(p_ref, rewards, beta) -> np.ndarray:
     """The optimum of E_π r − β·KL(π‖π_ref): π_β(y) = π_ref(y)·e^{r(y)/β}/Z(β).
 
     Computed as π = exp(a − LSE(a)) with a = log π_ref + (r − r_max)/β, finite for any β > 0.
+
+    Contract: ``p_ref`` a probability vector (M,), ``rewards`` finite (M,), M ≤ 2²²;
+    ``beta`` finite and > 0. Returns π_β, shape (M,).
 
     Examples
     --------
@@ -202,9 +216,14 @@ def frontier(p_ref, rewards, betas) -> Frontier:
 
     Limits: β → ∞ gives KL → 0, R → E_ref r; β → 0 gives R → max r and
     KL → −log π_ref(argmax set).
+
+    Contract: ``p_ref`` a probability vector (M,), ``rewards`` finite (M,); ``betas`` a scalar or
+    1-D array of B finite numbers > 0. Sizes: B·M ≤ ~4·10⁶ on the 1 GB budget.
     """
     p, r = _pr(p_ref, rewards)
     b = _betas(betas)
+    _limit(f"frontier with {b.size} betas and {p.size} responses", nbytes=8.0 * 6 * b.size * p.size,
+           hint="pass fewer betas")
     logp = _logp(p)
     sup = p > 0
     rmax = float(r[sup].max())
@@ -241,6 +260,9 @@ def kl_budget_policy(p_ref, rewards, kl_budget) -> ConstrainedPolicy:
 
     The answer is the tilt π_β with KL(β) = Δ (root-found in log β; KL is monotone in 1/β). If
     Δ ≥ −log π_ref(argmax set), it is π_ref restricted to the argmax set (``beta = 0``).
+
+    Contract: ``p_ref`` a probability vector (M,), ``rewards`` finite (M,), M ≤ 2²²;
+    ``kl_budget`` a finite real number >= 0 (nats).
     """
     p, r = _pr(p_ref, rewards)
     delta = _budget(kl_budget)
@@ -275,6 +297,7 @@ def dual_reward(p_ref, rewards, kl_budget) -> float:
     """Dual of the constrained problem: R*(Δ) = min_{β>0} β·(Δ + log E_ref e^{r/β}).
 
     Minimised over log β (convex in β); for Δ ≥ −log π_ref(argmax set) the infimum is max r.
+    Contract as :func:`kl_budget_policy`.
     """
     p, r = _pr(p_ref, rewards)
     delta = _budget(kl_budget)
@@ -301,9 +324,14 @@ def rlhf_objective(policy, p_ref, rewards, beta) -> float:
 
     Korbak's identity (*RL with KL penalties is better viewed as Bayesian inference*):
     J(q) = −β·KL(q‖π_β) + β·log Z(β), so maximising J is variational inference towards π_β.
+
+    Contract: ``policy`` and ``p_ref`` probability vectors of one shape (M,), ``rewards`` finite
+    (M,), M ≤ 2²²; ``beta`` finite and > 0.
     """
     p, r = _pr(p_ref, rewards)
     b = _positive(beta, "beta")
+    if _prob(policy, "policy").shape != p.shape:
+        raise ValueError(f"policy and p_ref must have the same shape; got {np.shape(policy)} and {p.shape}")
     return expected_reward(policy, r) - b * kl_to_ref(policy, p)
 
 
@@ -312,10 +340,14 @@ def rlhf_objective(policy, p_ref, rewards, beta) -> float:
 # ---------------------------------------------------------------------------------------------
 def bon_kl_bound(n):
     """The popular best-of-N KL: log N − (N−1)/N (exact for continuous rewards, an upper bound
-    otherwise). Accepts arrays; N ≥ 1."""
-    arr = np.asarray(n, dtype=np.float64)
+    otherwise).
+
+    Contract: ``n`` a real number or array of real numbers, finite and >= 1 (at most 2²²).
+    Returns a float for a scalar, else an array of the shape of ``n``.
+    """
+    arr = _v.array(n, "n", ndim=(0, 1, 2), max_size=MAX_RESPONSES, finite=False)
     if not (np.isfinite(arr).all() and (arr >= 1).all()):
-        raise ValueError(f"n must be finite and >= 1; got {n!r}")
+        raise ValueError(f"n must be finite and >= 1; got {_v._fmt(n)}")
     out = np.log(arr) - (arr - 1.0) / arr
     return float(out) if out.ndim == 0 else out
 
@@ -393,30 +425,35 @@ def best_of_n_levels(values, log_masses, *, log_n):
     log_masses : (K,) log π_ref-masses of the levels (log-sum-exp 0).
     log_n : float or (B,) array, log N ≥ 0.
 
+    Contract: ``values`` finite, strictly increasing, K ≤ 2²² entries; ``log_masses`` of the
+    same shape, no NaN or +inf (−inf is an empty level) and log-sum-exp 0 within 1e-8;
+    ``log_n`` finite and >= 0, scalar or 1-D with B·K ≤ ~4·10⁶ on the 1 GB budget.
+
     Returns
     -------
     log_q : (K,) or (B, K) log level probabilities under best-of-N.
     """
-    v = np.asarray(values, dtype=np.float64)
-    lP = np.asarray(log_masses, dtype=np.float64)
-    if v.ndim != 1 or v.shape != lP.shape:
+    v = _v.array(values, "values", ndim=1, max_size=MAX_RESPONSES)
+    lP = _v.array(log_masses, "log_masses", ndim=1, max_size=MAX_RESPONSES, finite=False)
+    if v.shape != lP.shape:
         raise ValueError(f"values and log_masses must be 1-D of equal shape; got {v.shape}, {lP.shape}")
     if v.size > 1 and not (np.diff(v) > 0).all():
         raise ValueError("values must be strictly increasing")
-    ln = np.asarray(log_n, dtype=np.float64)
-    if not (np.isfinite(ln).all() and (ln >= 0).all()):
-        raise ValueError(f"log_n must be finite and >= 0; got {log_n!r}")
+    if np.isnan(lP).any() or (lP == np.inf).any():
+        raise ValueError("log_masses must not contain NaN or +inf (−inf marks an empty level)")
+    total = float(_lse(lP))
+    if not abs(total) <= _SUM_TOL:
+        raise ValueError(f"log_masses must have log-sum-exp 0 (masses summing to 1, tolerance "
+                         f"{_SUM_TOL:.0e}); got {total!r}. Subtract scipy.special.logsumexp(log_masses).")
+    ln = _v.array(log_n, "log_n", ndim=(0, 1), max_size=MAX_RESPONSES, low=0.0)
+    _limit(f"best_of_n_levels with {ln.size} values of log_n and {v.size} levels",
+           nbytes=8.0 * 8 * ln.size * v.size, hint="pass fewer values of log_n")
     lq = _bon_log_q(lP, ln)
     return lq[0] if ln.ndim == 0 else lq
 
 
 def _check_n(n) -> float:
-    if isinstance(n, (bool, str)) or np.ndim(n) != 0:
-        raise ValueError(f"n must be a real number >= 1; got {n!r}")
-    v = float(n)
-    if not (math.isfinite(v) and v >= 1):
-        raise ValueError(f"n must be a finite real number >= 1; got {n!r}")
-    return v
+    return _v.real_scalar(n, "n", low=1.0)
 
 
 def best_of_n(p_ref, rewards, n, *, ties: str = "draw_order") -> BestOfN:
@@ -432,6 +469,9 @@ def best_of_n(p_ref, rewards, n, *, ties: str = "draw_order") -> BestOfN:
       response is its own level, which gives a different (higher-KL) distribution.
 
     ``n`` may be any real ≥ 1 (computed in log space).
+
+    Contract: ``p_ref`` a probability vector (M,), ``rewards`` finite (M,), M ≤ 2²²; ``n`` a
+    finite real number >= 1; ``ties`` (keyword-only) "draw_order" or "identity".
     """
     p, r = _pr(p_ref, rewards)
     nn = _check_n(n)
@@ -448,12 +488,16 @@ def best_of_n(p_ref, rewards, n, *, ties: str = "draw_order") -> BestOfN:
 
 
 def best_of_n_curve(p_ref, rewards, ns, *, ties: str = "draw_order") -> Frontier:
-    """Exact (KL, reward) of best-of-N for many N at once (``beta`` holds N here)."""
+    """Exact (KL, reward) of best-of-N for many N at once (``beta`` holds N here).
+
+    Contract: ``p_ref``, ``rewards`` as in :func:`best_of_n`; ``ns`` a scalar or 1-D array of
+    finite reals >= 1; sizes len(ns)·(distinct rewards) ≤ ~4·10⁶ on the 1 GB budget.
+    """
     p, r = _pr(p_ref, rewards)
-    ns = np.atleast_1d(np.asarray(ns, dtype=np.float64))
-    if not (np.isfinite(ns).all() and (ns >= 1).all()):
-        raise ValueError(f"ns must be finite and >= 1; got min {ns.min()!r}")
+    ns = _v.array(ns, "ns", ndim=1, atleast_1d=True, max_size=MAX_RESPONSES, low=1.0)
     vals, masses, _, _ = _levels(p, r, ties)
+    _limit(f"best_of_n_curve with {ns.size} values of N and {vals.size} levels",
+           nbytes=8.0 * 10 * ns.size * vals.size, hint="pass fewer values of N")
     lP = np.log(masses)
     lq = _bon_log_q(lP, np.log(ns))
     q = np.exp(lq)
@@ -463,9 +507,15 @@ def best_of_n_curve(p_ref, rewards, ns, *, ties: str = "draw_order") -> Frontier
 
 
 def win_rate(policy, p_ref, rewards) -> float:
-    """P(r(Y) > r(Y')) + ½·P(r(Y) = r(Y')) for Y ~ π, Y' ~ π_ref. Best-of-N: ≤ N/(N+1)."""
+    """P(r(Y) > r(Y')) + ½·P(r(Y) = r(Y')) for Y ~ π, Y' ~ π_ref. Best-of-N: ≤ N/(N+1).
+
+    Contract: ``policy`` and ``p_ref`` probability vectors of one shape (M,), ``rewards``
+    finite (M,), M ≤ 2²².
+    """
     p, r = _pr(p_ref, rewards)
     pi = _prob(policy, "policy")
+    if pi.shape != p.shape:
+        raise ValueError(f"policy and p_ref must have the same shape; got {pi.shape} and {p.shape}")
     vals, inv = np.unique(r, return_inverse=True)
     P = np.bincount(inv, weights=p, minlength=vals.size)
     Q = np.bincount(inv, weights=pi, minlength=vals.size)
@@ -477,10 +527,11 @@ def win_rate(policy, p_ref, rewards) -> float:
 # 3. f-regularised optima (f-DPO)
 # ---------------------------------------------------------------------------------------------
 def _check_div(divergence: str, alpha):
-    if divergence not in F_REGULARIZERS:
+    if not isinstance(divergence, str) or divergence not in F_REGULARIZERS:
         raise ValueError(f"divergence must be one of {list(F_REGULARIZERS)}; got {divergence!r}")
     if divergence == "alpha":
-        if alpha is None or np.ndim(alpha) != 0 or not (0.0 < float(alpha) < 1.0):
+        if alpha is None or isinstance(alpha, (bool, str, bytes)) or np.ndim(alpha) != 0 \
+                or not (0.0 < float(alpha) < 1.0):
             raise ValueError(f"alpha must lie in the open interval (0, 1) for divergence='alpha'; "
                              f"got {alpha!r}")
         return float(alpha)
@@ -525,6 +576,10 @@ def f_regularized_policy(p_ref, rewards, beta, divergence: str, *, alpha=None) -
     Divergence Constraints*), i.e. Minka's α with p = π_ref: α → 0 is reverse KL, α → 1 forward KL.
     Total variation: every response with r < max r − β gives all its mass to the argmax set
     (proportionally to π_ref); the rest keep π_ref.
+
+    Contract: ``p_ref`` a probability vector (M,), ``rewards`` finite (M,), M ≤ 2²²; ``beta``
+    finite and > 0; ``divergence`` one of :data:`F_REGULARIZERS`; ``alpha`` (keyword-only) a
+    real number in (0, 1) for ``"alpha"`` and None otherwise.
     """
     p, r = _pr(p_ref, rewards)
     b = _positive(beta, "beta")
@@ -575,21 +630,23 @@ def f_regularized_policy(p_ref, rewards, beta, divergence: str, *, alpha=None) -
 def f_regularized_batch(p_ref, rewards, beta, divergence: str) -> np.ndarray:
     """:func:`f_regularized_policy` for many prompts at once (rows of ``p_ref`` and ``rewards``,
     shape (P, M)), for ``"reverse_kl"`` (closed form) and ``"forward_kl"`` (vectorised bisection
-    on λ − max r ∈ [β·P_top, β], 200 halvings: exact to rounding)."""
-    p = np.asarray(p_ref, dtype=np.float64)
-    r = np.asarray(rewards, dtype=np.float64)
-    if p.ndim != 2 or r.shape != p.shape:
-        raise ValueError(f"p_ref and rewards must be 2-D of equal shape; got {p.shape}, {r.shape}")
-    if (p < 0).any() or np.abs(p.sum(1) - 1).max() > _SUM_TOL or not np.isfinite(r).all():
-        raise ValueError("each row of p_ref must be a probability vector and rewards finite")
+    on λ − max r ∈ [β·P_top, β], 200 halvings: exact to rounding).
+
+    Contract: ``p_ref`` (P, M), every row a probability vector (finite, >= 0, sum 1 within 1e-8);
+    ``rewards`` finite (P, M); P·M ≤ ~4·10⁶ on the 1 GB budget; ``beta`` finite and > 0;
+    ``divergence`` "reverse_kl" or "forward_kl".
+    """
+    p = _v.probability_vector(p_ref, "p_ref", ndim=2, max_size=MAX_RESPONSES)
+    r = _v.array(rewards, "rewards", ndim=2, shape=p.shape, max_size=MAX_RESPONSES)
+    _limit(f"f_regularized_batch on {p.shape[0]} prompts × {p.shape[1]} responses",
+           nbytes=8.0 * 8 * p.size, operations=5.0 * 200 * p.size, hint="pass fewer prompts at once")
     b = _positive(beta, "beta")
     rmax = np.where(p > 0, r, -np.inf).max(1, keepdims=True)
     x = r - rmax
     if divergence == "reverse_kl":
         a = _logp(p) + x / b
         return np.exp(a - _lse(a)[:, None])
-    if divergence != "forward_kl":
-        raise ValueError(f"divergence must be 'reverse_kl' or 'forward_kl'; got {divergence!r}")
+    _v.one_of(divergence, "divergence", ("reverse_kl", "forward_kl"))
     ptop = np.where(x == 0, p, 0.0).sum(1, keepdims=True)
     lo, hi = b * ptop, np.full_like(ptop, b)
     for _ in range(200):
@@ -609,6 +666,9 @@ def f_divergence_value(policy, p_ref, divergence: str, *, alpha=None) -> float:
     ``reverse_kl`` is KL(π‖π_ref), ``forward_kl`` KL(π_ref‖π) (+inf if π drops a response),
     ``js`` 2·JSD, ``alpha`` Minka's D_α with p = π_ref, ``chi2`` Σ(π − π_ref)²/π_ref,
     ``tv`` ½Σ|π − π_ref|.
+
+    Contract: ``policy`` and ``p_ref`` probability vectors of one shape (M,), M ≤ 2²²;
+    ``divergence`` and ``alpha`` as in :func:`f_regularized_policy`.
     """
     pi, p = _prob(policy, "policy"), _prob(p_ref)
     if pi.shape != p.shape:
@@ -636,20 +696,33 @@ def f_divergence_value(policy, p_ref, divergence: str, *, alpha=None) -> float:
 # diversity
 # ---------------------------------------------------------------------------------------------
 def entropy(policy) -> float:
-    """Shannon entropy H(π) = −Σ π log π (nats)."""
+    """Shannon entropy H(π) = −Σ π log π (nats).
+
+    Contract: ``policy`` a probability vector (M,), M ≤ 2²².
+    """
     pi = _prob(policy, "policy")
     return float(special.entr(pi).sum())
 
 
-def coverage(policy, p_ref, c: float = 0.1) -> float:
-    """π_ref-mass of the responses the policy keeps alive: Σ π_ref·1[π ≥ c·π_ref]."""
+def coverage(policy, p_ref, *, c: float = 0.1) -> float:
+    """π_ref-mass of the responses the policy keeps alive: Σ π_ref·1[π ≥ c·π_ref].
+
+    Contract: ``policy`` and ``p_ref`` probability vectors of one shape (M,), M ≤ 2²²;
+    ``c`` (keyword-only) finite and > 0.
+    """
     pi, p = _prob(policy, "policy"), _prob(p_ref)
+    if pi.shape != p.shape:
+        raise ValueError(f"policy and p_ref must have the same shape; got {pi.shape} and {p.shape}")
     cc = _positive(c, "c")
     return float(p[pi >= cc * p].sum())
 
 
 def expected_distinct(policy, k) -> float:
-    """Expected number of distinct responses in k draws: Σ_y 1 − (1 − π(y))^k."""
+    """Expected number of distinct responses in k draws: Σ_y 1 − (1 − π(y))^k.
+
+    Contract: ``policy`` a probability vector (M,), M ≤ 2²²; ``k`` a finite real number > 0
+    (non-integer k interpolates).
+    """
     pi = _prob(policy, "policy")
     kk = _positive(k, "k")
     with np.errstate(divide="ignore"):
@@ -657,10 +730,17 @@ def expected_distinct(policy, k) -> float:
 
 
 def pass_at_k(p_correct, k):
-    """pass@k averaged over prompts: mean over prompts of 1 − (1 − p_correct)^k."""
-    pc = np.asarray(p_correct, dtype=np.float64)
+    """pass@k averaged over prompts: mean over prompts of 1 − (1 − p_correct)^k.
+
+    Contract: ``p_correct`` a scalar or array (at most 2²² entries, non-empty) of
+    probabilities in [0, 1]; ``k`` a finite real number > 0.
+    """
+    pc = _v.array(p_correct, "p_correct", ndim=(0, 1, 2), max_size=MAX_RESPONSES, finite=False)
+    if pc.size == 0:
+        raise ValueError("p_correct must have at least one entry; got an empty array")
     if not (np.isfinite(pc).all() and (pc >= 0).all() and (pc <= 1 + 1e-12).all()):
-        raise ValueError("p_correct must lie in [0, 1]")
+        bad = pc[~(np.isfinite(pc) & (pc >= 0) & (pc <= 1 + 1e-12))].ravel()[0]
+        raise ValueError(f"p_correct must lie in [0, 1]; got an entry {float(bad)!r}")
     kk = _positive(k, "k")
     with np.errstate(divide="ignore"):
         return float(np.mean(-np.expm1(kk * np.log1p(-np.minimum(pc, 1.0)))))
@@ -668,10 +748,15 @@ def pass_at_k(p_correct, k):
 
 def pass_at_k_unbiased(n: int, c: int, k: int) -> float:
     """The unbiased estimator of pass@k from n samples with c correct: 1 − C(n−c, k)/C(n, k)
-    (*Evaluating Large Language Models Trained on Code*)."""
-    if not (isinstance(n, (int, np.integer)) and isinstance(c, (int, np.integer))
-            and isinstance(k, (int, np.integer))) or not (0 <= c <= n and 1 <= k <= n):
-        raise ValueError(f"need integers 0 <= c <= n and 1 <= k <= n; got n={n!r}, c={c!r}, k={k!r}")
+    (*Evaluating Large Language Models Trained on Code*).
+
+    Contract: integers (``True`` and fractions refused) with n >= 1, 0 <= c <= n, 1 <= k <= n;
+    the product has c factors, so c ≤ ~3·10⁷ on the 1 GB budget.
+    """
+    n = _v.integer(n, "n", low=1)
+    c = _v.integer(c, "c", low=0, high=n)
+    k = _v.integer(k, "k", low=1, high=n)
+    _limit(f"pass_at_k_unbiased with c = {c}", nbytes=8.0 * 3 * c, hint="use a smaller c")
     if n - c < k:
         return 1.0
     return float(1.0 - np.prod(1.0 - k / np.arange(n - c + 1, n + 1)))
@@ -686,8 +771,15 @@ def kl_estimates(log_policy, log_ref) -> dict:
 
     k1 = −log ρ (unbiased, high variance), k2 = ½(log ρ)² (biased, low variance),
     k3 = (ρ − 1) − log ρ (unbiased, ≥ 0). Returns ``{"k1": ..., "k2": ..., "k3": ...}``.
+
+    Contract: ``log_policy`` and ``log_ref`` finite float arrays (or scalars) of one shape, at
+    most 2²² entries (log-probabilities of sampled responses, so finite).
     """
-    lr = np.asarray(log_ref, dtype=np.float64) - np.asarray(log_policy, dtype=np.float64)
+    lpi = _v.array(log_policy, "log_policy", ndim=(0, 1, 2), max_size=MAX_RESPONSES)
+    lref = _v.array(log_ref, "log_ref", ndim=(0, 1, 2), max_size=MAX_RESPONSES)
+    if lpi.shape != lref.shape:
+        raise ValueError(f"log_policy and log_ref must have the same shape; got {lpi.shape} and {lref.shape}")
+    lr = lref - lpi
     return {"k1": -lr, "k2": 0.5 * lr**2, "k3": np.expm1(lr) - lr}
 
 
@@ -726,23 +818,32 @@ def train_policy(p_ref, rewards, beta, *, estimator: str = "k1", placement: str 
       of KL(π_ref‖π)); k1 has zero expected gradient (no regularisation at all).
 
     Uses a mean baseline and Adam; torch is imported here, lazily. Returns π_θ after ``steps``.
+    torch's global random state is untouched (a local ``torch.Generator`` seeded from ``seed``).
+
+    Contract: ``p_ref`` a probability vector (M,) with every entry > 0, ``rewards`` finite (M,);
+    ``beta``, ``lr`` finite and > 0; ``estimator`` "k1", "k2" or "k3"; ``placement`` "reward" or
+    "loss"; ``steps``, ``batch`` integers >= 1; ``seed`` None, an int >= 0 or a numpy Generator.
+    Sizes: ``steps``·(``batch`` + M) ≤ ~4·10⁷ (about 10 s on one core).
     """
     p, r = _pr(p_ref, rewards)
     b = _positive(beta, "beta")
-    if estimator not in ("k1", "k2", "k3"):
-        raise ValueError(f"estimator must be one of ['k1', 'k2', 'k3']; got {estimator!r}")
-    if placement not in ("reward", "loss"):
-        raise ValueError(f"placement must be 'reward' or 'loss'; got {placement!r}")
-    if int(steps) < 1 or int(batch) < 1:
-        raise ValueError(f"steps and batch must be >= 1; got steps={steps!r}, batch={batch!r}")
+    _v.one_of(estimator, "estimator", ("k1", "k2", "k3"))
+    _v.one_of(placement, "placement", ("reward", "loss"))
+    steps = _v.integer(steps, "steps", low=1)
+    batch = _v.integer(batch, "batch", low=1)
+    lr = _positive(lr, "lr")
+    _limit(f"train_policy with steps={steps}, batch={batch} and {p.size} responses",
+           nbytes=8.0 * 20 * (batch + p.size), operations=50.0 * steps * (batch + p.size),
+           hint="use fewer steps or a smaller batch")
     if (p == 0).any():
         raise ValueError("p_ref must be > 0 everywhere for training (log π_ref must be finite)")
+    torch_seed = _torch_seed(seed)
     torch = _torch()
-    gen = torch.Generator().manual_seed(int(seed))
+    gen = torch.Generator().manual_seed(torch_seed)
     logp_ref = torch.tensor(np.log(p), dtype=torch.float64)
     rew = torch.tensor(r, dtype=torch.float64)
     with _one_thread(torch):
-        return _reinforce(torch, logp_ref, rew, b, estimator, placement, int(steps), int(batch), lr, gen)
+        return _reinforce(torch, logp_ref, rew, b, estimator, placement, steps, batch, lr, gen)
 
 
 def _reinforce(torch, logp_ref, rew, b, estimator, placement, steps, batch, lr, gen):
@@ -792,19 +893,30 @@ def dpo_policy(p_ref, rewards, beta, *, n_pairs, seed: int = 0, divergence: str 
     logsigmoid(log u) (JS) or (1 − u^{−α})/α (α) — *Direct Preference Optimization: Your Language
     Model is Secretly a Reward Model*; *Beyond Reverse KL* (f-DPO). Full-batch Adam on the pair
     counts. Returns the fitted policy.
+
+    Contract: ``p_ref`` a probability vector (M,) with every entry > 0, ``rewards`` finite (M,);
+    ``beta``, ``lr`` finite and > 0; ``n_pairs``, ``steps`` integers >= 1; ``divergence`` one of
+    "reverse_kl", "forward_kl", "js", "alpha" (``alpha`` in (0, 1) for "alpha", else None);
+    ``seed`` None, an int >= 0 or a numpy Generator. Sizes: the pair counts are an M × M matrix
+    (M ≤ ~2 000 on the 1 GB budget), ``n_pairs`` ≤ ~10⁷ and ``steps``·M² ≤ ~10⁸.
     """
     p, r = _pr(p_ref, rewards)
     b = _positive(beta, "beta")
-    a = _check_div(divergence, alpha) if divergence == "alpha" else alpha
-    if int(n_pairs) < 1:
-        raise ValueError(f"n_pairs must be >= 1; got {n_pairs!r}")
+    _v.one_of(divergence, "divergence", ("reverse_kl", "forward_kl", "js", "alpha"))
+    a = _check_div(divergence, alpha)
+    n_pairs = _v.integer(n_pairs, "n_pairs", low=1)
+    steps = _v.integer(steps, "steps", low=1)
+    lr = _positive(lr, "lr")
+    m = p.size
+    _limit(f"dpo_policy with {m} responses, n_pairs={n_pairs} and steps={steps}",
+           nbytes=8.0 * 8 * m * m + 8.0 * 6 * n_pairs, operations=20.0 * steps * m * m + 50.0 * n_pairs,
+           hint="use fewer responses, pairs or steps")
     if (p == 0).any():
         raise ValueError("p_ref must be > 0 everywhere for DPO (log π_ref must be finite)")
-    rng = np.random.default_rng(seed)
-    m = p.size
-    y1 = rng.choice(m, size=int(n_pairs), p=p)
-    y2 = rng.choice(m, size=int(n_pairs), p=p)
-    first = rng.random(int(n_pairs)) < special.expit(r[y1] - r[y2])
+    rng = _v.as_generator(seed)
+    y1 = rng.choice(m, size=n_pairs, p=p)
+    y2 = rng.choice(m, size=n_pairs, p=p)
+    first = rng.random(n_pairs) < special.expit(r[y1] - r[y2])
     w = np.where(first, y1, y2)
     lo = np.where(first, y2, y1)
     counts = np.zeros((m, m))
@@ -815,7 +927,7 @@ def dpo_policy(p_ref, rewards, beta, *, n_pairs, seed: int = 0, divergence: str 
     with _one_thread(torch):
         theta = logp_ref.clone().requires_grad_(True)
         opt = torch.optim.Adam([theta], lr=lr)
-        for _ in range(int(steps)):
+        for _ in range(steps):
             log_u = torch.log_softmax(theta, 0) - logp_ref
             s = _f_score(torch, log_u, divergence, a)
             loss = -(C * torch.nn.functional.logsigmoid(b * (s[:, None] - s[None, :]))).sum()
@@ -831,23 +943,33 @@ def natural_pg_path(p_ref, rewards, times) -> np.ndarray:
 
     It walks exactly along the frontier: π_t is the tilt with β = 1/t. Returns (T, M) policies
     (t = 0 gives π_ref).
+
+    Contract: ``p_ref`` a probability vector (M,), ``rewards`` finite (M,); ``times`` a scalar or
+    1-D array of T finite numbers >= 0; T·M ≤ ~4·10⁶ on the 1 GB budget.
     """
     p, r = _pr(p_ref, rewards)
-    t = np.atleast_1d(np.asarray(times, dtype=np.float64))
-    if not (np.isfinite(t).all() and (t >= 0).all()):
-        raise ValueError("times must be finite and >= 0")
+    t = _v.array(times, "times", ndim=1, atleast_1d=True, max_size=MAX_RESPONSES, low=0.0)
+    _limit(f"natural_pg_path with {t.size} times and {p.size} responses", nbytes=8.0 * 6 * t.size * p.size,
+           hint="pass fewer times")
     a = _logp(p)[None, :] + t[:, None] * (r - r[p > 0].max())[None, :]
     return np.exp(a - _lse(a)[:, None])
 
 
 def vanilla_pg_path(p_ref, rewards, lr: float, steps: int) -> np.ndarray:
     """Exact (expected-gradient) softmax policy gradient on E_π r from logits log π_ref:
-    θ ← θ + η·π⊙(r − E_π r). Returns (steps + 1, M) policies; it runs below the frontier."""
+    θ ← θ + η·π⊙(r − E_π r). Returns (steps + 1, M) policies; it runs below the frontier.
+
+    Contract: ``p_ref`` a probability vector (M,), ``rewards`` finite (M,); ``lr`` finite and > 0;
+    ``steps`` an integer >= 0; (steps + 1)·M ≤ ~4·10⁶ on the 1 GB budget.
+    """
     p, r = _pr(p_ref, rewards)
     eta = _positive(lr, "lr")
+    steps = _v.integer(steps, "steps", low=0)
+    _limit(f"vanilla_pg_path with steps={steps} and {p.size} responses",
+           nbytes=8.0 * 3 * (steps + 1) * p.size, operations=20.0 * steps * p.size, hint="use fewer steps")
     theta = _logp(p).copy()
     out = [p.copy()]
-    for _ in range(int(steps)):
+    for _ in range(steps):
         pi = np.exp(theta - _lse(theta))
         theta = theta + eta * pi * (r - pi @ r)
         out.append(np.exp(theta - _lse(theta)))
@@ -864,22 +986,24 @@ def categorical_lm(m: int, peakedness: float, *, seed=0, reward: str = "gaussian
     ``reward="gaussian"``: r = ρ·z + √(1 − ρ²)·ε (ε ~ N(0,1), ρ = ``correlation``);
     ``reward="levels"``: the same rounded onto ``n_levels`` equally spaced values in [0, 1] (ties).
     Returns ``(p_ref, rewards)``.
+
+    Contract: ``m`` an integer >= 2 (≤ ~4·10⁶ on the 1 GB budget); ``peakedness`` finite and >= 0; ``seed`` None, an
+    int >= 0 or a numpy Generator; ``reward`` "gaussian" or "levels"; ``n_levels`` an integer
+    >= 2; ``correlation`` in [−1, 1].
     """
-    if int(m) < 2:
-        raise ValueError(f"m must be an integer >= 2; got {m!r}")
-    if not (math.isfinite(float(peakedness)) and float(peakedness) >= 0):
-        raise ValueError(f"peakedness must be a finite real number >= 0; got {peakedness!r}")
-    if not (-1.0 <= float(correlation) <= 1.0):
-        raise ValueError(f"correlation must lie in [-1, 1]; got {correlation!r}")
-    rng = np.random.default_rng(seed)
-    z = rng.standard_normal(int(m))
-    eps = rng.standard_normal(int(m))
-    a = float(peakedness) * z
+    m = _v.integer(m, "m", low=2)
+    _limit(f"categorical_lm with m = {m}", nbytes=8.0 * 8 * m, hint="use a smaller m")
+    peakedness = _v.nonnegative_scalar(peakedness, "peakedness")
+    correlation = _v.in_range(correlation, "correlation", -1.0, 1.0)
+    _v.one_of(reward, "reward", ("gaussian", "levels"))
+    n_levels = _v.integer(n_levels, "n_levels", low=2)
+    rng = _v.as_generator(seed)
+    z = rng.standard_normal(m)
+    eps = rng.standard_normal(m)
+    a = peakedness * z
     p = np.exp(a - _lse(a))
     r = correlation * z + math.sqrt(1.0 - correlation**2) * eps
     if reward == "levels":
-        if int(n_levels) < 2:
-            raise ValueError(f"n_levels must be >= 2; got {n_levels!r}")
         ranks = stats.rankdata(r) / (r.size + 1)
         r = np.floor(ranks * n_levels) / (n_levels - 1)
     elif reward != "gaussian":
@@ -895,11 +1019,18 @@ def prompts_toy(n_prompts: int = 300, n_responses: int = 64, *, seed=0, peakedne
     π_ref puts less mass on correct answers for hard prompts. With ``proxy_noise`` > 0 a noisy
     proxy reward (correct + N(0, σ²)) is also returned. Returns ``(p_ref, correct, proxy)`` with
     shapes (P, M); ``proxy`` equals ``correct`` when the noise is 0.
+
+    Contract: ``n_prompts`` an integer >= 1, ``n_responses`` an integer >= 2, P·M ≤ ~4·10⁶ on
+    the 1 GB budget; ``seed`` None, an int >= 0 or a numpy Generator; ``peakedness`` finite;
+    ``proxy_noise`` finite and >= 0.
     """
-    rng = np.random.default_rng(seed)
-    P, M = int(n_prompts), int(n_responses)
-    if P < 1 or M < 2:
-        raise ValueError(f"need n_prompts >= 1 and n_responses >= 2; got {n_prompts!r}, {n_responses!r}")
+    P = _v.integer(n_prompts, "n_prompts", low=1)
+    M = _v.integer(n_responses, "n_responses", low=2)
+    peakedness = _v.real_scalar(peakedness, "peakedness")
+    proxy_noise = _v.nonnegative_scalar(proxy_noise, "proxy_noise")
+    _limit(f"prompts_toy with {P} prompts × {M} responses", nbytes=8.0 * 8 * P * M,
+           hint="use fewer prompts or responses")
+    rng = _v.as_generator(seed)
     frac = rng.beta(0.5, 1.5, size=P)
     correct = (rng.random((P, M)) < np.maximum(frac, 1.0 / M)[:, None]).astype(np.float64)
     correct[np.arange(P), rng.integers(0, M, P)] = 1.0  # every prompt has a correct answer
@@ -934,12 +1065,14 @@ def memoryless_bon(n_tokens: int, q: float, delta: float) -> MemorylessBoN:
     Sequences of n iid tokens with binary reward, P(r = 1) = q, sequence reward = sum. Best-of-N
     with N = e^{nΔ} is exact through the Binomial level masses in log space. As n grows the
     per-token reward tends to x* with kl(x*‖q) = Δ and KL(BoN‖tilt)/n → 0.
+
+    Contract: ``n_tokens`` an integer >= 1 (≤ ~2.5·10⁶ on the 1 GB budget); ``q`` a real number in (0, 1); ``delta``
+    finite and > 0.
     """
-    n = int(n_tokens)
-    if n < 1:
-        raise ValueError(f"n_tokens must be >= 1; got {n_tokens!r}")
-    if not (0.0 < float(q) < 1.0):
-        raise ValueError(f"q must lie in (0, 1); got {q!r}")
+    n = _v.integer(n_tokens, "n_tokens", low=1)
+    _limit(f"memoryless_bon with n_tokens = {n}", nbytes=8.0 * 12 * (n + 1), hint="use fewer tokens")
+    q = _v.real_scalar(q, "q", low=0.0, high=1.0, low_open=True, high_open=True,
+                       allowed="a real number in (0, 1)")
     d = _positive(delta, "delta")
     k = np.arange(n + 1, dtype=np.float64)
     lP = stats.binom.logpmf(k, n, q)
@@ -973,21 +1106,22 @@ def goodhart_tilt(lam, c: float) -> dict:
     tilt e^{λ·proxy} (λ = 1/β < 1) makes r* ~ N(λ, 1), h ~ Exp(1 − λ):
     KL = λ²/2 + λ/(1 − λ) + log(1 − λ), proxy gain λ + λ/(1 − λ), gold gain λ − cλ/(1 − λ),
     peaking at λ* = 1 − √c. Returns arrays ``kl``, ``proxy``, ``gold``.
+
+    Contract: ``lam`` a scalar or array (at most 2²² entries) in [0, 1); ``c`` finite and >= 0.
     """
-    lm = np.asarray(lam, dtype=np.float64)
-    if not (np.isfinite(lm).all() and (lm >= 0).all() and (lm < 1).all()):
-        raise ValueError(f"lam must lie in [0, 1); got {lam!r}")
-    if not (math.isfinite(float(c)) and float(c) >= 0):
-        raise ValueError(f"c must be a finite real number >= 0; got {c!r}")
+    lm = _v.array(lam, "lam", ndim=(0, 1, 2), max_size=MAX_RESPONSES, low=0.0, high=1.0, high_open=True)
+    c = _v.nonnegative_scalar(c, "c")
     kl = 0.5 * lm**2 + lm / (1 - lm) + np.log1p(-lm)
     return {"kl": np.maximum(kl, 0.0), "proxy": lm + lm / (1 - lm), "gold": lm - c * lm / (1 - lm)}
 
 
 def goodhart_lambda_star(c: float) -> float:
-    """λ* = 1 − √c, the tilt strength at which the gold gain peaks (0 < c < 1)."""
-    if not (0.0 < float(c) < 1.0):
-        raise ValueError(f"c must lie in (0, 1); got {c!r}")
-    return 1.0 - math.sqrt(float(c))
+    """λ* = 1 − √c, the tilt strength at which the gold gain peaks.
+
+    Contract: ``c`` a real number in (0, 1).
+    """
+    c = _v.in_range(c, "c", 0.0, 1.0, low_open=True, high_open=True)
+    return 1.0 - math.sqrt(c)
 
 
 _GH_S = np.linspace(-9.0, 60.0, 6001)
@@ -1012,12 +1146,15 @@ def goodhart_bon(ns, c: float) -> dict:
     given S = s, h is N(s − 1, 1) truncated to h ≥ 0, so E[h | s] = m + φ(m)/Φ(m) with m = s − 1.
     BoN's proxy density is N F(s)^{N−1} f(s); its KL is exactly log N − (N−1)/N.
     Returns arrays ``kl``, ``proxy``, ``gold`` (gains over π_ref).
+
+    Contract: ``ns`` a scalar or 1-D array of reals in [1, 10²⁰] (the grid s ∈ [−9, 60] holds the
+    best of N draws up to N ≈ 10²⁰: 1 − F_S(60) ≈ e^{−59.5}), at most ~1 000 of them on the 1 GB
+    budget (each is integrated on a 6 001-point grid); ``c`` finite and >= 0.
     """
-    n = np.atleast_1d(np.asarray(ns, dtype=np.float64))
-    if not (np.isfinite(n).all() and (n >= 1).all()):
-        raise ValueError(f"ns must be finite and >= 1; got {ns!r}")
-    if not (math.isfinite(float(c)) and float(c) >= 0):
-        raise ValueError(f"c must be a finite real number >= 0; got {c!r}")
+    n = _v.array(ns, "ns", ndim=1, atleast_1d=True, max_size=MAX_RESPONSES, low=1.0, high=1e20)
+    c = _v.nonnegative_scalar(c, "c")
+    _limit(f"goodhart_bon with {n.size} values of N", nbytes=8.0 * 5 * n.size * _GH_S.size,
+           hint="pass fewer values of N")
     s, lf, lF, eh = _goodhart_grid()
     gold_s = s - (1.0 + c) * eh
     lw = np.log(n)[:, None] + (n[:, None] - 1) * lF[None, :] + lf[None, :]
@@ -1030,13 +1167,16 @@ def goodhart_bon(ns, c: float) -> dict:
 def fit_gao(kl, reward, form: str) -> tuple[float, float]:
     """Least-squares fit of Gao et al.'s forms (*Scaling Laws for Reward Model Overoptimization*),
     with d = √KL: ``"bon"`` R = d(α − β d), ``"rl"`` R = d(α − β log d). Both are linear in
-    (α, β). Returns (α, β)."""
-    k = np.asarray(kl, dtype=np.float64)
-    R = np.asarray(reward, dtype=np.float64)
-    if k.shape != R.shape or k.ndim != 1 or k.size < 2:
+    (α, β). Returns (α, β).
+
+    Contract: ``kl`` 1-D, finite and > 0, and ``reward`` 1-D finite, of equal length in
+    [2, 2²²]; ``form`` "bon" or "rl".
+    """
+    k = _v.array(kl, "kl", ndim=1, min_size=2, max_size=MAX_RESPONSES, low=0.0, low_open=True)
+    R = _v.array(reward, "reward", ndim=1, min_size=2, max_size=MAX_RESPONSES)
+    if k.shape != R.shape:
         raise ValueError(f"kl and reward must be 1-D of equal length >= 2; got {k.shape}, {R.shape}")
-    if not (np.isfinite(k).all() and (k > 0).all() and np.isfinite(R).all()):
-        raise ValueError("kl must be finite and > 0, reward finite")
+    _v.one_of(form, "form", ("bon", "rl"))
     d = np.sqrt(k)
     if form == "bon":
         A = np.stack([d, -d * d], axis=1)
