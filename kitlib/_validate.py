@@ -204,7 +204,13 @@ def tolerance(x, name: str, *, smallest: float = 1e-14, largest: float = 1.0) ->
 # --------------------------------------------------------------------------------------------
 # arrays
 # --------------------------------------------------------------------------------------------
-def _float_array(x, name: str, what: str) -> np.ndarray:
+def as_float_array(x, name: str, *, max_size: int | None = None,
+                   what: str = "an array of real numbers") -> np.ndarray:
+    """``x`` as a float64 array of any shape (no copy if it already is one).
+
+    ``None``, strings, dicts, sets and complex values are refused; ``max_size`` (total entries)
+    is checked right after the conversion, before any element-wise work.
+    """
     if x is None or isinstance(x, (str, bytes, dict, set)):
         raise _fail(name, what, x)
     try:
@@ -213,7 +219,15 @@ def _float_array(x, name: str, what: str) -> np.ndarray:
             arr = np.asarray(x, dtype=np.float64)
     except (TypeError, ValueError, np.exceptions.ComplexWarning) as err:
         raise _fail(name, what, x) from err
+    if max_size is not None and arr.size > max_size:
+        raise ResourceLimitError(f"{name} must have at most {max_size:,} entries on the 1 GB "
+                                 f"budget; got shape {arr.shape} ({arr.size:,} entries). "
+                                 f"Subsample or process it in chunks.")
     return arr
+
+
+def _float_array(x, name: str, what: str) -> np.ndarray:
+    return as_float_array(x, name, what=what)
 
 
 def array(x, name: str, *, ndim: int | tuple[int, ...] = 1, min_size: int = 1,
@@ -311,8 +325,8 @@ def probability_vector(x, name: str, *, tol: float = PROB_TOL, ndim: int | None 
                                 "summing to 1)")
     if arr.ndim == 0 or (ndim is not None and arr.ndim != ndim):
         want = f"{ndim}-D" if ndim is not None else "at least 1-D"
-        raise ValueError(f"{name} must be a {want} probability vector (probabilities along the "
-                         f"last axis); got shape {arr.shape}")
+        raise ValueError(f"{name} must be a probability vector ({want}, probabilities along "
+                         f"the last axis); got shape {arr.shape}")
     if max_size is not None and arr.size > max_size:
         raise ResourceLimitError(f"{name} must have at most {max_size:,} entries on the 1 GB "
                                  f"budget; got shape {arr.shape}")

@@ -43,6 +43,7 @@ import numpy as np
 from scipy import linalg as sla
 from scipy.special import logsumexp, rel_entr, wrightomega, xlogy
 
+from kitlib import _validate as _v
 from kitlib._validate import positive_scalar, real_scalar
 
 __all__ = [
@@ -78,7 +79,11 @@ __all__ = [
 
 _LOG2 = math.log(2.0)
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
-_SUM_TOL = 1e-8
+_SUM_TOL = _v.PROB_TOL
+#: largest number of entries (of a probability vector, a grid, or a broadcast result) accepted:
+#: a few float64 temporaries of 2**22 entries (32 MiB each) fit the 1 GB / 1-core budget
+MAX_ENTRIES = 2**22
+_BYTES_PER_ENTRY = 8 * 8  # float64 × the temporaries of the longest expression
 
 # ---------------------------------------------------------------------------------------------
 # validation helpers
@@ -92,47 +97,19 @@ def _finish(value):
 
 
 def _as_float_array(x, name: str) -> np.ndarray:
-    try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be an array of real numbers; got {x!r}") from err
-    return arr
-
-
-def _sum_tolerance(x) -> float:
-    dtype = getattr(x, "dtype", None)
-    if dtype is not None and np.issubdtype(dtype, np.floating):
-        return max(_SUM_TOL, 50.0 * float(np.finfo(dtype).eps))
-    return _SUM_TOL
+    return _v.as_float_array(x, name, max_size=MAX_ENTRIES)
 
 
 def _prob_vector(x, name: str) -> np.ndarray:
     """Validate probability vectors along the last axis; return them exactly normalised."""
-    arr = _as_float_array(x, name)
-    if arr.ndim == 0:
-        raise ValueError(f"{name} must be a probability vector (at least 1-D, probabilities along "
-                         f"the last axis); got the scalar {arr.item()!r}")
-    if arr.shape[-1] == 0:
-        raise ValueError(f"{name} must have at least one entry along the last axis; "
-                         f"got shape {arr.shape}")
-    finite = np.isfinite(arr)
-    if not finite.all():
-        n_nan = int(np.isnan(arr).sum())
-        n_inf = int((~finite).sum()) - n_nan
-        raise ValueError(f"{name} must contain only finite numbers; got {n_nan} NaN and "
-                         f"{n_inf} infinite entries")
-    low = float(arr.min())
-    if low < 0:
-        raise ValueError(f"{name} must be non-negative; got min {low:g}")
-    sums = arr.sum(axis=-1)
-    tol = _sum_tolerance(x)
-    bad = np.abs(sums - 1.0) > tol
-    if np.any(bad):
-        worst = float(np.asarray(sums)[bad].flat[0])
-        raise ValueError(f"{name} must sum to 1 along the last axis (tolerance {tol:.1e}); got a "
-                         f"sum of {worst!r}. Normalise with "
-                         f"{name} / {name}.sum(-1, keepdims=True).")
-    return arr / sums[..., None]
+    return _v.probability_vector(x, name, tol=_SUM_TOL, ndim=None, max_size=MAX_ENTRIES)
+
+
+def _check_entries(name: str, shape: tuple, per_entry: int = 1) -> None:
+    """Refuse a broadcast result of ``shape`` (× ``per_entry``) larger than ``MAX_ENTRIES``."""
+    n = int(np.prod(shape, dtype=np.float64)) * per_entry
+    _v.check_budget(name, _BYTES_PER_ENTRY * n,
+                    hint=f"use at most {MAX_ENTRIES:,} entries (evaluate in chunks)")
 
 
 def _check_pair_shapes(a: np.ndarray, b: np.ndarray, na: str, nb: str) -> None:
@@ -150,6 +127,7 @@ def _prob_pair(p, q) -> tuple[np.ndarray, np.ndarray]:
     p = _prob_vector(p, "p")
     q = _prob_vector(q, "q")
     _check_pair_shapes(p, q, "p", "q")
+    _check_entries("p and q", np.broadcast_shapes(p.shape, q.shape))
     return p, q
 
 
@@ -221,16 +199,24 @@ def _alpha_log(lp: np.ndarray, lq: np.ndarray, alpha: float) -> np.ndarray:
 
 
 def _renyi_log(lp: np.ndarray, lq: np.ndarray, order: float) -> np.ndarray:
-    """Rényi D_α = log(Σ p^α q^{1−α})/(α − 1), accurate near α = 1 through Minka's D_α."""
+    """Rényi D_α = log(Σ p^α q^{1−α})/(α − 1), accurate near α = 1 and at any large α.
+
+    Near α = 1 (S = Σ p^α q^{1−α} close to 1) it is log1p(S − 1)/(α − 1) with S − 1 taken from
+    the cancellation-free Minka D_α. Where S is far from 1 (S < ½, S > 2) or S − 1 overflows —
+    for large orders S ~ (max p/q)^α passes 1e308 at α ≈ 3 200 for max p/q = 1.25 — log S is
+    taken directly by log-sum-exp of α log p + (1 − α) log q, which cannot overflow; terms with
+    p = 0 contribute nothing (α > 0), so 0·∞ never appears.
+    """
     if order == 1.0:
         return _kl_log(lp, lq)
     d_alpha = _alpha_log(lp, lq, order)
     with np.errstate(all="ignore"):
         s_minus_1 = np.maximum(-order * (1.0 - order) * d_alpha, -1.0)  # Σ p^α q^{1−α} − 1
         out = np.log1p(s_minus_1) / (order - 1.0)
-        far = s_minus_1 < -0.5  # only possible for 0 < α < 1: log S directly keeps its digits
+        far = ~(np.abs(s_minus_1) <= 0.5) | ~np.isfinite(out)
         if np.any(far):
-            direct = _lse(order * lp + (1.0 - order) * lq) / (order - 1.0)
+            terms = np.where(lp == -np.inf, -np.inf, order * lp + (1.0 - order) * lq)
+            direct = _lse(terms) / (order - 1.0)
             out = np.where(far, direct, out)
     return np.maximum(out, 0.0)
 
@@ -473,12 +459,18 @@ def log_normal_pdf(x, mean, std):
     x = _as_float_array(x, "x")
     mean = _as_float_array(mean, "mean")
     std = _as_float_array(std, "std")
+    try:
+        shape = np.broadcast_shapes(x.shape, mean.shape, std.shape)
+    except ValueError as err:
+        raise ValueError(f"x, mean and std must broadcast together; got shapes {x.shape}, "
+                         f"{mean.shape} and {std.shape}") from err
+    _check_entries("log_normal_pdf(x, mean, std)", shape)
     if np.isnan(x).any():
         raise ValueError("x must not contain NaN")
     if not np.isfinite(mean).all():
         bad = float(mean.ravel()[~np.isfinite(mean.ravel())][0])
         raise ValueError(f"mean must be finite; got {bad!r}")
-    if std.size and not (np.isfinite(std).all() and (std > 0).all()):
+    if not (np.isfinite(std).all() and (std > 0).all()):
         bad = std.ravel()[~(np.isfinite(std.ravel()) & (std.ravel() > 0))][0]
         raise ValueError(f"std must be finite and > 0 (a standard deviation, not a variance); "
                          f"got {float(bad)!r}")
@@ -516,6 +508,7 @@ def log_mixture_pdf(x, weights, means, stds):
         raise ValueError(f"stds must be finite and > 0; got min {float(stds.min())!r}")
     if np.isnan(x).any():
         raise ValueError("x must not contain NaN")
+    _check_entries("log_mixture_pdf: x with these components", x.shape, per_entry=w.size)
     with np.errstate(divide="ignore"):
         log_w = np.log(w)
     z = (x[..., None] - means) / stds
@@ -551,10 +544,11 @@ def kl_integrand(log_p, log_q):
     lp = _log_density(log_p, "log_p")
     lq = _log_density(log_q, "log_q")
     try:
-        np.broadcast_shapes(lp.shape, lq.shape)
+        shape = np.broadcast_shapes(lp.shape, lq.shape)
     except ValueError as err:
         raise ValueError(f"log_p and log_q must broadcast; got shapes {lp.shape} and "
                          f"{lq.shape}") from err
+    _check_entries("log_p and log_q", shape)
     with np.errstate(invalid="ignore", over="ignore"):
         out = np.exp(lp) * (lp - lq)
     p_zero = lp == -np.inf
@@ -658,6 +652,7 @@ def grid_divergence(log_p, log_q, dx, divergence, *, alpha=None):
         raise ValueError(f"log_p and log_q must be at least 1-D (grid along the last axis); got "
                          f"shapes {lp.shape} and {lq.shape}")
     _check_pair_shapes(lp, lq, "log_p", "log_q")
+    _check_entries("log_p and log_q", np.broadcast_shapes(lp.shape, lq.shape))
     lzp = _lse(lp)
     lzq = _lse(lq)
     for name, lz in (("log_p", lzp), ("log_q", lzq)):
@@ -831,6 +826,10 @@ def _entropic_ot(a: np.ndarray, b: np.ndarray, cost: np.ndarray, eps: float,
     ot = _import_ot() if ot is None else ot
     keep_a, keep_b = a > 0, b > 0
     a, b, cost = a[keep_a], b[keep_b], cost[np.ix_(keep_a, keep_b)]
+    # OT_ε(a, b; C − c) = OT_ε(a, b; C) − c for a constant c (couplings have mass 1): solve
+    # with the smallest cost at 0 so exp(−C/ε) cannot underflow everywhere at once
+    c0 = float(cost.min())
+    cost = cost - c0
     e = max(float(cost.max() - cost.min()), eps)
     f = g = None
     while True:
@@ -845,7 +844,25 @@ def _entropic_ot(a: np.ndarray, b: np.ndarray, cost: np.ndarray, eps: float,
         polished, p_err = _polish_pot(ot, a, b, cost, eps, f)
         if polished >= value:  # both are lower bounds of the same maximum
             value, err = polished, p_err
-    return value, err
+    return value + c0, err
+
+
+#: the averaged symmetric iteration and the cross Sinkhorn typically do ~200 sweeps (cap 2e3)
+#: over their cost matrices, ~10 flops (an exp and a log-sum-exp) per entry and sweep; with the
+#: default limit of 2e9 operations this admits ~570 points per measure (~6 s on one core)
+_SWEEPS_TYPICAL = 200
+_FLOPS_PER_ENTRY = 10
+
+
+def _sinkhorn_resources(n: int, m: int, d: int) -> None:
+    """Refuse supports whose cost matrices or Sinkhorn sweeps pass the 1 GB / 1-core budget."""
+    entries = n * m + n * n + m * m
+    hint = ("subsample the supports (S_ε is meant for up to a few hundred points), or use "
+            "grid_w2sq for 1-D densities on a grid")
+    _v.check_budget(f"sinkhorn_divergence with {n} and {m} points", 8.0 * (entries + 6 * n * m)
+                    + 8.0 * d * max(n, m) ** 2, hint=hint)
+    _v.check_work(f"sinkhorn_divergence with {n} and {m} points",
+                  float(_SWEEPS_TYPICAL * _FLOPS_PER_ENTRY) * entries, hint=hint)
 
 
 def _sym_softmin(k, la, f, eps):
@@ -963,6 +980,18 @@ def sinkhorn_divergence(x, a, y, b, eps, *, p=2):
 
     if xs.shape == ys.shape and np.array_equal(xs, ys) and np.array_equal(a, b):
         return 0.0  # S_ε(a, a) = 0 exactly; no solver round-off
+    _sinkhorn_resources(xs.shape[0], ys.shape[0], xs.shape[1])
+    shift_sq = 0.0
+    if p == 2:
+        # |x − y|² = |x̃ − ỹ|² + 2⟨x̃ − ỹ, Δ⟩ + |Δ|² with x̃ = x − E_a x, ỹ = y − E_b y and
+        # Δ = E_a x − E_b y; the middle term integrates to 0 under every coupling of a and b, so
+        # OT_ε(a, b) = OT_ε(centred) + |Δ|² exactly and the self terms do not move. Solving the
+        # centred problem keeps exp(−C/ε) representable for any translation (a 1e4 shift made
+        # C ~ 1e8 and the solvers return NaN).
+        delta = a @ xs - b @ ys
+        shift_sq = float(delta @ delta)
+        xs = xs - a @ xs
+        ys = ys - b @ ys
     ot_ab, err_ab = _entropic_ot(a, b, cost(xs, ys), eps, _import_ot())
     ot_aa, err_aa = _entropic_ot_sym(a, cost(xs, xs), eps)
     ot_bb, err_bb = _entropic_ot_sym(b, cost(ys, ys), eps)
@@ -971,7 +1000,11 @@ def sinkhorn_divergence(x, a, y, b, eps, *, p=2):
         warnings.warn(f"sinkhorn_divergence: Sinkhorn did not converge for eps={eps:g} (L1 "
                       f"marginal error {err:.1e}); increase eps or rescale the supports",
                       RuntimeWarning, stacklevel=2)
-    return float(max(ot_ab - 0.5 * (ot_aa + ot_bb), 0.0))
+    value = float(max(ot_ab - 0.5 * (ot_aa + ot_bb), 0.0)) + shift_sq
+    if not math.isfinite(value):
+        raise ValueError(f"sinkhorn_divergence: the solvers failed for eps={eps:g} (non-finite "
+                         f"potentials); increase eps or rescale the supports")
+    return value
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1269,6 +1302,9 @@ def f_divergence(p, q, fdiv):
 # ---------------------------------------------------------------------------------------------
 
 
+_MAX_GAUSS_DIM = 2000
+
+
 def _cholesky(s: np.ndarray, name: str, scalar: bool) -> np.ndarray:
     try:
         return np.linalg.cholesky(s)
@@ -1300,6 +1336,10 @@ def _gaussians(m0, s0, m1, s1):
         m0a, s0a, m1a, s1a = arrs
         k = m0a.shape[0] if m0a.ndim == 1 else -1
         ok = (k > 0 and m1a.shape == (k,) and s0a.shape == (k, k) and s1a.shape == (k, k))
+        if ok and k > _MAX_GAUSS_DIM:
+            raise _v.ResourceLimitError(
+                f"m0 must have at most {_MAX_GAUSS_DIM} dimensions on the 1 GB / 1-core budget "
+                f"(k×k Cholesky factors); got k={k}")
         if not ok:
             raise ValueError(f"Gaussians must be all scalars (1-D, S a variance) or means of shape "
                              f"(k,) and covariances (k, k); got m0 {m0a.shape}, S0 {s0a.shape}, "

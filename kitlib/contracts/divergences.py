@@ -98,11 +98,11 @@ CONTRACTS["sinkhorn_divergence"] = Contract(
     budget=_PTS,
     too_large=({"x": lazy(lambda: np.linspace(0, 1, 30_000)),
                 "a": lazy(lambda: np.full(30_000, 1 / 30_000)),
-                "y": lazy(lambda: np.linspace(0, 1, 30_000)),
+                "y": lazy(lambda: np.linspace(0.5, 1.5, 30_000)),
                 "b": lazy(lambda: np.full(30_000, 1 / 30_000))},
                {"x": lazy(lambda: np.linspace(0, 1, 3_000)),
                 "a": lazy(lambda: np.full(3_000, 1 / 3_000)),
-                "y": lazy(lambda: np.linspace(0, 1, 3_000)),
+                "y": lazy(lambda: np.linspace(0.5, 1.5, 3_000)),
                 "b": lazy(lambda: np.full(3_000, 1 / 3_000))}))
 CONTRACTS["minka_alpha"] = Contract(args={"alpha": real()}, baseline=dict(alpha=0.5))
 

@@ -1,0 +1,55 @@
+"""Fixed regression cases from issue 17 (the probe's wrong answers and silent accepts).
+
+Each wrong answer is checked against an independent value (mpmath at high precision, or a
+closed form); each bad input against a refusal naming the argument.
+"""
+
+from __future__ import annotations
+
+import math
+
+import mpmath
+import numpy as np
+import pytest
+
+from kitlib import divergences as D
+
+
+def _renyi_mp(p, q, order):
+    """log(Σ p^α q^{1−α}) / (α − 1) in 60-digit arithmetic (independent of kitlib)."""
+    with mpmath.workdps(60):
+        s = mpmath.fsum(mpmath.mpf(a) ** order * mpmath.mpf(b) ** (1 - order)
+                        for a, b in zip(p, q) if a > 0)
+        return float(mpmath.log(s) / (order - 1))
+
+
+@pytest.mark.parametrize("order", [2.0, 100.0, 3_200.0, 1e4, 1e6, 1e12])
+def test_renyi_large_order_is_finite_and_right(order):
+    # before: inf for order >= ~3 200 (Σ p^α q^{1−α} overflowed); D_∞ = log max p/q = log 1.25
+    p, q = [0.5, 0.5], [0.4, 0.6]
+    want = _renyi_mp(p, q, order)
+    assert D.renyi(p, q, order) == pytest.approx(want, rel=1e-12)
+    grid = D.grid_divergence(np.log(p), np.log(q), 1.0, "renyi", alpha=order)
+    assert grid == pytest.approx(want, rel=1e-12)
+    assert want <= math.log(1.25)
+
+
+def test_renyi_near_one_keeps_its_digits():
+    p, q = [0.5, 0.5], [0.5 + 1e-7, 0.5 - 1e-7]
+    assert D.renyi(p, q, 1.5) == pytest.approx(_renyi_mp(p, q, 1.5), rel=1e-6)
+
+
+@pytest.mark.parametrize("shift", [10.0, 1e4, 1e6])
+def test_sinkhorn_translation_is_the_squared_shift(shift):
+    # before: NaN for a 1e4 shift (exp(-C/eps) underflowed); docstring: S_eps = |tau|^2 exactly
+    x = np.linspace(-1.0, 1.0, 5)
+    a = np.full(5, 0.2)
+    assert D.sinkhorn_divergence(x, a, x + shift, a, 0.1) == pytest.approx(shift**2, rel=1e-9)
+
+
+def test_sinkhorn_too_many_points_refused_before_allocating():
+    n = 30_000  # before: allocated 6.7 GiB
+    x = np.linspace(0.0, 1.0, n)
+    a = np.full(n, 1.0 / n)
+    with pytest.raises(ValueError, match="limit"):
+        D.sinkhorn_divergence(x, a, x + 1.0, a, 0.1)
