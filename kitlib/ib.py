@@ -99,8 +99,11 @@ def _limit(what: str, *, nbytes: float = 0.0, operations: float = 0.0, hint: str
     v.check_work(what, operations, hint=hint)
 
 
-def _check_joint(pxy, name: str = "pxy") -> np.ndarray:
+def _check_joint(pxy, name: str = "pxy", *, svd: bool = False) -> np.ndarray:
     p = v.array(pxy, name, ndim=2, max_size=MAX_TABLE, low=0.0)
+    if svd:
+        _limit(f"the SVD of a {p.shape} table {name}", operations=10.0 * p.size * min(p.shape),
+               hint="merge rare values of X or Y")
     s = p.sum()
     if abs(s - 1.0) > v.PROB_TOL:
         raise ValueError(f"{name} must sum to 1 (tolerance {v.PROB_TOL:.0e}); got sum {s!r}")
@@ -195,9 +198,7 @@ def maximal_correlation(pxy) -> float:
     ~|X|·|Y|·min(|X|, |Y|) operations, so at most about 1 000 × 1 000 on one core.
     Returns ρ_m in [0, 1] (0 when |X| or |Y| has one value).
     """
-    p = _check_joint(pxy)
-    _limit(f"the SVD of a {p.shape} table", operations=10.0 * p.size * min(p.shape),
-           hint="merge rare values of X or Y")
+    p = _check_joint(pxy, svd=True)
     px, py = p.sum(1), p.sum(0)
     keep_x, keep_y = px > 0, py > 0
     p = p[keep_x][:, keep_y]

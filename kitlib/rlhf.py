@@ -101,7 +101,9 @@ def _rewards(r, p: np.ndarray, name: str = "rewards", ref: str = "p_ref") -> np.
         raise ValueError(f"{name} must have the shape of {ref} {p.shape}; got {arr.shape}")
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} must be finite; got {int((~np.isfinite(arr)).sum())} non-finite entries")
-    if arr.size and not np.isfinite(arr.max() - arr.min()):
+    with np.errstate(over="ignore"):
+        span = arr.max() - arr.min() if arr.size else 0.0
+    if not np.isfinite(span):
         raise ValueError(f"{name} must span a finite range (max − min overflows float64); got "
                          f"min {arr.min():g} and max {arr.max():g}. Rescale the rewards.")
     return arr
@@ -530,11 +532,9 @@ def _check_div(divergence: str, alpha):
     if not isinstance(divergence, str) or divergence not in F_REGULARIZERS:
         raise ValueError(f"divergence must be one of {list(F_REGULARIZERS)}; got {divergence!r}")
     if divergence == "alpha":
-        if alpha is None or isinstance(alpha, (bool, str, bytes)) or np.ndim(alpha) != 0 \
-                or not (0.0 < float(alpha) < 1.0):
-            raise ValueError(f"alpha must lie in the open interval (0, 1) for divergence='alpha'; "
-                             f"got {alpha!r}")
-        return float(alpha)
+        return _v.real_scalar(alpha, "alpha", low=0.0, high=1.0, low_open=True, high_open=True,
+                              allowed="a real number in the open interval (0, 1) for "
+                                      "divergence='alpha'")
     if alpha is not None:
         raise ValueError(f"alpha is only used by divergence='alpha'; got alpha={alpha!r}")
     return None
