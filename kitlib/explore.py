@@ -326,13 +326,14 @@ class Explorer:
     def set(self, **params) -> Explorer:
         """Set several controls at once (one update) and return the explorer.
 
-        Raises ``ValueError`` for an unknown name or a value outside the control's range or
-        options: a widget would otherwise clip or reject it silently.
+        Raises ``ValueError`` for an unknown name, a value outside the control's range or
+        options, ``True``/``False`` on a numeric slider, or a fraction on an integer slider: a
+        widget would otherwise clip, cast (True -> 1.0) or truncate (2.7 -> 2) it silently.
         """
         for name, value in params.items():
             if name not in self.controls:
                 raise ValueError(f"unknown control {name!r}; this explorer has {sorted(self.controls)}")
-            _check_allowed(name, self.controls[name], value)
+            params[name] = _check_allowed(name, self.controls[name], value)
         with FIGURE_LOCK:
             self._muted = True
             try:
@@ -414,7 +415,8 @@ class Explorer:
         return f"<Explorer {values}>"
 
 
-def _check_allowed(name: str, widget, value) -> None:
+def _check_allowed(name: str, widget, value):
+    """``value`` as the control ``name`` will hold it, or ``ValueError`` naming the control."""
     if isinstance(widget, widgets.FloatLogSlider):
         lo, hi = widget.base ** widget.min, widget.base ** widget.max
     elif hasattr(widget, "min") and hasattr(widget, "max"):
@@ -422,18 +424,26 @@ def _check_allowed(name: str, widget, value) -> None:
     else:
         lo = hi = None
     if lo is not None:
-        if not isinstance(value, (int, float, np.integer, np.floating)) or not np.isfinite(value):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(
+                value, (int, float, np.integer, np.floating)) or not np.isfinite(value):
             raise ValueError(f"control {name!r} takes a finite number; got {value!r}")
+        if isinstance(widget, widgets.IntSlider):
+            if not float(value).is_integer():
+                raise ValueError(f"control {name!r} takes an integer; got {value!r}")
+            value = int(value)
         tol = 1e-9 * max(1.0, abs(hi - lo))
         if not (lo - tol <= value <= hi + tol):
             raise ValueError(f"control {name!r} must lie in [{lo:g}, {hi:g}]; got {value!r}")
     options = getattr(widget, "options", None)
     if options is not None and not isinstance(widget, (widgets.FloatSlider, widgets.IntSlider)):
         allowed = [o[1] if isinstance(o, tuple) else o for o in options]
-        if value not in allowed:
+        # True == 1 in Python: a boolean only matches an option that is itself a boolean
+        if value not in allowed or (isinstance(value, (bool, np.bool_)) and not any(
+                isinstance(a, (bool, np.bool_)) and a == value for a in allowed)):
             raise ValueError(f"control {name!r} must be one of {allowed}; got {value!r}")
     if isinstance(widget, widgets.Checkbox) and not isinstance(value, (bool, np.bool_)):
         raise ValueError(f"control {name!r} takes True or False; got {value!r}")
+    return value
 
 
 # -- inspection helpers (tests, benchmarks, the browser suite) ---------------------------------

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from kitlib.explore import (Explorer, checkbox, drawn_arrays, drawn_texts, dropdown,
-                            figure_pixels, log_slider, new_figure, slider)
+                            figure_pixels, int_slider, log_slider, new_figure, slider)
 
 
 def _line_explorer(fail_above=None):
@@ -194,3 +194,38 @@ def test_deferred_build_runs_no_update_until_set():
     assert calls["compute"] == 0 and ex.n_updates == 0
     ex.set(k=0.5)
     assert calls["compute"] == 1 and line.get_ydata()[-1] == pytest.approx(0.5)
+
+
+def _int_explorer():
+    fig, _ = new_figure()
+    seen = []
+    controls = {"n": int_slider("n", 3, 1, 10), "k": slider("k", 1.0, 0.0, 2.0, 0.1),
+                "h": log_slider("h", 1.0, -1, 1), "mode": dropdown("mode", [1, 2], 1)}
+    return Explorer(controls, lambda p: seen.append(dict(p)), lambda d: None, fig=fig), seen
+
+
+@pytest.mark.parametrize("bad", [{"k": True}, {"k": False}, {"h": True}, {"n": True},
+                                 {"n": np.True_}, {"mode": True}])
+def test_set_refuses_booleans_on_numeric_controls(bad):
+    """True used to be taken as 1.0 on every numeric slider (issue 17)."""
+    ex, seen = _int_explorer()
+    before = ex.params
+    with pytest.raises(ValueError, match=f"control '{next(iter(bad))}'"):
+        ex.set(**bad)
+    assert ex.params == before and len(seen) == 1
+
+
+@pytest.mark.parametrize("value", [2.7, 2.5, np.float64(3.2)])
+def test_set_refuses_fractions_on_integer_sliders(value):
+    """2.7 used to be truncated to 2 (issue 17)."""
+    ex, _ = _int_explorer()
+    with pytest.raises(ValueError, match="control 'n' takes an integer"):
+        ex.set(n=value)
+    assert ex.params["n"] == 3
+
+
+def test_set_accepts_integral_floats_on_integer_sliders():
+    ex, seen = _int_explorer()
+    ex.set(n=4.0, k=1)  # an int on a float slider is a number, not a boolean
+    assert ex.params["n"] == 4 and isinstance(ex.params["n"], int)
+    assert seen[-1]["n"] == 4 and ex.params["k"] == 1.0
