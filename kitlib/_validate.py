@@ -283,8 +283,8 @@ def array(x, name: str, *, ndim: int | tuple[int, ...] = 1, min_size: int = 1,
         bad = lo if _outside(lo, low, high, low_open, high_open) else (
             hi if _outside(hi, low, high, low_open, high_open) else None)
         if bad is not None:
-            raise ValueError(f"{name} must have every entry "
-                             f"{_interval(low, high, low_open, high_open)}; "
+            raise ValueError(f"{name} must be "
+                             f"{_interval(low, high, low_open, high_open)} everywhere; "
                              f"got an entry {float(bad)!r}")
     return arr
 

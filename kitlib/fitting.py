@@ -42,6 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, special
 
+from kitlib import _validate as _v
 from kitlib._validate import integer_at_least, one_of, positive_scalar, real_scalar
 from kitlib.divergences import (
     grid_divergence,
@@ -83,7 +84,22 @@ FAR_DIVERGENCES: tuple[str, ...] = ("forward_kl", "reverse_kl", "js", "w2", "sin
 STUDENT_DIVERGENCES: tuple[str, ...] = ("forward_kl", "reverse_kl", "js", "balanced")
 
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
-_SUM_TOL = 1e-8
+_SUM_TOL = _v.PROB_TOL
+#: most mixture components accepted in a target (the density is evaluated as grid × components)
+MAX_COMPONENTS = 64
+#: largest (spread of the means) / (smallest standard deviation) of a target
+MAX_DYNAMIC_RANGE = 1e6
+#: largest ``d_max`` of the switch searches (a scan of d_max/0.25 global fits; d_max=20 ≈ 10 s)
+MAX_D_MAX = 20.0
+#: most α values in one :func:`switch_curve` call (0.3–1 s each with d_max=8)
+MAX_SWITCH_ALPHAS = 64
+#: most model offsets in one :func:`gradient_far_away` call
+MAX_DISTANCES = 4096
+#: most candidate Gaussians (μ, s) in one :func:`gaussian_objective` / landscape call
+MAX_CANDIDATES = 1 << 16
+#: most classes of a :func:`student_fit` teacher / :func:`softmax` input entries
+MAX_CLASSES = 1 << 16
+MAX_LOGITS = 1 << 22
 
 # Grid settings (see the module docstring): sds covered on each side of every density, grid
 # points per sd of the narrowest feature, grid points per "valley width" (below), smallest
@@ -96,6 +112,10 @@ _L_FINE = _FINE[0]
 _COARSE = (8.0, 1.2, 0.5, 64)
 _PLOT = (10.0, 2.0, 2.0, 64)
 _N_MAX = 1 << 16
+_MIXTURE_MAX_GRID = 20_000
+# Candidates are evaluated in batches of at most this many grid entries (8 MiB per float64
+# array, ~10 arrays alive at once): the working memory stays ~100 MiB whatever the batch size.
+_CHUNK_ENTRIES = 1 << 20
 # Tail-sensitive α: the fit keeps λ = α/σ_max² + (1 − α)/s² ≥ floor·min(1, |α|)/σ_max², i.e. a
 # hair inside the region where ∫p^α q^{1−α} is finite: the coarse grid with _LAMBDA_COARSE,
 # polishing with _LAMBDA_POLISH, and again with _LAMBDA_EDGE if it ends on that bound (near
@@ -129,23 +149,11 @@ def _alpha_for(divergence: str, alpha) -> float | None:
 
 
 def _rng(seed) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int or a numpy.random.Generator; got {seed!r}")
-    return np.random.default_rng(int(seed))
+    return _v.as_generator(seed, "seed")
 
 
-def _vector(x, name: str) -> np.ndarray:
-    try:
-        arr = np.atleast_1d(np.asarray(x, dtype=np.float64))
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be a 1-D array of real numbers; got {x!r}") from err
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D array; got shape {arr.shape}")
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} must contain only finite numbers; got {arr!r}")
-    return arr
+def _vector(x, name: str, max_size: int | None = None) -> np.ndarray:
+    return _v.array(x, name, ndim=1, atleast_1d=True, max_size=max_size)
 
 
 @dataclass(frozen=True, eq=False)
@@ -184,9 +192,9 @@ class _Target:
 
 
 def _mixture(weights, means, stds, prefix: str = "") -> _Target:
-    w = _vector(weights, prefix + "weights")
-    m = _vector(means, prefix + "means")
-    s = _vector(stds, prefix + "stds")
+    w = _vector(weights, prefix + "weights", MAX_COMPONENTS)
+    m = _vector(means, prefix + "means", MAX_COMPONENTS)
+    s = _vector(stds, prefix + "stds", MAX_COMPONENTS)
     if not w.shape == m.shape == s.shape:
         raise ValueError(f"{prefix}weights, {prefix}means and {prefix}stds must have the same "
                          f"length; got {w.size}, {m.size} and {s.size}")
@@ -198,7 +206,14 @@ def _mixture(weights, means, stds, prefix: str = "") -> _Target:
     if s.min() <= 0:
         raise ValueError(f"{prefix}stds must be > 0 (standard deviations); got {s!r}")
     keep = w > 0
-    return _Target(w[keep] / w[keep].sum(), m[keep], s[keep])
+    tgt = _Target(w[keep] / w[keep].sum(), m[keep], s[keep])
+    lo, hi = tgt.span(0.0)
+    if hi - lo > MAX_DYNAMIC_RANGE * tgt.smin:
+        raise ValueError(f"{prefix}means and {prefix}stds: the components span "
+                         f"{(hi - lo) / tgt.smin:.3g} times the narrowest standard deviation, more "
+                         f"than the {MAX_DYNAMIC_RANGE:.0e} a float64 grid resolves on the 1 GB "
+                         f"budget; fit the components separately or widen the narrow ones")
+    return tgt
 
 
 def _bimodal(d: float) -> _Target:
@@ -342,17 +357,21 @@ class _Objective:
             lat_lo, lp_lat = self._lattice(int(key[0]), int(i_lo[sel].min()),
                                            int(i_lo[sel].max()) + n)
             offs = np.arange(n)
-            lp = lp_lat[(i_lo[sel] - lat_lo)[:, None] + offs]
-            x = (i_lo[sel][:, None] + offs) * dx[sel][:, None]
-            m_, s_ = mu[idx[sel]][:, None], s[idx[sel]][:, None]
-            z = (x - m_) / s_
-            lq = -0.5 * z * z - np.log(s_) - _HALF_LOG_2PI
-            if self.divergence == "tv":
-                vals = self._tv(x, lp, lq, m_, s_)
-            else:
-                with np.errstate(all="ignore"):
-                    vals = grid_divergence(lp, lq, 1.0, self.divergence, alpha=self.alpha)
-            out[idx[sel]] = np.where(np.isnan(vals), np.inf, vals)
+            rows = np.flatnonzero(sel)
+            step = max(1, _CHUNK_ENTRIES // n)  # rows per batch: bounded working memory
+            for r0 in range(0, rows.size, step):
+                part = rows[r0:r0 + step]
+                lp = lp_lat[(i_lo[part] - lat_lo)[:, None] + offs]
+                x = (i_lo[part][:, None] + offs) * dx[part][:, None]
+                m_, s_ = mu[idx[part]][:, None], s[idx[part]][:, None]
+                z = (x - m_) / s_
+                lq = -0.5 * z * z - np.log(s_) - _HALF_LOG_2PI
+                if self.divergence == "tv":
+                    vals = self._tv(x, lp, lq, m_, s_)
+                else:
+                    with np.errstate(all="ignore"):
+                        vals = grid_divergence(lp, lq, 1.0, self.divergence, alpha=self.alpha)
+                out[idx[part]] = np.where(np.isnan(vals), np.inf, vals)
         return out.reshape(shape)
 
     def _tv(self, x, lp, lq, mu, s) -> np.ndarray:
@@ -466,6 +485,13 @@ def gaussian_objective(weights, means, stds, mean, std, divergence, *, alpha=Non
     except (TypeError, ValueError) as err:
         raise ValueError(f"mean and std must be real arrays that broadcast; got {mean!r} and "
                          f"{std!r}") from err
+    if mu.size > MAX_CANDIDATES:
+        raise _v.ResourceLimitError(
+            f"mean and std must broadcast to at most {MAX_CANDIDATES:,} candidates on the 1 GB / "
+            f"1-core budget (each needs its own grid); got shape {mu.shape}. Use a coarser grid.")
+    if mu.size == 0:
+        raise ValueError(f"mean and std must broadcast to at least one candidate; got shape "
+                         f"{mu.shape}")
     if not np.isfinite(mu).all():
         raise ValueError(f"mean must be finite; got {mean!r}")
     if not (np.isfinite(s).all() and (s > 0).all()):
@@ -781,11 +807,16 @@ def fit_gaussian_grid(weights, means, stds, divergence, mus, sds, *, alpha=None,
         D(p‖N(mus[i], sds[j]²)).
     fit : GaussianFit
     """
-    fit = fit_gaussian(weights, means, stds, divergence, alpha=alpha, seed=seed,
-                       fixed_std=fixed_std)
-    mu_arr, sd_arr = _vector(mus, "mus"), _vector(sds, "sds")
+    mu_arr = _vector(mus, "mus", MAX_CANDIDATES)
+    sd_arr = _vector(sds, "sds", MAX_CANDIDATES)
+    if mu_arr.size * sd_arr.size > MAX_CANDIDATES:
+        raise _v.ResourceLimitError(
+            f"mus and sds must span at most {MAX_CANDIDATES:,} grid cells on the 1 GB / 1-core "
+            f"budget; got {mu_arr.size} × {sd_arr.size}. Use a coarser grid.")
     if sd_arr.min() <= 0:
         raise ValueError(f"sds must be > 0 (standard deviations); got min {sd_arr.min()!r}")
+    fit = fit_gaussian(weights, means, stds, divergence, alpha=alpha, seed=seed,
+                       fixed_std=fixed_std)
     tgt = _mixture(weights, means, stds)
     M, S = np.meshgrid(mu_arr, sd_arr, indexing="ij")
     if divergence == "w2":
@@ -801,6 +832,7 @@ def fit_gaussian_grid(weights, means, stds, divergence, mus, sds, *, alpha=None,
 # ---------------------------------------------------------------------------------------------
 
 _SCAN_STEP = 0.25
+_MAX_BISECTIONS = 60
 _MODE_THRESHOLD = 1e-2
 
 
@@ -809,8 +841,8 @@ def _switch_args(divergence, alpha, fixed_std, d_max, tol):
     a = _alpha_for(divergence, alpha)
     if fixed_std is not None:
         fixed_std = positive_scalar(fixed_std, "fixed_std")
-    d_max = positive_scalar(d_max, "d_max")
-    tol = positive_scalar(tol, "tol")
+    d_max = _v.real_scalar(d_max, "d_max", low=0.0, high=MAX_D_MAX, low_open=True)
+    tol = _v.tolerance(tol, "tol", smallest=1e-10, largest=1.0)
     div, a_res = _resolve_alpha(divergence, a)
     if fixed_std is not None:
         t = _tail_order(div, a_res)
@@ -860,7 +892,9 @@ def _first_true(predicate, d_max: float, tol: float) -> float:
         lo = float(d)
     else:
         return math.inf
-    while hi - lo > tol:
+    for _ in range(_MAX_BISECTIONS):  # tol >= 1e-10 needs at most ~32 halvings of 0.25
+        if hi - lo <= tol:
+            break
         mid = 0.5 * (lo + hi)
         if predicate(mid):
             hi = mid
@@ -1023,9 +1057,13 @@ def switch_curve(alphas, *, fixed_std=None, d_max=8.0, tol=1e-3):
     ndarray
         Same shape as ``alphas``.
     """
-    arr = np.asarray(alphas, dtype=np.float64)
+    arr = _v.as_float_array(alphas, "alphas", max_size=MAX_SWITCH_ALPHAS)
+    if arr.size == 0:
+        raise ValueError(f"alphas must contain at least one value of Minka's α; got shape "
+                         f"{arr.shape}")
     if not np.isfinite(arr).all():
         raise ValueError(f"alphas must be finite real numbers; got {alphas!r}")
+    _switch_args("alpha", 0.5, fixed_std, d_max, tol)  # validate before the first search
     out = np.array([switch_separation("alpha", alpha=float(a), fixed_std=fixed_std, d_max=d_max,
                                       tol=tol) for a in arr.ravel()])
     return out.reshape(arr.shape)
@@ -1141,7 +1179,7 @@ def fit_mixture(weights, means, stds, n_components, divergence, *, seed=0, steps
     mode-collapsing).
     """
     tgt = _mixture(weights, means, stds)
-    k = integer_at_least(n_components, "n_components", 1)
+    k = _v.integer(n_components, "n_components", low=1, high=MAX_COMPONENTS)
     divergence = one_of(divergence, "divergence", MIXTURE_DIVERGENCES)
     rng = _rng(seed)
     steps = integer_at_least(steps, "steps", 1)
@@ -1153,9 +1191,17 @@ def fit_mixture(weights, means, stds, n_components, divergence, *, seed=0, steps
     lo = min(tgt.span(_L_FINE)[0], m_lo - _L_FINE * s_hi)
     hi = max(tgt.span(_L_FINE)[1], m_hi + _L_FINE * s_hi)
     dx_need = min(s_lo / 2.0, _valley_width(tgt) / _FINE[2])
-    n = int(min(max(1024, math.ceil((hi - lo) / dx_need) + 1), 20_000))
+    n = int(min(max(1024, math.ceil((hi - lo) / dx_need) + 1), _MIXTURE_MAX_GRID))
     x = np.linspace(lo, hi, n)
     dx = x[1] - x[0]
+    if dx > tgt.smin / 2.0:
+        raise ValueError(f"means and stds: the target spans {(hi - lo) / tgt.smin:.3g} times its "
+                         f"narrowest standard deviation; fit_mixture's grid of at most "
+                         f"{_MIXTURE_MAX_GRID} points cannot resolve it (spacing {dx:.3g} > half "
+                         f"the narrowest std {tgt.smin:.3g}). Fit far-apart groups of components "
+                         f"separately or widen the narrow components.")
+    _v.check_work("fit_mixture", float(len(range(n_restarts + 2))) * steps * n * k * 15.0,
+                  hint="lower steps or n_restarts")
     lp = tgt.logpdf(x)
     p_dx = np.exp(lp) * dx
     bounds = [(-30.0, 30.0)] * k + [(m_lo, m_hi)] * k + [(math.log(s_lo), math.log(s_hi))] * k
@@ -1280,12 +1326,20 @@ def gradient_far_away(distances, divergence, *, weights=(1.0,), means=(0.0,), st
     tgt = _mixture(weights, means, stds)
     divergence = one_of(divergence, "divergence", FAR_DIVERGENCES)
     s = positive_scalar(std, "std")
-    try:
-        dist = np.asarray(distances, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"distances must be real numbers; got {distances!r}") from err
+    dist = _v.as_float_array(distances, "distances", max_size=MAX_DISTANCES,
+                             what="real numbers (model offsets)")
+    if dist.size == 0:
+        raise ValueError(f"distances must contain at least one offset; got shape {dist.shape}")
     if not np.isfinite(dist).all():
         raise ValueError(f"distances must be finite; got {distances!r}")
+    eps = positive_scalar(eps, "eps")
+    n_sup = _v.integer(n_support, "n_support", low=16, high=512)
+    if divergence == "sinkhorn":
+        # three Sinkhorn divergences per distance, each ~0.1–0.3 s (POT's ε-scaling stages and
+        # three solves of n_support² costs): about 1e8 operations plus 3·3·300 per cost entry
+        _v.check_work("gradient_far_away('sinkhorn')",
+                      dist.size * (1e8 + 2.7e3 * n_sup**2),
+                      hint="use fewer distances or a smaller n_support")
     mu = tgt.mean + dist.ravel()
     if divergence == "forward_kl":
         values = _Objective(tgt, "forward_kl", None, _FINE)(mu, s)
@@ -1295,8 +1349,6 @@ def gradient_far_away(distances, divergence, *, weights=(1.0,), means=(0.0,), st
         values = _w2_value(tgt, s_star, mu, s)
         grads = 2.0 * (mu - tgt.mean)
     elif divergence == "sinkhorn":
-        eps = positive_scalar(eps, "eps")
-        n_sup = integer_at_least(n_support, "n_support", 16)
         t_lo, t_hi = tgt.span(8.0)
         xs = np.linspace(t_lo, t_hi, n_sup)
         a = np.exp(tgt.logpdf(xs) - np.max(tgt.logpdf(xs)))
@@ -1317,6 +1369,8 @@ def gradient_far_away(distances, divergence, *, weights=(1.0,), means=(0.0,), st
         hi = np.maximum(tgt.span(_L_FINE)[1], mu + _L_FINE * s)
         dx_need = min(tgt.smin / 4.0, s / 4.0, _valley_width(tgt) / _FINE[2])
         n = int(min(max(2048, math.ceil(np.max(hi - lo) / dx_need)), 200_000))
+        _v.check_budget(f"gradient_far_away with {mu.size} distances", 8.0 * 8 * mu.size * n,
+                        hint="pass fewer distances per call")
         t = np.linspace(0.0, 1.0, n)
         x = lo[:, None] + (hi - lo)[:, None] * t
         dx = (hi - lo) / (n - 1)
@@ -1356,10 +1410,7 @@ def softmax(logits, temperature=1.0):
     ----------
     G. Hinton, O. Vinyals, J. Dean, "Distilling the Knowledge in a Neural Network", 2015.
     """
-    try:
-        z = np.asarray(logits, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"logits must be an array of real numbers; got {logits!r}") from err
+    z = _v.as_float_array(logits, "logits", max_size=MAX_LOGITS)
     if z.ndim == 0 or z.shape[-1] == 0:
         raise ValueError(f"logits must have at least one class along the last axis; got shape "
                          f"{z.shape}")
@@ -1466,11 +1517,8 @@ def student_fit(teacher_probs, divergence, *, degree=2, weight=None, seed=0, n_s
     "BD-KD: Balancing the Divergences for Online Knowledge Distillation". "Sinkhorn Distance
     Minimization for Knowledge Distillation" (SinKD).
     """
-    try:
-        p = np.asarray(teacher_probs, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"teacher_probs must be a 1-D array of probabilities; got "
-                         f"{teacher_probs!r}") from err
+    p = _v.as_float_array(teacher_probs, "teacher_probs", max_size=MAX_CLASSES,
+                          what="a 1-D array of probabilities")
     divergence = one_of(divergence, "divergence", STUDENT_DIVERGENCES)
     degree = integer_at_least(degree, "degree", 1)
     if p.ndim != 1 or not np.isfinite(p).all():

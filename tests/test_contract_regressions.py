@@ -53,3 +53,61 @@ def test_sinkhorn_too_many_points_refused_before_allocating():
     a = np.full(n, 1.0 / n)
     with pytest.raises(ValueError, match="limit"):
         D.sinkhorn_divergence(x, a, x + 1.0, a, 0.1)
+
+
+# --------------------------------------------------------------------------------------------
+# fitting
+# --------------------------------------------------------------------------------------------
+from kitlib import fitting as F  # noqa: E402
+
+
+def test_fit_mixture_far_apart_means_names_the_real_problem():
+    # before: "means must be finite; got nan" (a 20 000-point grid cannot resolve ±1e6 with sd 1)
+    with pytest.raises(ValueError, match="means and stds") as err:
+        F.fit_mixture([0.5, 0.5], [-1e6, 1e6], [1.0, 1.0], 2, "reverse_kl")
+    assert "nan" not in str(err.value)
+
+
+@pytest.mark.parametrize("tol", [1e-17, 0.0, -1e-3])
+def test_switch_separation_unreachable_tolerance_is_refused(tol):
+    # before: tol=1e-17 bisected forever (float64 cannot halve a bracket below ~1e-15)
+    with pytest.raises(ValueError, match="tol"):
+        F.switch_separation("reverse_kl", tol=tol)
+
+
+def test_empty_inputs_are_refused_not_answered_empty():
+    # before: switch_curve([]) returned array([]); gradient_far_away([], ...) an empty result
+    with pytest.raises(ValueError, match="alphas"):
+        F.switch_curve([])
+    with pytest.raises(ValueError, match="distances"):
+        F.gradient_far_away([], "js")
+
+
+def test_switch_curve_on_huge_input_is_refused_at_once():
+    with pytest.raises(ValueError, match="alphas"):  # before: 1e7 global searches (hours)
+        F.switch_curve(np.broadcast_to(0.5, (10**7,)))
+
+
+@pytest.mark.parametrize("kwargs", [dict(steps=2.5), dict(n_restarts=1.5), dict(steps=True),
+                                    dict(n_components=1.5)])
+def test_counts_are_not_truncated(kwargs):
+    args = dict(weights=[0.5, 0.5], means=[-1.0, 1.0], stds=[1.0, 1.0], n_components=1,
+                divergence="forward_kl")
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=next(iter(kwargs))):
+        F.fit_mixture(**args)
+
+
+def test_fit_gaussian_wide_target_memory_is_bounded():
+    # before: candidate landscapes of 267 × 64 420 grid points at once (~0.8–1.9 GB RSS)
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        fit = F.fit_gaussian([0.5, 0.5], [-1e3, 1e3], [1.0, 1.0], "reverse_kl")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 256 * 2**20
+    assert abs(abs(fit.mean) - 1e3) < 1e-6 and fit.std == pytest.approx(1.0, rel=1e-6)
+    assert fit.value == pytest.approx(math.log(2.0), rel=1e-9)  # KL(N_j ‖ ½N_1 + ½N_2) = log 2
