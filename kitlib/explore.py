@@ -44,6 +44,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import html
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -70,8 +71,10 @@ __all__ = [
     "checkbox",
     "steady_limits",
     "figure_pixels",
+    "drawn_data",
     "drawn_arrays",
     "drawn_texts",
+    "non_finite_drawn",
     "FIGURE_LOCK",
 ]
 
@@ -456,29 +459,85 @@ def figure_pixels(fig: Figure) -> np.ndarray:
     return np.asarray(canvas.buffer_rgba()).copy()
 
 
-def drawn_arrays(fig: Figure) -> list[np.ndarray]:
-    """Every numeric array the figure's visible artists draw: line data, collection offsets
-    and colour arrays, image arrays (masked cells count as blank), patch vertices and axis
-    limits. Used to assert that no NaN reaches the screen."""
-    out: list[np.ndarray] = []
-    for ax in fig.axes:
+def drawn_data(fig: Figure) -> list[tuple[str, np.ndarray]]:
+    """Every numeric array the figure's visible artists draw, each with a label saying which
+    artist it comes from: line data; collection offsets, colour arrays, segments (line
+    collections), polygon vertices (fills, bars drawn as collections) and mesh coordinates;
+    image arrays and extents (masked cells count as blank: imshow masks NaN cells, which
+    draw transparent, as a density's empty region does); patch outlines in data space
+    (bars: the rectangle's position, width and height); text and annotation anchors; axis
+    limits; and the figure-level lines, patches and texts."""
+    from matplotlib.collections import PathCollection, QuadMesh
+    from matplotlib.text import Annotation
+
+    out: list[tuple[str, np.ndarray]] = []
+
+    def add(label, values):
+        out.append((label, np.asarray(values, dtype=float)))
+
+    def patches(tag, items):
+        for k, patch in enumerate(items):
+            if patch.get_visible():
+                verts = patch.get_patch_transform().transform(patch.get_path().vertices)
+                add(f"{tag} {type(patch).__name__} {k}", verts)
+
+    def texts(tag, items):
+        for t in items:
+            if t.get_visible() and t.get_text():
+                add(f"{tag} text {t.get_text()!r} position", t.get_position())
+                if isinstance(t, Annotation):
+                    add(f"{tag} annotation {t.get_text()!r} xy", t.xy)
+
+    for i, ax in enumerate(fig.axes):
+        tag = f"axes {i}" + (f" ({ax.get_title()!r})" if ax.get_title() else "")
         for line in ax.get_lines():
             if line.get_visible():
-                out.append(np.asarray(line.get_xydata(), dtype=float))
+                add(f"{tag} line {line.get_label()!r}", line.get_xydata())
         for coll in ax.collections:
-            if coll.get_visible():
-                out.append(np.asarray(coll.get_offsets(), dtype=float))
-                arr = coll.get_array() if hasattr(coll, "get_array") else None
-                if arr is not None:
-                    out.append(np.ma.filled(np.ma.asarray(arr, dtype=float), 0.0))
+            if not coll.get_visible():
+                continue
+            name = f"{tag} {type(coll).__name__} {coll.get_label()!r}"
+            add(f"{name} offsets", coll.get_offsets())
+            arr = coll.get_array() if hasattr(coll, "get_array") else None
+            if arr is not None:
+                add(f"{name} colour array", np.ma.filled(np.ma.asarray(arr, dtype=float), 0.0))
+            if isinstance(coll, QuadMesh):
+                add(f"{name} coordinates", coll.get_coordinates())
+            elif not isinstance(coll, PathCollection):  # scatter paths are marker shapes
+                # (line segments are read from the paths: get_segments() drops NaN vertices)
+                for path in coll.get_paths():
+                    add(f"{name} path", path.vertices)
         for im in ax.get_images():
             if im.get_visible():
-                out.append(np.ma.filled(np.ma.asarray(im.get_array(), dtype=float), 0.0))
-        for patch in ax.patches:
-            if patch.get_visible():
-                out.append(np.asarray(patch.get_path().vertices, dtype=float))
-        out.append(np.asarray([*ax.get_xlim(), *ax.get_ylim()], dtype=float))
+                add(f"{tag} image", np.ma.filled(np.ma.asarray(im.get_array(), dtype=float), 0.0))
+                add(f"{tag} image extent", im.get_extent())
+        patches(tag, ax.patches)
+        texts(tag, ax.texts)
+        add(f"{tag} limits", [*ax.get_xlim(), *ax.get_ylim()])
+    for line in fig.lines:
+        if line.get_visible():
+            add(f"figure line {line.get_label()!r}", line.get_xydata())
+    patches("figure", fig.patches)
+    texts("figure", fig.texts)
     return out
+
+
+def drawn_arrays(fig: Figure) -> list[np.ndarray]:
+    """The arrays of :func:`drawn_data` without their labels. Used to assert that no NaN
+    reaches the screen."""
+    return [arr for _, arr in drawn_data(fig)]
+
+
+_NON_FINITE_WORD = re.compile(r"(?<![A-Za-z\\])(nan|inf)(?![A-Za-z])", re.IGNORECASE)
+
+
+def non_finite_drawn(fig: Figure) -> list[str]:
+    """What the figure shows that is not a finite number: labels of drawn arrays holding NaN or
+    ±inf (see :func:`drawn_data`) and visible texts showing "nan" or "inf" as a number
+    ("KL = nan", "inf%", "(nan, 1)"). Empty when the picture is clean."""
+    bad = [label for label, arr in drawn_data(fig) if not np.isfinite(arr).all()]
+    bad += [f"text {t!r}" for t in drawn_texts(fig) if _NON_FINITE_WORD.search(t)]
+    return bad
 
 
 def drawn_texts(fig: Figure) -> list[str]:
