@@ -80,8 +80,12 @@ def _fmt(value) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _fail(name: str, allowed: str, value) -> ValueError:
+def fail(name: str, allowed: str, value) -> ValueError:
+    """The standard error: "``name`` must be ``allowed``; got ``value``" (returned, not raised)."""
     return ValueError(f"{name} must be {allowed}; got {_fmt(value)}")
+
+
+_fail = fail
 
 
 def _interval(low, high, low_open, high_open) -> str:
