@@ -111,3 +111,96 @@ def test_fit_gaussian_wide_target_memory_is_bounded():
     assert peak < 256 * 2**20
     assert abs(abs(fit.mean) - 1e3) < 1e-6 and fit.std == pytest.approx(1.0, rel=1e-6)
     assert fit.value == pytest.approx(math.log(2.0), rel=1e-9)  # KL(N_j ‖ ½N_1 + ½N_2) = log 2
+
+
+# --------------------------------------------------------------------------------------------
+# kde
+# --------------------------------------------------------------------------------------------
+from scipy import special, stats  # noqa: E402
+
+from kitlib import kde as K  # noqa: E402
+
+
+def _brute_log_kde(x, data, h):
+    """Direct sum over explicit differences, in extended precision (independent of kitlib)."""
+    d = data.shape[1]
+    out = []
+    for xi in np.atleast_2d(x):
+        with mpmath.workdps(40):
+            h_mp = mpmath.mpf(h)
+            terms = [-mpmath.fsum((mpmath.mpf(a) - mpmath.mpf(b)) ** 2 for a, b in zip(xi, y))
+                     / (2 * h_mp**2) for y in data]
+            top = max(terms)
+            lse = top + mpmath.log(mpmath.fsum(mpmath.exp(t - top) for t in terms))
+            val = lse - mpmath.mpf(d) / 2 * mpmath.log(2 * mpmath.pi * h_mp**2) - mpmath.log(len(data))
+        out.append(float(val) if val > -1e308 else -math.inf)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("h", [1e-6, 1e-9, 1e-160])
+def test_log_kde_tiny_bandwidth_is_not_nan(h):
+    # before: log_kde(..., 1e-160) returned [nan nan] (1/h² overflowed in the one-product form)
+    rng = np.random.default_rng(3)
+    data = rng.standard_normal((8, 3))
+    x = np.vstack([data[2] + 1e-7, data[5]])
+    got = K.log_kde(x, data, h)
+    assert not np.isnan(got).any()
+    np.testing.assert_allclose(got, _brute_log_kde(x, data, h), rtol=1e-9)
+    stats_ = K.kernel_weight_stats(x, data, h)
+    assert not np.isnan(stats_.log_density).any() and (stats_.max_weight <= 1).all()
+
+
+@pytest.mark.parametrize("x, data, name", [
+    (np.zeros((2, 3)), np.zeros((0, 3)), "data"),
+    (np.zeros((0, 3)), np.zeros((5, 3)), "x"),   # before: ZeroDivisionError
+])
+def test_log_kde_empty_inputs_name_the_argument(x, data, name):
+    with pytest.raises(ValueError, match=rf"\b{name}\b"):
+        K.log_kde(x, data, 1.0)
+
+
+def test_relative_variance_is_never_negative():
+    # before: relative_variance(1e4, 3, 100) = -5e-17 (cancellation in three logs)
+    with mpmath.workdps(50):
+        h = mpmath.mpf(10) ** 4
+        want = float(mpmath.expm1(mpmath.mpf(3) / 2 * mpmath.log((1 + h**2) ** 2 / (h**2 * (2 + h**2)))
+                                  + 3 / ((1 + h**2) * (2 + h**2))) / 100)
+    got = K.relative_variance(1e4, 3, 100)
+    assert got > 0 and got == pytest.approx(want, rel=1e-9)
+    hs = np.geomspace(1e-3, 1e8, 60)
+    assert (K.relative_variance(hs, 3, 100) >= 0).all()
+
+
+def test_finite_size_thresholds_huge_r_and_non_circular_advice():
+    # before: auto said "use method='exact'", exact said "use method='saddlepoint'"
+    d, n, r = 3, 100, 1e12
+    fs = K.finite_size_thresholds(d, n, r=r)
+    lam, mean = r * d, d + r * d
+    sd = math.sqrt(2 * d + 4 * lam)
+    z = stats.norm.ppf(1 / n)
+    gamma1 = (8 * d + 24 * lam) / (2 * d + 4 * lam) ** 1.5  # Cornish–Fisher skewness term
+    d_star = mean + sd * (z + (z * z - 1) * gamma1 / 6)
+    assert fs.D_star == pytest.approx(d_star, rel=1e-9)
+    c = stats.norm.pdf(z) / (sd * (1 / n))  # f/F at the quantile, Gaussian limit
+    assert fs.c == pytest.approx(c, rel=1e-4)
+    with pytest.raises(ValueError) as err:
+        K.finite_size_thresholds(d, n, r=r, method="exact")
+    assert "handles it" in str(err.value)
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: K.top_weights([1.0, 2.0, 3.0], 1.0, k=1.5), "k"),
+    (lambda: K.sample_smallest_sq_distances(3, 50, 1.5, 0), "k"),
+    (lambda: K.sample_sq_distances(3, 2.5, 0), "n"),
+    (lambda: K.monte_carlo_kde(3, 100, [1.0], n_sets=2.5, rng=0), "n_sets"),
+    (lambda: K.sample_sq_distances(3, 10, True), "rng"),
+])
+def test_kde_counts_and_seeds_are_not_truncated(call, name):
+    with pytest.raises(ValueError, match=rf"\b{name}\b"):
+        call()
+
+
+def test_monte_carlo_kde_huge_n_is_refused_before_allocating():
+    # before: asked numpy for ~15 GiB
+    with pytest.raises(ValueError, match="limit"):
+        K.monte_carlo_kde(20, 10**9, [1.0], n_sets=2, rng=0)
