@@ -20,6 +20,23 @@ Which function to choose
 * the Shwartz-Ziv–Tishby experiment: :func:`symmetric_task`, :func:`train_information_plane`,
   :func:`binned_layer_information`.
 
+Argument contract (every public function; the machine-readable table is ``kitlib.contracts.ib``)
+-------------------------------------------------------------------------------------------
+* Joint tables ``pxy`` (|X|, |Y|), encoders p(t|x) (|X|, |T|) and probability vectors: finite,
+  >= 0, summing to 1 (rows of an encoder each) within 1e-8 — then renormalised exactly —, at
+  most ``MAX_TABLE`` = 2²² entries.
+* Samples: finite (N,) or (N, d) float arrays, N >= 2, at most ``MAX_SAMPLES`` = 2²² numbers;
+  paired samples have equal N. β's: finite and > 0. Tolerances: in [1e-14, 1].
+* Counts (``n_t``, ``n_restarts``, ``n_iter``, ``bins``, ``k``, ``epochs``, ...) are integers;
+  ``True`` and fractions such as 2.5 are refused, never truncated. ``seed``: None, an int >= 0 or
+  a ``numpy.random.Generator``; global random state (numpy's, torch's) is never touched.
+* Sizes: every call estimates its memory and work from the argument sizes and, past
+  :mod:`kitlib.limits` (256 MiB and ~2·10⁹ operations, a 1 GB / 1-core budget), refuses before
+  allocating with a ``ValueError`` naming the limit and a cheaper route (subsample, fewer β's);
+  the largest size each function accepts is stated in its docstring. Iteration caps
+  (``n_iter``) end silently with the iterate reached, as documented per function.
+* Every refusal is a ``ValueError`` naming the argument, what is allowed and the value received.
+
 References (by title)
 ---------------------
 * Tishby, Pereira, Bialek — *The information bottleneck method*.
@@ -194,7 +211,7 @@ def mutual_information(pxy) -> float:
 def maximal_correlation(pxy) -> float:
     """ρ_m, the second singular value of B = p(x,y)/√(p(x)p(y)) (Hirschfeld–Gebelein–Rényi).
 
-    ``pxy`` as in :func:`mutual_information` (finite, >= 0, sum 1 within 1e-8); the SVD costs
+    Contract: ``pxy`` as in :func:`mutual_information` (finite, >= 0, sum 1 within 1e-8); the SVD costs
     ~|X|·|Y|·min(|X|, |Y|) operations, so at most about 1 000 × 1 000 on one core.
     Returns ρ_m in [0, 1] (0 when |X| or |Y| has one value).
     """
@@ -480,7 +497,7 @@ def ib_curve(pxy, betas, *, n_t: int | None = None, n_restarts: int = 4, seed=0,
 def binary_symmetric_source(eps: float) -> np.ndarray:
     """Doubly-symmetric binary source p(x,y) = [[(1−ε)/2, ε/2], [ε/2, (1−ε)/2]].
 
-    ``eps`` is the flip probability, a real number in [0, 1]. Returns a (2, 2) table summing to 1.
+    Contract: ``eps``, the flip probability, a real number in [0, 1]. Returns a (2, 2) table summing to 1.
     """
     eps = v.probability(eps, "eps")
     return np.array([[(1 - eps) / 2, eps / 2], [eps / 2, (1 - eps) / 2]])
@@ -498,7 +515,7 @@ def bss_curve(eps: float, delta) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     β(δ) = log(δ/(1−δ)) / ((1−2ε)·log(c/(1−c))), c = ε∗δ. Returns (β, I_X, I_Y), each of
     the shape of ``delta``.
 
-    ``eps``: a real number in (0, 0.5); ``delta``: float or array_like of floats in (0, 0.5)
+    Contract: ``eps`` a real number in (0, 0.5); ``delta`` a float or array_like of floats in (0, 0.5)
     (finite), at most ~4·10⁶ of them on the 1 GB budget.
     """
     eps = v.in_range(eps, "eps", 0.0, 0.5, low_open=True, high_open=True)
@@ -604,7 +621,7 @@ def gaussian_ib_objective(A, cov_x, cov_xy, cov_y, beta) -> tuple[float, float, 
 
     I(T;X) = ½ log det(AΣ_xAᵀ + I), I(T;Y) = I(T;X) − ½ log det(AΣ_{x|y}Aᵀ + I).
 
-    ``A``: finite array_like of shape (k, n) (k >= 1 rows, n = dimension of X); the covariances
+    Contract: ``A`` finite array_like of shape (k, n) (k >= 1 rows, n = dimension of X); the covariances
     as in :func:`gaussian_ib`; ``beta``: finite and > 0. Sizes: k, n ≤ ~1 000 on one core.
     """
     cx, _, _, cx_y = _conditional_cov(cov_x, cov_xy, cov_y)
@@ -624,7 +641,7 @@ def gaussian_ib_objective(A, cov_x, cov_xy, cov_y, beta) -> tuple[float, float, 
 def canonical_covariances(rhos) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(Σ_x, Σ_xy, Σ_y) of unit-variance X, Y ∈ R^n with canonical correlations ``rhos``.
 
-    ``rhos``: float or 1-D array_like of n >= 1 numbers in [0, 1); n ≤ ~2 000 on the 1 GB budget.
+    Contract: ``rhos`` a float or 1-D array_like of n >= 1 numbers in [0, 1); n ≤ ~2 000 on the 1 GB budget.
     Returns three (n, n) arrays.
     """
     r = v.array(rhos, "rhos", ndim=1, atleast_1d=True, max_size=MAX_TABLE, low=0.0, high=1.0,
@@ -638,7 +655,7 @@ def canonical_covariances(rhos) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def gaussian_mi(cov, dx: int) -> float:
     """I(X;Y) = ½ log(det Σ_x det Σ_y / det Σ) for a joint covariance with X the first ``dx`` coordinates.
 
-    ``cov``: (n, n) finite, symmetric, positive definite (n ≤ ~1 000 on one core); ``dx``: an
+    Contract: ``cov`` (n, n) finite, symmetric, positive definite (n ≤ ~1 000 on one core); ``dx``: an
     integer in [1, n − 1]. Returns the MI in nats (>= 0).
     """
     c = _check_cov(cov, "cov")
@@ -897,7 +914,7 @@ def kolchinsky_tracey_bounds(h, sigma: float) -> tuple[float, float]:
     lower = the same with 8σ² (pairwise Bhattacharyya). O(N²) memory and time.
     Kolchinsky, Tracey — *Estimating Mixture Entropy with Pairwise Distances*.
 
-    ``h``: finite array_like (N,) or (N, d), N >= 2, N ≤ ~2 500 on the 1 GB budget
+    Contract: ``h`` finite array_like (N,) or (N, d), N >= 2, N ≤ ~2 500 on the 1 GB budget
     (subsample beyond); ``sigma``: finite and > 0. Returns (lower, upper) in nats, both >= 0.
     """
     h = _as_samples(h, "h")
@@ -917,7 +934,7 @@ def cauchy_schwarz_qmi(x, t, *, sigma_x: float = 1.0, sigma_t: float = 1.0) -> f
     exactly for independent kernel-smoothed densities. Not Shannon MI.
     Yu et al. — *Cauchy–Schwarz Divergence Information Bottleneck for Regression*.
 
-    ``x``, ``t``: finite array_like (N,) or (N, d), N >= 2 and equal, N ≤ ~2 000 on the 1 GB
+    Contract: ``x``, ``t`` finite array_like (N,) or (N, d), N >= 2 and equal, N ≤ ~2 000 on the 1 GB
     budget (subsample beyond); ``sigma_x``, ``sigma_t`` (keyword-only): kernel widths, finite
     and > 0. Returns I_CS >= 0.
     """
@@ -941,7 +958,7 @@ def symmetric_task(n_inputs: int = 12, *, seed=0) -> tuple[np.ndarray, np.ndarra
     """All 2^n binary patterns (±1) and a balanced label from a random symmetric quadratic form
     thresholded at its median (the Shwartz-Ziv–Tishby task, made in code; nothing downloaded).
 
-    ``n_inputs``: an integer in [2, 16] (2^16 patterns × 16 floats = 8 MiB); ``seed``
+    Contract: ``n_inputs`` an integer in [2, 16] (2^16 patterns × 16 floats = 8 MiB); ``seed``
     (keyword-only): None, an integer >= 0 or a numpy Generator.
     Returns (X of shape (2^n, n) float, y of shape (2^n,) int in {0, 1}).
     """
@@ -1028,7 +1045,8 @@ def train_information_plane(activation: str = "tanh", *, widths=(10, 7, 5, 4, 3)
     n = 2**12
     n_train = int(round(train_fraction * n))
     if n_train < 1:
-        raise ValueError(f"train_fraction must leave at least one of the {n} patterns; got {train_fraction!r}")
+        raise ValueError(f"train_fraction must leave at least one of the {n} patterns; "
+                         f"got {train_fraction!r}")
     sizes = (12, *widths, 2)
     n_weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
     n_records = epochs // record_every + 1
@@ -1149,7 +1167,7 @@ def noisy_layer_information(t, labels, *, sigma: float) -> tuple[float, float]:
     The noise makes MI finite and well defined, but its value is set by σ, as binned values
     are set by the bin width. O(N²): subsample the inputs for large N.
 
-    ``t``: finite array_like (N,) or (N, d), N >= 2, N ≤ ~2 500 on the 1 GB budget;
+    Contract: ``t`` finite array_like (N,) or (N, d), N >= 2, N ≤ ~2 500 on the 1 GB budget;
     ``labels``: (N,) class labels; ``sigma`` (keyword-only): finite and > 0.
     Returns (I(X;T), I(T;Y)) in nats, 0 ≤ I(T;Y) ≤ I(X;T).
     """

@@ -987,9 +987,9 @@ def categorical_lm(m: int, peakedness: float, *, seed=0, reward: str = "gaussian
     ``reward="levels"``: the same rounded onto ``n_levels`` equally spaced values in [0, 1] (ties).
     Returns ``(p_ref, rewards)``.
 
-    Contract: ``m`` an integer >= 2 (≤ ~4·10⁶ on the 1 GB budget); ``peakedness`` finite and >= 0; ``seed`` None, an
-    int >= 0 or a numpy Generator; ``reward`` "gaussian" or "levels"; ``n_levels`` an integer
-    >= 2; ``correlation`` in [−1, 1].
+    Contract: ``m`` an integer >= 2 (≤ ~4·10⁶ on the 1 GB budget); ``peakedness`` finite and
+    >= 0; ``seed`` None, an int >= 0 or a numpy Generator; ``reward`` "gaussian" or "levels";
+    ``n_levels`` an integer >= 2; ``correlation`` in [−1, 1].
     """
     m = _v.integer(m, "m", low=2)
     _limit(f"categorical_lm with m = {m}", nbytes=8.0 * 8 * m, hint="use a smaller m")
@@ -1066,8 +1066,8 @@ def memoryless_bon(n_tokens: int, q: float, delta: float) -> MemorylessBoN:
     with N = e^{nΔ} is exact through the Binomial level masses in log space. As n grows the
     per-token reward tends to x* with kl(x*‖q) = Δ and KL(BoN‖tilt)/n → 0.
 
-    Contract: ``n_tokens`` an integer >= 1 (≤ ~2.5·10⁶ on the 1 GB budget); ``q`` a real number in (0, 1); ``delta``
-    finite and > 0.
+    Contract: ``n_tokens`` an integer >= 1 (≤ ~2.5·10⁶ on the 1 GB budget); ``q`` a real number
+    in (0, 1); ``delta`` finite and > 0.
     """
     n = _v.integer(n_tokens, "n_tokens", low=1)
     _limit(f"memoryless_bon with n_tokens = {n}", nbytes=8.0 * 12 * (n + 1), hint="use fewer tokens")
