@@ -1,8 +1,9 @@
 """Argument checks shared by every numerics module (the one validation module).
 
 Every check raises ``ValueError`` (a wrong type is a bad value too, so callers catch one
-exception class; the resource and convergence errors below are subclasses) with a message naming the argument, what is allowed and the value received, in the style of
-SciPy and scikit-learn::
+exception class; the resource and convergence errors below are subclasses) with a message
+naming the argument, what is allowed and the value received, in the style of SciPy and
+scikit-learn::
 
     alpha must be a finite real number; got nan
     n must be an integer >= 2; got 2.5

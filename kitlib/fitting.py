@@ -1392,7 +1392,7 @@ def gradient_far_away(distances, divergence, *, weights=(1.0,), means=(0.0,), st
 # ---------------------------------------------------------------------------------------------
 
 
-def softmax(logits, temperature=1.0):
+def softmax(logits, *, temperature=1.0):
     r"""Tempered softmax exp(z_k/T)/Σ_j exp(z_j/T) along the last axis (log-sum-exp stable).
 
     Parameters

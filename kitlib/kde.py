@@ -515,7 +515,7 @@ def _rng(func: str, rng) -> np.random.Generator:
     return _v.as_generator(rng, "rng")
 
 
-def sample_sq_distances(d, n, rng, r=1.0, *, size=None) -> np.ndarray:
+def sample_sq_distances(d, n, rng, *, r=1.0, size=None) -> np.ndarray:
     r"""Draw the ``n`` squared distances :math:`D_i = |x - y_i|^2` exactly, without the points.
 
     For :math:`y_i \sim \mathcal N(0, I_d)` iid and a fixed :math:`x` with :math:`|x|^2 = r\,d`,
@@ -563,7 +563,7 @@ def sample_sq_distances(d, n, rng, r=1.0, *, size=None) -> np.ndarray:
     return out
 
 
-def sample_smallest_sq_distances(d, n, k, rng, r=1.0, *, size=1, chunk=1 << 21) -> np.ndarray:
+def sample_smallest_sq_distances(d, n, k, rng, *, r=1.0, size=1, chunk=1 << 21) -> np.ndarray:
     r"""The ``k`` smallest of ``n`` squared distances, sorted, for ``size`` independent data sets.
 
     Draws with :func:`sample_sq_distances` in chunks of at most ``chunk`` values and keeps the
@@ -590,7 +590,7 @@ def sample_smallest_sq_distances(d, n, k, rng, r=1.0, *, size=1, chunk=1 << 21) 
     for s in range(size):
         best = np.empty(0)
         for c0 in range(0, n, step):
-            block = sample_sq_distances(d, max(2, min(step, n - c0)), gen, r)[: min(step, n - c0)]
+            block = sample_sq_distances(d, max(2, min(step, n - c0)), gen, r=r)[: min(step, n - c0)]
             both = np.concatenate([best, block])
             best = np.partition(both, k - 1)[:k] if both.size > k else both
         out[s] = np.sort(best)
@@ -648,7 +648,7 @@ def weight_stats_from_sq_distances(D, h, d, *, mass: float = 0.9) -> KernelWeigh
     return KernelWeightStats(log_density, part, wmax, n_mass, mass)
 
 
-def top_weights(D, h, k: int = 20) -> np.ndarray:
+def top_weights(D, h, *, k: int = 20) -> np.ndarray:
     r"""The ``k`` largest normalised weights :math:`w_i = e^{-D_i/(2h^2)}/\sum_j e^{-D_j/(2h^2)}`,
     in decreasing order, for squared distances ``D`` of shape (..., n). Returns shape (..., k')
     with ``k' = min(k, n)``."""
@@ -684,7 +684,7 @@ def log_expected_kde(x_sq_norm, h, d):
     return -0.5 * d * (_LOG_2PI + np.log1p(h2)) - s / (2 * (1 + h2))
 
 
-def relative_variance(h, d, n, x_sq_norm=None):
+def relative_variance(h, d, n, *, x_sq_norm=None):
     r"""Exact relative variance of the estimator over data sets at a fixed :math:`x`:
 
     .. math::
@@ -714,7 +714,7 @@ def relative_variance(h, d, n, x_sq_norm=None):
         return np.expm1(expo) / n
 
 
-def clt_log_ratio_pdf(z, h, d, n, x_sq_norm=None):
+def clt_log_ratio_pdf(z, h, d, n, *, x_sq_norm=None):
     r"""Density of :math:`z = \ln(\hat\rho_h/\rho_h)` if :math:`\hat\rho_h/\rho_h` were
     Gaussian with mean 1 and the exact variance :math:`v` of :func:`relative_variance`:
 
@@ -729,7 +729,8 @@ def clt_log_ratio_pdf(z, h, d, n, x_sq_norm=None):
         raise _fail(func, "z", "a non-empty array", z)
     if not np.all(np.isfinite(z)):
         raise _fail(func, "z", "finite", "an array with NaN or inf")
-    v = float(relative_variance(_positive(func, "h", h, allow_array=False), d, n, x_sq_norm))
+    h = _positive(func, "h", h, allow_array=False)
+    v = float(relative_variance(h, d, n, x_sq_norm=x_sq_norm))
     if not (math.isfinite(v) and v > 0):
         return np.zeros_like(z)
     with np.errstate(over="ignore"):
@@ -878,9 +879,9 @@ def monte_carlo_kde(d, n, h, *, n_sets, rng, r=1.0, dtype=np.float32,
     for s0 in starts:
         s1 = min(n_sets, s0 + per_chunk)
         if r_fixed is None:
-            D = np.stack([sample_sq_distances(d, n, gen, x_sq[s] / d) for s in range(s0, s1)])
+            D = np.stack([sample_sq_distances(d, n, gen, r=x_sq[s] / d) for s in range(s0, s1)])
         else:
-            D = sample_sq_distances(d, n, gen, r_fixed, size=s1 - s0)
+            D = sample_sq_distances(d, n, gen, r=r_fixed, size=s1 - s0)
         dmin = D.min(axis=1)
         dmin_all[s0:s1] = dmin
         delta = (D - dmin[:, None]).astype(dt)
@@ -906,7 +907,7 @@ def monte_carlo_kde(d, n, h, *, n_sets, rng, r=1.0, dtype=np.float32,
                          max_weight=np.minimum(wmax, 1.0), weighted_sq_distance=wd)
 
 
-def h_G_from_gaps(smallest, k: int | None = None) -> float:
+def h_G_from_gaps(smallest, *, k: int | None = None) -> float:
     r"""Estimate :math:`h_G(d, n)` from the gaps between the smallest squared distances.
 
     Near the minimum the :math:`D_i` form a Poisson process whose intensity grows like
@@ -937,7 +938,7 @@ def h_G_from_gaps(smallest, k: int | None = None) -> float:
     return math.sqrt(0.5 * float(_spacings("h_G_from_gaps", smallest, k).mean()))
 
 
-def normalised_spacings(smallest, k: int | None = None) -> np.ndarray:
+def normalised_spacings(smallest, *, k: int | None = None) -> np.ndarray:
     r"""The normalised spacings :math:`j\,(D_{(j+1)} - D_{(j)})`, :math:`j = 1..k`, of each row of
     ascending smallest squared distances: shape (m, k). Near the minimum they are iid exponential
     with mean :math:`2h_G^2` (see :func:`h_G_from_gaps`, :func:`spacing_pdf`)."""

@@ -132,7 +132,8 @@ def _brute_log_kde(x, data, h):
                      / (2 * h_mp**2) for y in data]
             top = max(terms)
             lse = top + mpmath.log(mpmath.fsum(mpmath.exp(t - top) for t in terms))
-            val = lse - mpmath.mpf(d) / 2 * mpmath.log(2 * mpmath.pi * h_mp**2) - mpmath.log(len(data))
+            val = (lse - mpmath.mpf(d) / 2 * mpmath.log(2 * mpmath.pi * h_mp**2)
+                   - mpmath.log(len(data)))
         out.append(float(val) if val > -1e308 else -math.inf)
     return np.array(out)
 
@@ -163,7 +164,8 @@ def test_relative_variance_is_never_negative():
     # before: relative_variance(1e4, 3, 100) = -5e-17 (cancellation in three logs)
     with mpmath.workdps(50):
         h = mpmath.mpf(10) ** 4
-        want = float(mpmath.expm1(mpmath.mpf(3) / 2 * mpmath.log((1 + h**2) ** 2 / (h**2 * (2 + h**2)))
+        ratio = (1 + h**2) ** 2 / (h**2 * (2 + h**2))
+        want = float(mpmath.expm1(mpmath.mpf(3) / 2 * mpmath.log(ratio)
                                   + 3 / ((1 + h**2) * (2 + h**2))) / 100)
     got = K.relative_variance(1e4, 3, 100)
     assert got > 0 and got == pytest.approx(want, rel=1e-9)

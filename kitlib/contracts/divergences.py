@@ -1,4 +1,4 @@
-"""Contract table of :mod:`kitlib.divergences` (format and how to add an entry: ``kitlib.contracts``).
+"""Contract table of :mod:`kitlib.divergences` (format, how to add an entry: ``kitlib.contracts``).
 
 Budget: discrete divergences hold a few float64 temporaries of the size of ``p``, so vectors
 (or stacks) up to ``MAX_PROB`` = 2**22 entries (~32 MiB each) fit the 1 GB / 1-core budget;
