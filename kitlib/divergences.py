@@ -275,6 +275,17 @@ def kl(p, q):
     ValueError
         If an entry is negative or not finite, a row does not sum to 1, or the shapes disagree.
 
+    Contract
+    --------
+    p
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    q
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    Budget (1 GB / 1 core): p, q up to 4,194,304 entries in all. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
+
     References
     ----------
     S. Kullback and R. A. Leibler, "On Information and Sufficiency", 1951.
@@ -303,6 +314,17 @@ def js(p, q):
     -------
     float or ndarray
         Values in [0, log 2].
+
+    Contract
+    --------
+    p
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    q
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    Budget (1 GB / 1 core): p, q up to 4,194,304 entries in all. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
 
     References
     ----------
@@ -336,6 +358,19 @@ def alpha_divergence(p, q, alpha):
     -------
     float or ndarray
         Values in [0, +inf].
+
+    Contract
+    --------
+    p
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    q
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    alpha
+        finite real number.
+    Budget (1 GB / 1 core): p, q up to 4,194,304 entries in all. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
 
     References
     ----------
@@ -373,6 +408,19 @@ def renyi(p, q, order):
     float or ndarray
         Values in [0, +inf].
 
+    Contract
+    --------
+    p
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    q
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    order
+        finite real number > 0.
+    Budget (1 GB / 1 core): p, q up to 4,194,304 entries in all. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
+
     References
     ----------
     A. Rényi, "On measures of entropy and information", 1961.
@@ -388,6 +436,17 @@ def hellinger2(p, q):
 
     Computed as ½ Σ (√p − √q)² (no cancellation when p ≈ q). Symmetric.
 
+    Contract
+    --------
+    p
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    q
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    Budget (1 GB / 1 core): p, q up to 4,194,304 entries in all. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
+
     References
     ----------
     A. L. Gibbs and F. E. Su, "On choosing and bounding probability metrics", 2002.
@@ -398,6 +457,17 @@ def hellinger2(p, q):
 
 def tv(p, q):
     r"""Total variation distance TV = ½ Σ |p − q|, in [0, 1]. Symmetric.
+
+    Contract
+    --------
+    p
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    q
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    Budget (1 GB / 1 core): p, q up to 4,194,304 entries in all. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
 
     References
     ----------
@@ -411,6 +481,17 @@ def chi2(p, q):
     r"""Pearson χ²(p‖q) = Σ (p − q)²/q; +inf where q = 0 < p, and 0·(…) = 0 where p = q = 0.
 
     ``chi2(q, p)`` is Neyman's χ² (χ²(q‖p)). Equals 2·D_α at α = 2.
+
+    Contract
+    --------
+    p
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    q
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    Budget (1 GB / 1 core): p, q up to 4,194,304 entries in all. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
 
     References
     ----------
@@ -426,6 +507,17 @@ def cauchy_schwarz(p, q):
 
     Symmetric, scale-invariant, ≥ 0 by the Cauchy–Schwarz inequality, zero iff p = q, and +inf
     for disjoint supports. Not an f-divergence (no data-processing inequality in general).
+
+    Contract
+    --------
+    p
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    q
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    Budget (1 GB / 1 core): p, q up to 4,194,304 entries in all. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
 
     References
     ----------
@@ -455,6 +547,18 @@ def log_normal_pdf(x, mean, std):
     -------
     float or ndarray
         The broadcast shape. Finite everywhere (no underflow: this is the log).
+
+    Contract
+    --------
+    x
+        real array, no NaN; at most 4,194,304 entries (any shape, broadcast; ±inf allowed
+        (log-density -inf), NaN refused).
+    mean
+        real array, finite (broadcast with x).
+    std
+        real array, finite, entries > 0 (broadcast with x; a standard deviation).
+    Budget (1 GB / 1 core): x up to 4,194,304 entries. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     x = _as_float_array(x, "x")
     mean = _as_float_array(mean, "mean")
@@ -494,6 +598,20 @@ def log_mixture_pdf(x, weights, means, stds):
     -------
     float or ndarray
         Same shape as ``x``.
+
+    Contract
+    --------
+    x
+        real array, no NaN; at most 4,194,304 entries (any shape, broadcast; ±inf allowed
+        (log-density -inf), NaN refused).
+    weights
+        probability vector: finite, >= 0, summing to 1 within 1e-08.
+    means
+        1-D real array, finite, non-empty.
+    stds
+        1-D real array, finite, entries > 0, non-empty.
+    Budget (1 GB / 1 core): x.size × number of components up to 4,194,304. Bad or too-large input
+    raises ValueError naming the argument, before any allocation.
     """
     x = _as_float_array(x, "x")
     w = np.atleast_1d(_prob_vector(np.atleast_1d(_as_float_array(weights, "weights")), "weights"))
@@ -540,6 +658,17 @@ def kl_integrand(log_p, log_q):
     Returns
     -------
     float or ndarray
+
+    Contract
+    --------
+    log_p
+        real array, no NaN, non-empty; at most 4,194,304 entries (log-densities; -inf means zero
+        density; NaN and +inf refused).
+    log_q
+        real array, no NaN, non-empty; at most 4,194,304 entries (log-densities; -inf means zero
+        density; NaN and +inf refused).
+    Budget (1 GB / 1 core): up to 4,194,304 grid points. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     lp = _log_density(log_p, "log_p")
     lq = _log_density(log_q, "log_q")
@@ -625,6 +754,24 @@ def grid_divergence(log_p, log_q, dx, divergence, *, alpha=None):
     float or ndarray
         The broadcast leading shape (a float for 1-D inputs).
 
+    Contract
+    --------
+    log_p
+        real array, no NaN, non-empty; at most 4,194,304 entries (log-densities; -inf means zero
+        density; NaN and +inf refused).
+    log_q
+        real array, no NaN, non-empty; at most 4,194,304 entries (log-densities; -inf means zero
+        density; NaN and +inf refused).
+    dx
+        finite real number > 0.
+    divergence
+        one of 'forward_kl', 'reverse_kl', 'alpha', 'renyi', 'js', 'hellinger', 'tv', 'chi2',
+        'neyman_chi2', 'cauchy_schwarz'.
+    alpha
+        finite real number; or None (required for 'alpha' and 'renyi' (> 0 there)).
+    Budget (1 GB / 1 core): up to 4,194,304 grid points in all. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
+
     References
     ----------
     T. Minka, "Divergence measures and message passing", 2005.
@@ -682,6 +829,20 @@ def grid_w2sq(x, p, q):
     Returns
     -------
     float
+
+    Contract
+    --------
+    x
+        1-D real array, finite, non-empty; at most 4,194,304 entries (strictly increasing, >= 2
+        points).
+    p
+        1-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (densities on x,
+        positive mass).
+    q
+        1-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (densities on x,
+        positive mass).
+    Budget (1 GB / 1 core): up to 4,194,304 grid points. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
 
     References
     ----------
@@ -947,6 +1108,23 @@ def sinkhorn_divergence(x, a, y, b, eps, *, p=2):
         Warns (RuntimeWarning, naming ε) if a solver did not converge (L1 marginal error
         above 1e-4).
 
+    Contract
+    --------
+    x
+        real array, finite, non-empty (shape (n,) or (n, d)).
+    a
+        probability vector: finite, >= 0, summing to 1 within 1e-08.
+    y
+        real array, finite, non-empty (shape (m,) or (m, d)).
+    b
+        probability vector: finite, >= 0, summing to 1 within 1e-08.
+    eps
+        finite real number > 0.
+    p
+        finite real number > 0 and <= 2.
+    Budget (1 GB / 1 core): up to 2000 points per measure (three n×m cost matrices and ~1e3 sweeps).
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
+
     References
     ----------
     M. Cuturi, "Sinkhorn Distances: Lightspeed Computation of Optimal Transport", 2013.
@@ -1209,6 +1387,12 @@ def minka_alpha(alpha) -> FDivergence:
     alpha : float
         Any finite real number.
 
+    Contract
+    --------
+    alpha
+        finite real number.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
+
     References
     ----------
     T. Minka, "Divergence measures and message passing", 2005.
@@ -1276,6 +1460,20 @@ def f_divergence(p, q, fdiv):
     Returns
     -------
     float or ndarray
+
+    Contract
+    --------
+    p
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    q
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    fdiv
+        one of 'forward_kl', 'reverse_kl', 'pearson_chi2', 'neyman_chi2', 'hellinger', 'js2', 'tv',
+        'jeffreys' (or an FDivergence).
+    Budget (1 GB / 1 core): p, q up to 4,194,304 entries in all. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
     """
     if isinstance(fdiv, str):
         if fdiv not in F_DIVERGENCES:
@@ -1369,6 +1567,19 @@ def gaussian_kl(m0, S0, m1, S1):
     Scalars mean 1-D with S0, S1 **variances**; otherwise means of shape (k,) and covariances of
     shape (k, k) (symmetric positive definite, checked by Cholesky).
 
+    Contract
+    --------
+    m0
+        finite real number (or a mean vector (k,)).
+    S0
+        finite real number > 0 (a variance, or a covariance (k, k)).
+    m1
+        finite real number (or a mean vector (k,)).
+    S1
+        finite real number > 0 (a variance, or a covariance (k, k)).
+    Budget (1 GB / 1 core): k up to 2000 (k×k Cholesky factors). Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
+
     Examples
     --------
     >>> round(gaussian_kl(0.0, 1.0, 1.0, 1.5**2), 7)   # KL(N(0,1) ‖ N(1, 1.5²))
@@ -1391,6 +1602,21 @@ def gaussian_renyi(m0, S0, m1, S1, order):
     D_α = (α/2) Δᵀ S_α⁻¹ Δ − log(|S_α| / (|S0|^{1−α}|S1|^α)) / (2(α − 1)),
     S_α = α S1 + (1 − α) S0. +inf when S_α is not positive definite (possible for α > 1).
     ``order = 1`` gives :func:`gaussian_kl`. Same argument conventions as :func:`gaussian_kl`.
+
+    Contract
+    --------
+    m0
+        finite real number (or a mean vector (k,)).
+    S0
+        finite real number > 0 (a variance, or a covariance (k, k)).
+    m1
+        finite real number (or a mean vector (k,)).
+    S1
+        finite real number > 0 (a variance, or a covariance (k, k)).
+    order
+        finite real number > 0.
+    Budget (1 GB / 1 core): k up to 2000 (k×k Cholesky factors). Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
 
     References
     ----------
@@ -1417,6 +1643,19 @@ def gaussian_bhattacharyya(m0, S0, m1, S1):
 
     D_B = −log ∫√(N0 N1) = ½·Rényi of order ½. Same argument conventions as :func:`gaussian_kl`.
 
+    Contract
+    --------
+    m0
+        finite real number (or a mean vector (k,)).
+    S0
+        finite real number > 0 (a variance, or a covariance (k, k)).
+    m1
+        finite real number (or a mean vector (k,)).
+    S1
+        finite real number > 0 (a variance, or a covariance (k, k)).
+    Budget (1 GB / 1 core): k up to 2000 (k×k Cholesky factors). Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
+
     References
     ----------
     A. Bhattacharyya, "On a measure of divergence between two statistical populations defined by
@@ -1432,6 +1671,19 @@ def gaussian_hellinger2(m0, S0, m1, S1):
     r"""Squared Hellinger distance between Gaussians, H² = 1 − exp(−D_B) ∈ [0, 1).
 
     Same argument conventions as :func:`gaussian_kl`; see :func:`gaussian_bhattacharyya`.
+
+    Contract
+    --------
+    m0
+        finite real number (or a mean vector (k,)).
+    S0
+        finite real number > 0 (a variance, or a covariance (k, k)).
+    m1
+        finite real number (or a mean vector (k,)).
+    S1
+        finite real number > 0 (a variance, or a covariance (k, k)).
+    Budget (1 GB / 1 core): k up to 2000 (k×k Cholesky factors). Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
     """
     return float(-math.expm1(-gaussian_bhattacharyya(m0, S0, m1, S1)))
 
@@ -1441,6 +1693,19 @@ def gaussian_w2sq(m0, S0, m1, S1):
 
     1-D (scalars, S variances): (m0 − m1)² + (√S0 − √S1)². Matrix square roots by
     :func:`scipy.linalg.sqrtm` (real part). Same argument conventions as :func:`gaussian_kl`.
+
+    Contract
+    --------
+    m0
+        finite real number (or a mean vector (k,)).
+    S0
+        finite real number > 0 (a variance, or a covariance (k, k)).
+    m1
+        finite real number (or a mean vector (k,)).
+    S1
+        finite real number > 0 (a variance, or a covariance (k, k)).
+    Budget (1 GB / 1 core): k up to 2000 (k×k Cholesky factors). Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
 
     Examples
     --------

@@ -474,6 +474,28 @@ def gaussian_objective(weights, means, stds, mean, std, divergence, *, alpha=Non
     -------
     float or ndarray
         Broadcast shape of ``mean`` and ``std``.
+
+    Contract
+    --------
+    weights
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 64 entries (mixture
+        weights, shape (K,)).
+    means
+        1-D real array, finite, non-empty; at most 64 entries (component means, shape (K,)).
+    stds
+        1-D real array, finite, entries > 0, non-empty; at most 64 entries (component standard
+        deviations, shape (K,)).
+    mean
+        real array, finite, non-empty; at most 65,536 entries (candidate means, broadcast with std).
+    std
+        real array, finite, entries > 0, non-empty; at most 65,536 entries.
+    divergence
+        one of 'forward_kl', 'reverse_kl', 'alpha', 'js', 'hellinger', 'tv', 'chi2',
+        'cauchy_schwarz', 'w2'.
+    alpha
+        finite real number; or None (Minka's α; required for 'alpha' and only allowed there).
+    Budget (1 GB / 1 core): mean × std broadcast to at most 65,536 candidates. Bad or too-large
+    input raises ValueError naming the argument, before any allocation.
     """
     tgt = _mixture(weights, means, stds)
     divergence = one_of(divergence, "divergence", FIT_DIVERGENCES)
@@ -761,6 +783,28 @@ def fit_gaussian(weights, means, stds, divergence, *, alpha=None, seed=0, fixed_
     -------
     GaussianFit
 
+    Contract
+    --------
+    weights
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 64 entries (mixture
+        weights, shape (K,)).
+    means
+        1-D real array, finite, non-empty; at most 64 entries (component means, shape (K,)).
+    stds
+        1-D real array, finite, entries > 0, non-empty; at most 64 entries (component standard
+        deviations, shape (K,)).
+    divergence
+        one of 'forward_kl', 'reverse_kl', 'alpha', 'js', 'hellinger', 'tv', 'chi2',
+        'cauchy_schwarz', 'w2'.
+    alpha
+        finite real number; or None (Minka's α; required for 'alpha' and only allowed there).
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
+    fixed_std
+        finite real number > 0; or None (fix s and fit μ only).
+    Budget (1 GB / 1 core): K <= 64 components; grids batched to ~100 MiB. Bad or too-large input
+    raises ValueError naming the argument, before any allocation.
+
     References
     ----------
     T. Minka, "Divergence measures and message passing", 2005. C. Bishop, "Pattern Recognition
@@ -806,6 +850,32 @@ def fit_gaussian_grid(weights, means, stds, divergence, mus, sds, *, alpha=None,
     landscape : ndarray, shape (M, S)
         D(p‖N(mus[i], sds[j]²)).
     fit : GaussianFit
+
+    Contract
+    --------
+    weights
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 64 entries (mixture
+        weights, shape (K,)).
+    means
+        1-D real array, finite, non-empty; at most 64 entries (component means, shape (K,)).
+    stds
+        1-D real array, finite, entries > 0, non-empty; at most 64 entries (component standard
+        deviations, shape (K,)).
+    divergence
+        one of 'forward_kl', 'reverse_kl', 'alpha', 'js', 'hellinger', 'tv', 'chi2',
+        'cauchy_schwarz', 'w2'.
+    mus
+        1-D real array, finite, non-empty; at most 65,536 entries.
+    sds
+        1-D real array, finite, entries > 0, non-empty; at most 65,536 entries.
+    alpha
+        finite real number; or None (Minka's α; required for 'alpha' and only allowed there).
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
+    fixed_std
+        finite real number > 0; or None (fix s and fit μ only).
+    Budget (1 GB / 1 core): len(mus) × len(sds) <= 65,536. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     mu_arr = _vector(mus, "mus", MAX_CANDIDATES)
     sd_arr = _vector(sds, "sds", MAX_CANDIDATES)
@@ -943,6 +1013,22 @@ def switch_separation(divergence, *, alpha=None, fixed_std=None, d_max=8.0, tol=
     JS 4.245, Hellinger = Minka α = ½ 4.742, α = −1 1.535, α = 0.6 6.42, α = 0.75 ≈ 17.2;
     Pearson χ², forward KL and W2: none.
 
+    Contract
+    --------
+    divergence
+        one of 'forward_kl', 'reverse_kl', 'alpha', 'js', 'hellinger', 'tv', 'chi2',
+        'cauchy_schwarz', 'w2'.
+    alpha
+        finite real number; or None (Minka's α; required for 'alpha' and only allowed there).
+    fixed_std
+        finite real number > 0; or None (fix s and fit μ only).
+    d_max
+        finite real number > 0 and <= 20.
+    tol
+        finite real number >= 1e-10 and <= 1 (float64 cannot do better than ~1e-15 here).
+    Budget (1 GB / 1 core): d_max <= 20 (~10 s), tol >= 1e-10 (<= 60 bisections). Bad or too-large
+    input raises ValueError naming the argument, before any allocation.
+
     References
     ----------
     T. Minka, "Divergence measures and message passing", 2005. C. Bishop, "Pattern Recognition
@@ -1019,6 +1105,22 @@ def one_mode_appears(divergence, *, alpha=None, fixed_std=None, d_max=8.0, tol=1
     float
         The separation, or ``inf`` if no one-mode local minimum up to ``d_max``. Run time:
         about 1–4 s (up to ~10 s when the whole range is scanned without finding one).
+
+    Contract
+    --------
+    divergence
+        one of 'forward_kl', 'reverse_kl', 'alpha', 'js', 'hellinger', 'tv', 'chi2',
+        'cauchy_schwarz', 'w2'.
+    alpha
+        finite real number; or None (Minka's α; required for 'alpha' and only allowed there).
+    fixed_std
+        finite real number > 0; or None (fix s and fit μ only).
+    d_max
+        finite real number > 0 and <= 20.
+    tol
+        finite real number >= 1e-10 and <= 1 (float64 cannot do better than ~1e-15 here).
+    Budget (1 GB / 1 core): d_max <= 20 (~10 s), tol >= 1e-10 (<= 60 bisections). Bad or too-large
+    input raises ValueError naming the argument, before any allocation.
     """
     div, a, fixed_std, d_max, tol = _switch_args(divergence, alpha, fixed_std, d_max, tol)
     if div in ("forward_kl", "w2"):
@@ -1056,6 +1158,19 @@ def switch_curve(alphas, *, fixed_std=None, d_max=8.0, tol=1e-3):
     -------
     ndarray
         Same shape as ``alphas``.
+
+    Contract
+    --------
+    alphas
+        real array, finite, non-empty; at most 64 entries (Minka α values, any shape).
+    fixed_std
+        finite real number > 0; or None (fix s and fit μ only).
+    d_max
+        finite real number > 0 and <= 20.
+    tol
+        finite real number >= 1e-10 and <= 1 (float64 cannot do better than ~1e-15 here).
+    Budget (1 GB / 1 core): at most 64 α values (0.3–1 s each). Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
     """
     arr = _v.as_float_array(alphas, "alphas", max_size=MAX_SWITCH_ALPHAS)
     if arr.size == 0:
@@ -1171,6 +1286,30 @@ def fit_mixture(weights, means, stds, n_components, divergence, *, seed=0, steps
     Returns
     -------
     MixtureFit
+
+    Contract
+    --------
+    weights
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 64 entries (mixture
+        weights, shape (K,)).
+    means
+        1-D real array, finite, non-empty; at most 64 entries (component means, shape (K,)).
+    stds
+        1-D real array, finite, entries > 0, non-empty; at most 64 entries (component standard
+        deviations, shape (K,)).
+    n_components
+        integer >= 1 and <= 64 (True and fractions refused).
+    divergence
+        one of 'forward_kl', 'reverse_kl'.
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
+    steps
+        integer >= 1 (True and fractions refused); at most 100,000 on the budget (SLSQP iteration
+        cap per restart).
+    n_restarts
+        integer >= 0 (True and fractions refused).
+    Budget (1 GB / 1 core): grid <= 20 000 points; (n_restarts + 2)·steps·grid·k within the work
+    limit. Bad or too-large input raises ValueError naming the argument, before any allocation.
 
     References
     ----------
@@ -1317,6 +1456,29 @@ def gradient_far_away(distances, divergence, *, weights=(1.0,), means=(0.0,), st
         Arrays of the shape of ``distances``. ``"sinkhorn"`` imports POT (about 2 s once per
         process) and takes a few tens of milliseconds per distance with ``n_support=32``.
 
+    Contract
+    --------
+    weights
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 64 entries (mixture
+        weights, shape (K,)).
+    means
+        1-D real array, finite, non-empty; at most 64 entries (component means, shape (K,)).
+    stds
+        1-D real array, finite, entries > 0, non-empty; at most 64 entries (component standard
+        deviations, shape (K,)).
+    distances
+        real array, finite, non-empty; at most 4,096 entries (model offsets, any shape).
+    divergence
+        one of 'forward_kl', 'reverse_kl', 'js', 'w2', 'sinkhorn'.
+    std
+        finite real number > 0.
+    eps
+        finite real number > 0.
+    n_support
+        integer >= 16 and <= 512 (True and fractions refused).
+    Budget (1 GB / 1 core): at most 4096 distances; Sinkhorn route within the work limit. Bad or
+    too-large input raises ValueError naming the argument, before any allocation.
+
     References
     ----------
     "Sinkhorn Distance Minimization for Knowledge Distillation" (SinKD). M. Arjovsky, S.
@@ -1405,6 +1567,15 @@ def softmax(logits, *, temperature=1.0):
     Returns
     -------
     ndarray, shape (..., K)
+
+    Contract
+    --------
+    logits
+        real array, finite, non-empty; at most 4,194,304 entries (shape (..., K)).
+    temperature
+        finite real number > 0.
+    Budget (1 GB / 1 core): at most 4,194,304 logits. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
 
     References
     ----------
@@ -1510,6 +1681,23 @@ def student_fit(teacher_probs, divergence, *, degree=2, weight=None, seed=0, n_s
     Returns
     -------
     StudentFit
+
+    Contract
+    --------
+    teacher_probs
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 65,536 entries.
+    divergence
+        one of 'forward_kl', 'reverse_kl', 'js', 'balanced'.
+    degree
+        integer >= 1 (True and fractions refused).
+    weight
+        finite real number >= 0 and <= 1; or None.
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
+    n_starts
+        integer >= 0 (True and fractions refused).
+    Budget (1 GB / 1 core): at most 65,536 classes. Bad or too-large input raises ValueError naming
+    the argument, before any allocation.
 
     References
     ----------

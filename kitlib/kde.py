@@ -331,6 +331,19 @@ def log_kde(x, data, h, *, dtype=np.float64) -> np.ndarray:
     kernel_weight_stats : the normalised weights' summaries at each point.
     log_kde_from_sq_distances : the same from squared distances.
 
+    Contract
+    --------
+    x
+        2-D real array, finite, non-empty; at most 8,388,608 entries (shape (m, d) or (d,)).
+    data
+        2-D real array, finite, non-empty; at most 8,388,608 entries (shape (n, d), n >= 2).
+    h
+        finite real number > 0 (bandwidth h > 0).
+    dtype
+        numpy.float32 or numpy.float64 (refused otherwise, naming dtype).
+    Budget (1 GB / 1 core): m·n·(d + 1) within the work limit; memory one 2 MB block. Bad or
+    too-large input raises ValueError naming the argument, before any allocation.
+
     Examples
     --------
     >>> import numpy as np
@@ -390,6 +403,17 @@ def sq_distances(x, data, *, dtype=np.float64) -> np.ndarray:
     Returns
     -------
     numpy.ndarray, shape (m, n)
+
+    Contract
+    --------
+    x
+        2-D real array, finite, non-empty; at most 8,388,608 entries (shape (m, d) or (d,)).
+    data
+        2-D real array, finite, non-empty; at most 8,388,608 entries (shape (n, d), n >= 2).
+    dtype
+        numpy.float32 or numpy.float64 (refused otherwise, naming dtype).
+    Budget (1 GB / 1 core): the m × n output within the memory limit. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
     """
     func = "sq_distances"
     x, data = _points(func, x, data)
@@ -470,6 +494,21 @@ def kernel_weight_stats(x, data, h, *, mass: float = 0.9, dtype=np.float64) -> K
     -------
     KernelWeightStats
         Arrays of shape (m,).
+
+    Contract
+    --------
+    x
+        2-D real array, finite, non-empty; at most 8,388,608 entries (shape (m, d) or (d,)).
+    data
+        2-D real array, finite, non-empty; at most 8,388,608 entries (shape (n, d), n >= 2).
+    h
+        finite real number > 0 (bandwidth h > 0).
+    mass
+        finite real number > 0 and < 1.
+    dtype
+        numpy.float32 or numpy.float64 (refused otherwise, naming dtype).
+    Budget (1 GB / 1 core): m·n·(d + log n) within the work limit; memory O(n) per block. Bad or
+    too-large input raises ValueError naming the argument, before any allocation.
     """
     func = "kernel_weight_stats"
     x, data = _points(func, x, data)
@@ -543,6 +582,21 @@ def sample_sq_distances(d, n, rng, *, r=1.0, size=None) -> np.ndarray:
     Returns
     -------
     numpy.ndarray, shape (n,) or (size, n), float64
+
+    Contract
+    --------
+    d
+        integer >= 1 (True and fractions refused).
+    n
+        integer >= 2 (True and fractions refused).
+    rng
+        None, an int >= 0 or a numpy.random.Generator (required (None refused)).
+    r
+        finite real number >= 0.
+    size
+        integer >= 1 (True and fractions refused); or None.
+    Budget (1 GB / 1 core): size × n within the memory limit (~16M values). Bad or too-large input
+    raises ValueError naming the argument, before any allocation.
     """
     func = "sample_sq_distances"
     d = _integer(func, "d", d, 1)
@@ -572,6 +626,25 @@ def sample_smallest_sq_distances(d, n, k, rng, *, r=1.0, size=1, chunk=1 << 21) 
     Returns
     -------
     numpy.ndarray, shape (size, k), ascending along each row.
+
+    Contract
+    --------
+    d
+        integer >= 1 (True and fractions refused).
+    n
+        integer >= 2 (True and fractions refused).
+    k
+        integer >= 1 (True and fractions refused) (<= n).
+    rng
+        None, an int >= 0 or a numpy.random.Generator.
+    r
+        finite real number >= 0.
+    size
+        integer >= 1 (True and fractions refused).
+    chunk
+        integer >= 1 (True and fractions refused).
+    Budget (1 GB / 1 core): size·n within the work limit. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     func = "sample_smallest_sq_distances"
     d = _integer(func, "d", d, 1)
@@ -611,6 +684,18 @@ def log_kde_from_sq_distances(D, h, d) -> np.ndarray:
     r""":math:`\ln\hat\rho_h` from the squared distances ``D`` (last axis = the n data points).
 
     .. math:: \ln\hat\rho_h = -\tfrac d2\ln(2\pi h^2) - \ln n + \operatorname{LSE}_i(-D_i/(2h^2)).
+
+    Contract
+    --------
+    D
+        real array, finite, entries >= 0, non-empty; at most 8,388,608 entries (squared distances,
+        shape (..., n), n >= 2).
+    h
+        finite real number > 0.
+    d
+        integer >= 1 (True and fractions refused).
+    Budget (1 GB / 1 core): D up to 8,388,608 values. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     func = "log_kde_from_sq_distances"
     D = _check_sq(func, D)
@@ -636,7 +721,22 @@ def _relative_log_kernels(D: np.ndarray, h: float):
 
 
 def weight_stats_from_sq_distances(D, h, d, *, mass: float = 0.9) -> KernelWeightStats:
-    r"""Like :func:`kernel_weight_stats`, from squared distances ``D`` of shape (..., n)."""
+    r"""Like :func:`kernel_weight_stats`, from squared distances ``D`` of shape (..., n).
+
+    Contract
+    --------
+    D
+        real array, finite, entries >= 0, non-empty; at most 8,388,608 entries (squared distances,
+        shape (..., n), n >= 2).
+    h
+        finite real number > 0.
+    d
+        integer >= 1 (True and fractions refused).
+    mass
+        finite real number > 0 and < 1.
+    Budget (1 GB / 1 core): D up to 8,388,608 values. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
+    """
     func = "weight_stats_from_sq_distances"
     D = _check_sq(func, D)
     h = _positive(func, "h", h, allow_array=False)
@@ -651,7 +751,20 @@ def weight_stats_from_sq_distances(D, h, d, *, mass: float = 0.9) -> KernelWeigh
 def top_weights(D, h, *, k: int = 20) -> np.ndarray:
     r"""The ``k`` largest normalised weights :math:`w_i = e^{-D_i/(2h^2)}/\sum_j e^{-D_j/(2h^2)}`,
     in decreasing order, for squared distances ``D`` of shape (..., n). Returns shape (..., k')
-    with ``k' = min(k, n)``."""
+    with ``k' = min(k, n)``.
+
+    Contract
+    --------
+    D
+        real array, finite, entries >= 0, non-empty; at most 8,388,608 entries (squared distances,
+        shape (..., n), n >= 2).
+    h
+        finite real number > 0.
+    k
+        integer >= 1 (True and fractions refused).
+    Budget (1 GB / 1 core): D up to 8,388,608 values. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
+    """
     func = "top_weights"
     D = _check_sq(func, D)
     h = _positive(func, "h", h, allow_array=False)
@@ -673,6 +786,17 @@ def log_expected_kde(x_sq_norm, h, d):
         :math:`|x|^2` (``r·d`` for the sampler's test point).
     h : float or array, > 0
     d : int, >= 1
+
+    Contract
+    --------
+    x_sq_norm
+        real array, finite, entries >= 0, non-empty; at most 8,388,608 entries.
+    h
+        real array, finite, entries > 0, non-empty; at most 8,388,608 entries (bandwidths > 0, float
+        or array (broadcast)).
+    d
+        integer >= 1 (True and fractions refused).
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     func = "log_expected_kde"
     h = _positive(func, "h", h)
@@ -695,6 +819,19 @@ def relative_variance(h, d, n, *, x_sq_norm=None):
     It sets the width of :math:`\ln(\hat\rho/\rho_h)` only in the CLT regime; below
     :math:`h_{CLT}` the variance is dominated by rare data sets. Returns ``inf`` where the value
     overflows. ``x_sq_norm`` defaults to ``d`` (a typical test point).
+
+    Contract
+    --------
+    h
+        real array, finite, entries > 0, non-empty; at most 8,388,608 entries (bandwidths > 0, float
+        or array (broadcast)).
+    d
+        integer >= 1 (True and fractions refused).
+    n
+        integer >= 1 (True and fractions refused).
+    x_sq_norm
+        finite real number >= 0; or None (|x|², default d).
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     func = "relative_variance"
     h = _positive(func, "h", h)
@@ -722,6 +859,20 @@ def clt_log_ratio_pdf(z, h, d, n, *, x_sq_norm=None):
 
     Right in the CLT regime (:math:`h > h_{CLT}`); wrong below it, which is the point.
     Returns zeros where :math:`v` is infinite.
+
+    Contract
+    --------
+    z
+        real array, finite, non-empty; at most 8,388,608 entries.
+    h
+        finite real number > 0.
+    d
+        integer >= 1 (True and fractions refused).
+    n
+        integer >= 1 (True and fractions refused).
+    x_sq_norm
+        finite real number >= 0; or None.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     func = "clt_log_ratio_pdf"
     z = _v.as_float_array(z, "z", max_size=MAX_ENTRIES)
@@ -741,7 +892,16 @@ def clt_log_ratio_pdf(z, h, d, n, *, x_sq_norm=None):
 def spacing_pdf(z, h_G):
     r"""Density of a normalised nearest-neighbour spacing :math:`j\,(D_{(j+1)} - D_{(j)})`:
     exponential with mean :math:`2h_G^2`, :math:`p(z) = e^{-z/(2h_G^2)}/(2h_G^2)` for
-    :math:`z \ge 0` (see :func:`h_G_from_gaps`)."""
+    :math:`z \ge 0` (see :func:`h_G_from_gaps`).
+
+    Contract
+    --------
+    z
+        real array, no NaN, non-empty; at most 8,388,608 entries (±inf allowed (density 0 / limit)).
+    h_G
+        finite real number > 0.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
+    """
     z = _values("spacing_pdf", "z", z, allow_inf=True)
     mean = 2.0 * _positive("spacing_pdf", "h_G", h_G, allow_array=False) ** 2
     return np.where(z >= 0, np.exp(-np.maximum(z, 0) / mean) / mean, 0.0)[()]
@@ -846,6 +1006,27 @@ def monte_carlo_kde(d, n, h, *, n_sets, rng, r=1.0, dtype=np.float32,
     Returns
     -------
     MonteCarloKDE
+
+    Contract
+    --------
+    d
+        integer >= 1 (True and fractions refused).
+    n
+        integer >= 2 (True and fractions refused).
+    h
+        1-D real array, finite, entries > 0, non-empty; at most 8,388,608 entries (1-D bandwidths).
+    n_sets
+        integer >= 1 (True and fractions refused).
+    rng
+        None, an int >= 0 or a numpy.random.Generator.
+    r
+        finite real number >= 0; or None.
+    dtype
+        numpy.float32 or numpy.float64 (refused otherwise, naming dtype).
+    progress
+        an iterable wrapper such as tqdm, or None.
+    Budget (1 GB / 1 core): one data set of n distances in memory; n_sets·n·len(h) within the work
+    limit. Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     func = "monte_carlo_kde"
     d = _integer(func, "d", d, 1)
@@ -934,6 +1115,15 @@ def h_G_from_gaps(smallest, *, k: int | None = None) -> float:
     Returns
     -------
     float
+
+    Contract
+    --------
+    smallest
+        2-D real array, finite, entries >= 0, non-empty; at most 8,388,608 entries ((m, K) smallest
+        squared distances, ascending rows, K >= 2).
+    k
+        integer >= 1 (True and fractions refused); or None.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     return math.sqrt(0.5 * float(_spacings("h_G_from_gaps", smallest, k).mean()))
 
@@ -941,7 +1131,16 @@ def h_G_from_gaps(smallest, *, k: int | None = None) -> float:
 def normalised_spacings(smallest, *, k: int | None = None) -> np.ndarray:
     r"""The normalised spacings :math:`j\,(D_{(j+1)} - D_{(j)})`, :math:`j = 1..k`, of each row of
     ascending smallest squared distances: shape (m, k). Near the minimum they are iid exponential
-    with mean :math:`2h_G^2` (see :func:`h_G_from_gaps`, :func:`spacing_pdf`)."""
+    with mean :math:`2h_G^2` (see :func:`h_G_from_gaps`, :func:`spacing_pdf`).
+
+    Contract
+    --------
+    smallest
+        2-D real array, finite, entries >= 0, non-empty; at most 8,388,608 entries.
+    k
+        integer >= 1 (True and fractions refused); or None.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
+    """
     return _spacings("normalised_spacings", smallest, k)
 
 
@@ -1055,6 +1254,13 @@ def thresholds(alpha) -> Thresholds:
     Thresholds
         Floats for a scalar ``alpha``, arrays otherwise.
 
+    Contract
+    --------
+    alpha
+        real array, finite, entries > 0, non-empty; at most 8,388,608 entries (α = ln n / d > 0,
+        float or array).
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
+
     Examples
     --------
     >>> th = thresholds(0.2)
@@ -1080,7 +1286,15 @@ def thresholds(alpha) -> Thresholds:
 def alpha_G(h):
     r"""Inverse of :math:`h_G(\alpha)`: :math:`\alpha_G(h) = A(1/h^2) =
     \tfrac12\big[\ln(1 + 1/h^2) - h^2/(1+h^2)^2\big]`. The extreme-value regime at bandwidth
-    ``h`` is :math:`\alpha > \alpha_G(h)`; the CLT regime is :math:`\alpha < \alpha_G(h/\sqrt2)`."""
+    ``h`` is :math:`\alpha > \alpha_G(h)`; the CLT regime is :math:`\alpha < \alpha_G(h/\sqrt2)`.
+
+    Contract
+    --------
+    h
+        real array, finite, entries > 0, non-empty; at most 8,388,608 entries (bandwidths > 0, float
+        or array (broadcast)).
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
+    """
     h = _positive("alpha_G", "h", h)
     h2 = np.square(h)
     return 0.5 * (np.log1p(1.0 / h2) - h2 / (1 + h2) ** 2)
@@ -1091,6 +1305,16 @@ def stable_index(h, alpha):
 
     :math:`\kappa < 1`: extreme-value regime; :math:`1 < \kappa < 2`: heavy-tailed;
     :math:`\kappa > 2`: CLT. Broadcasts over ``h`` and ``alpha``.
+
+    Contract
+    --------
+    h
+        real array, finite, entries > 0, non-empty; at most 8,388,608 entries (bandwidths > 0, float
+        or array (broadcast)).
+    alpha
+        real array, finite, entries > 0, non-empty; at most 8,388,608 entries (α = ln n / d > 0,
+        float or array).
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     h = _positive("stable_index", "h", h)
     q = thresholds(_positive("stable_index", "alpha", alpha)).q_star
@@ -1102,14 +1326,29 @@ _REGIMES = ((1.0, "extreme-value"), (2.0, "heavy-tailed"), (math.inf, "CLT"))
 
 def regime_name(kappa) -> str:
     r"""Name of the regime at stable index ``kappa``: ``"extreme-value"`` (:math:`\kappa < 1`),
-    ``"heavy-tailed"`` (:math:`1 \le \kappa < 2`) or ``"CLT"`` (:math:`\kappa \ge 2`)."""
+    ``"heavy-tailed"`` (:math:`1 \le \kappa < 2`) or ``"CLT"`` (:math:`\kappa \ge 2`).
+
+    Contract
+    --------
+    kappa
+        finite real number >= 0.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
+    """
     k = _v.nonnegative_scalar(kappa, "kappa")
     return next(name for bound, name in _REGIMES if k < bound)
 
 
 def annealed_log_density(h):
     r"""Annealed :math:`\frac1d\ln\rho_h(x)` at a typical point (:math:`|x|^2 = d`):
-    :math:`-\tfrac12\ln(2\pi(1+h^2)) - \frac{1}{2(1+h^2)}`."""
+    :math:`-\tfrac12\ln(2\pi(1+h^2)) - \frac{1}{2(1+h^2)}`.
+
+    Contract
+    --------
+    h
+        real array, finite, entries > 0, non-empty; at most 8,388,608 entries (bandwidths > 0, float
+        or array (broadcast)).
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
+    """
     h = _positive("annealed_log_density", "h", h)
     h2 = np.square(h)
     return -0.5 * (_LOG_2PI + np.log1p(h2)) - 0.5 / (1 + h2)
@@ -1153,6 +1392,18 @@ def typical_log_density(h, alpha, *, branch: str = "both"):
     branch : {"both", "high", "low"}, keyword-only
         ``"both"`` (default) the actual limit; ``"high"``/``"low"`` one formula for every ``h``
         (to draw a branch's continuation past :math:`h_G`).
+
+    Contract
+    --------
+    h
+        real array, finite, entries > 0, non-empty; at most 8,388,608 entries (bandwidths > 0, float
+        or array (broadcast)).
+    alpha
+        real array, finite, entries > 0, non-empty; at most 8,388,608 entries (α = ln n / d > 0,
+        float or array).
+    branch
+        one of 'both', 'high', 'low'.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     func = "typical_log_density"
     h = _positive(func, "h", h)
@@ -1176,6 +1427,18 @@ def kl_per_dim(h, alpha, *, branch: str = "both"):
     i.e. :math:`\mathbb E\ln\rho/d = -\tfrac12\ln 2\pi - \tfrac12` minus
     :func:`typical_log_density`. Minimal at :math:`h_{KL} = \sqrt{u_{\min}} < h_G`, inside the
     extreme-value regime. ``branch`` as in :func:`typical_log_density`.
+
+    Contract
+    --------
+    h
+        real array, finite, entries > 0, non-empty; at most 8,388,608 entries (bandwidths > 0, float
+        or array (broadcast)).
+    alpha
+        real array, finite, entries > 0, non-empty; at most 8,388,608 entries (α = ln n / d > 0,
+        float or array).
+    branch
+        one of 'both', 'high', 'low'.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     func = "kl_per_dim"
     h = _positive(func, "h", h)
@@ -1190,7 +1453,14 @@ def kl_per_dim(h, alpha, *, branch: str = "both"):
 def expected_participation(kappa):
     r"""Asymptotic :math:`\mathbb E\sum_i w_i^2 = \max(1-\kappa, 0)`: Poisson–Dirichlet
     :math:`PD(\kappa, 0)` below :math:`h_G` (:math:`\kappa = (h/h_G)^2 < 1`), 0 above.
-    Use ``kappa = stable_index(h, alpha)`` or the finite-size ``FiniteSizeThresholds.kappa(h)``."""
+    Use ``kappa = stable_index(h, alpha)`` or the finite-size ``FiniteSizeThresholds.kappa(h)``.
+
+    Contract
+    --------
+    kappa
+        real array, finite, entries >= 0, non-empty; at most 8,388,608 entries (κ >= 0).
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
+    """
     k = _values("expected_participation", "kappa", kappa, low=0.0)
     return np.maximum(1.0 - k, 0.0)[()]
 
@@ -1207,6 +1477,12 @@ def pd_expected_max_weight(kappa):
 
     evaluated by the trapezoid rule in :math:`\ln s` (error below 1e-10). Values for
     :math:`\kappa = 0.1, 0.5, 0.9`: 0.930, 0.627, 0.217.
+
+    Contract
+    --------
+    kappa
+        real array, finite, entries >= 0, non-empty; at most 8,192 entries.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     k = _values("pd_expected_max_weight", "kappa", kappa, low=0.0, max_size=PD_MAX_KAPPAS)
     flat = k.ravel()
@@ -1347,6 +1623,20 @@ def finite_size_thresholds(d, n=None, *, log_n=None, r=1.0, method: str = "auto"
     ValueError
         For ``n < 2``, ``d < 1``, ``r <= 0``, an unknown ``method``, or when ``method="exact"``
         cannot reach the requested size.
+
+    Contract
+    --------
+    d
+        integer >= 1 (True and fractions refused).
+    n
+        finite real number >= 2; or None (give n or log_n).
+    log_n
+        finite real number >= 0.693147; or None.
+    r
+        finite real number > 0.
+    method
+        one of 'auto', 'exact', 'saddlepoint'.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     func = "finite_size_thresholds"
     d = _integer(func, "d", d, 1)

@@ -287,3 +287,15 @@ def test_contract_lists_every_argument(mod, name):
     args = TABLES[mod][name].args
     assert sorted(params) == sorted(args)
     assert set(TABLES[mod][name].baseline) <= set(params)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("mod, name", [pytest.param(m, n, id=f"{m}.{n}")
+                                       for m, n, _ in _functions()])
+def test_docstring_states_the_contract(mod, name):
+    """The docstring carries the table's contract (refresh: python -m kitlib.contracts MOD)."""
+    doc = _target(mod, name).__doc__ or ""
+    assert _squash(C.contract_text(TABLES[mod][name])) in _squash(doc)

@@ -44,7 +44,8 @@ from typing import Any, Callable
 from kitlib._validate import PROB_TOL
 
 __all__ = ["Arg", "Contract", "real", "integer", "prob", "array", "choice", "seed", "boolean",
-           "func", "anything", "constant", "MODULES", "BAD_KINDS", "table"]
+           "func", "anything", "constant", "MODULES", "BAD_KINDS", "table", "describe",
+           "contract_text", "lazy", "evaluate"]
 
 #: the numerics modules that carry a contract table
 MODULES = ("divergences", "fitting", "kde", "ib", "rlhf")
@@ -188,6 +189,66 @@ def anything(doc="") -> Arg:
 def constant(doc: str) -> Contract:
     """The entry of a constant or result type in ``__all__`` (nothing to call)."""
     return Contract(kind="constant", doc=doc)
+
+
+def _interval(a: Arg) -> str:
+    lo = None if a.low is None else f"{'>' if a.low_open else '>='} {a.low:g}"
+    hi = None if a.high is None else f"{'<' if a.high_open else '<='} {a.high:g}"
+    return " and ".join(x for x in (lo, hi) if x)
+
+
+def describe(a: Arg) -> str:
+    """One sentence stating an argument's contract (used in the docstrings)."""
+    rng = _interval(a)
+    if a.kind == "real":
+        text = "finite real number" if a.finite else "real number (±inf allowed, NaN refused)"
+        text += f" {rng}" if rng else ""
+    elif a.kind == "integer":
+        text = "integer" + (f" {rng}" if rng else "") + " (True and fractions refused)"
+        if a.max_size is not None:
+            text += f"; at most {a.max_size:,} on the budget"
+    elif a.kind == "prob":
+        text = ("probability vector" if a.ndim == 1 else "probability vector(s) along the last "
+                "axis") + f": finite, >= 0, summing to 1 within {a.tol:g}"
+    elif a.kind == "array":
+        text = (f"{a.ndim}-D " if "wrong_shape" not in a.skip else "") + "real array, " + (
+            "finite" if a.finite else "no NaN") + (f", entries {rng}" if rng else "") + (
+            ", non-empty" if "empty" not in a.skip else "")
+    elif a.kind == "choice":
+        text = "one of " + ", ".join(map(repr, a.options))
+    elif a.kind == "seed":
+        text = "None, an int >= 0 or a numpy.random.Generator"
+    elif a.kind == "boolean":
+        text = "True or False"
+    elif a.kind == "func":
+        text = "a callable"
+    else:
+        text = ""
+    if a.kind in ("prob", "array") and a.max_size is not None:
+        text += f"; at most {a.max_size:,} entries"
+    if a.none_ok and a.kind != "seed":
+        text += "; or None"
+    if a.doc:
+        text = f"{text} ({a.doc})" if text else a.doc
+    return text + "."
+
+
+def contract_text(contract: Contract, indent: str = "") -> str:
+    """The ``Contract`` docstring section generated from a table entry, wrapped at 100 columns."""
+    import textwrap
+
+    def wrap(text, pad):
+        return textwrap.fill(text, 100, initial_indent=pad, subsequent_indent=pad,
+                             break_on_hyphens=False)
+
+    lines = [indent + "Contract", indent + "--------"]
+    for name, a in contract.args.items():
+        lines += [indent + name, wrap(describe(a), indent + "    ")]
+    tail = "Bad or too-large input raises ValueError naming the argument, before any allocation."
+    if contract.budget:
+        tail = f"Budget (1 GB / 1 core): {contract.budget}. " + tail
+    lines.append(wrap(tail, indent))
+    return "\n".join(lines)
 
 
 def table(module: str) -> dict[str, Contract]:
