@@ -61,7 +61,7 @@ from kitlib import limits as _limits
 PROB_TOL = 1e-8
 
 
-class ConvergenceWarning(UserWarning):
+class ConvergenceWarning(RuntimeWarning):
     """An iteration cap was reached; the result returned is the best found so far."""
 
 
