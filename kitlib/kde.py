@@ -1724,7 +1724,10 @@ def _exact_quantile_slope_raw(d: int, lam: float, ln_n: float, mean: float):
             glo = float(vals[first]) + ln_n
             if glo > 0:
                 return None  # the quantile lies where scipy's CDF has underflowed
-        D_star = optimize.brentq(g, lo, mean, xtol=1e-300, rtol=1e-14)
+        try:
+            D_star = optimize.brentq(g, lo, mean, xtol=1e-300, rtol=1e-14, maxiter=500)
+        except (RuntimeError, ValueError):  # no convergence within the cap: not usable
+            return None
         log_f = float(dist.logpdf(D_star))
         log_F = float(dist.logcdf(D_star))
     c = math.exp(log_f - log_F)
@@ -1746,6 +1749,10 @@ def _saddle_quantile_slope(d: int, lam: float, ln_n: float, mean: float):
     if not g(lo) < 0:
         raise ValueError("the 1/n quantile is below the smallest positive float (choose a "
                          "smaller ln n or a larger d)")
-    D_star = optimize.brentq(g, lo, hi, xtol=1e-300, rtol=1e-14, maxiter=500)
+    try:
+        D_star = optimize.brentq(g, lo, hi, xtol=1e-300, rtol=1e-14, maxiter=500)
+    except RuntimeError as err:
+        raise ValueError("the saddle-point quantile search did not converge in 500 "
+                         "iterations") from err
     log_F, log_f, _w = _saddle_log_cdf_pdf(D_star, d, lam)
     return D_star, math.exp(log_f - log_F)
