@@ -180,6 +180,14 @@ def entropy(p) -> float:
     -------
     float
         H(p) in nats, in [0, log p.size].
+
+    Contract
+    --------
+    p
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries (any
+        shape, flattened).
+    Budget (1 GB / 1 core): p up to 4,194,304 entries. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     p = v.probability_vector(p, "p", ndim=None, max_size=MAX_TABLE).ravel()
     return float(-_xlogx_sum(p / p.sum()))
@@ -199,6 +207,14 @@ def mutual_information(pxy) -> float:
     float
         I(X;Y) in nats, >= 0.
 
+    Contract
+    --------
+    pxy
+        2-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (joint
+        probability table p(x, y), summing to 1 within 1e-8).
+    Budget (1 GB / 1 core): pxy up to 4,194,304 cells (SVD: ~1000 × 1000). Bad or too-large input
+    raises ValueError naming the argument, before any allocation.
+
     Examples
     --------
     >>> round(mutual_information([[0.45, 0.05], [0.05, 0.45]]), 6)
@@ -211,9 +227,15 @@ def mutual_information(pxy) -> float:
 def maximal_correlation(pxy) -> float:
     """ρ_m, the second singular value of B = p(x,y)/√(p(x)p(y)) (Hirschfeld–Gebelein–Rényi).
 
-    Contract: ``pxy`` as in :func:`mutual_information` (finite, >= 0, sum 1 within 1e-8); the SVD costs
-    ~|X|·|Y|·min(|X|, |Y|) operations, so at most about 1 000 × 1 000 on one core.
     Returns ρ_m in [0, 1] (0 when |X| or |Y| has one value).
+
+    Contract
+    --------
+    pxy
+        2-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (joint
+        probability table p(x, y), summing to 1 within 1e-8).
+    Budget (1 GB / 1 core): an SVD of pxy: up to ~1000 × 1000. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
     """
     p = _check_joint(pxy, svd=True)
     px, py = p.sum(1), p.sum(0)
@@ -229,7 +251,15 @@ def critical_beta(pxy) -> float:
 
     The curve can leave the trivial point earlier (at 1/s*, s* the strong data-processing
     constant, s* ≥ ρ_m²); they coincide for the doubly-symmetric binary source.
-    Contract of ``pxy`` and sizes as in :func:`maximal_correlation`. Returns a float in [1, inf].
+    Returns a float in [1, inf].
+
+    Contract
+    --------
+    pxy
+        2-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (joint
+        probability table p(x, y), summing to 1 within 1e-8).
+    Budget (1 GB / 1 core): an SVD of pxy: up to ~1000 × 1000. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
     """
     rho = maximal_correlation(pxy)
     return math.inf if rho < 1e-12 else 1.0 / rho**2
@@ -266,6 +296,19 @@ def ib_lagrangian(q, pxy, beta) -> float:
         Trade-off, finite and > 0.
 
     Sizes: |X|·|T|·|Y| up to ~4·10⁶ on the 1 GB budget. Returns a finite float (nats).
+
+    Contract
+    --------
+    q
+        2-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (encoder p(t|x),
+        rows summing to 1 within 1e-8).
+    pxy
+        2-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (joint
+        probability table p(x, y), summing to 1 within 1e-8).
+    beta
+        finite real number > 0.
+    Budget (1 GB / 1 core): |X|·|T|·|Y| up to ~4e6. Bad or too-large input raises ValueError naming
+    the argument, before any allocation.
     """
     p = _check_joint(pxy)
     q = _check_encoder(q, p.shape[0], "q", rows_sum_to_one=True)
@@ -331,6 +374,23 @@ def blahut_arimoto(pxy, beta, q0, *, n_iter: int = 2000, tol: float = 1e-10) -> 
 
     Sizes: ``n_iter``·|X|·|T|·|Y| up to ~2·10⁸ on one core (:mod:`kitlib.limits`).
     Returns the encoder, shape (|X|, |T|), rows summing to 1.
+
+    Contract
+    --------
+    pxy
+        2-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (joint
+        probability table p(x, y), summing to 1 within 1e-8).
+    beta
+        finite real number > 0.
+    q0
+        2-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (starting
+        encoder; rows normalised).
+    n_iter
+        integer >= 1 (True and fractions refused).
+    tol
+        finite real number >= 1e-14 and <= 1.
+    Budget (1 GB / 1 core): n_iter·|X|·|T|·|Y| up to ~2e8. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     p = _check_joint(pxy)
     beta = positive_scalar(beta, "beta")
@@ -434,6 +494,27 @@ def ib_curve(pxy, betas, *, n_t: int | None = None, n_restarts: int = 4, seed=0,
     Returns
     -------
     IBCurve
+
+    Contract
+    --------
+    pxy
+        2-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (joint
+        probability table p(x, y), summing to 1 within 1e-8).
+    betas
+        1-D real array, finite, entries > 0, non-empty; at most 4,194,304 entries (a scalar is taken
+        as one beta).
+    n_t
+        integer >= 1 (True and fractions refused); or None.
+    n_restarts
+        integer >= 0 (True and fractions refused).
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
+    n_iter
+        integer >= 1 (True and fractions refused).
+    tol
+        finite real number >= 1e-14 and <= 1.
+    Budget (1 GB / 1 core): B·(2 + n_restarts)·|X|·|T| up to ~3e6 numbers; n_iter times that ·|Y| up
+    to ~2e8. Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     p = _check_joint(pxy)
     b = _check_betas(betas)
@@ -497,7 +578,13 @@ def ib_curve(pxy, betas, *, n_t: int | None = None, n_restarts: int = 4, seed=0,
 def binary_symmetric_source(eps: float) -> np.ndarray:
     """Doubly-symmetric binary source p(x,y) = [[(1−ε)/2, ε/2], [ε/2, (1−ε)/2]].
 
-    Contract: ``eps``, the flip probability, a real number in [0, 1]. Returns a (2, 2) table summing to 1.
+    Returns a (2, 2) table summing to 1.
+
+    Contract
+    --------
+    eps
+        finite real number >= 0 and <= 1.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     eps = v.probability(eps, "eps")
     return np.array([[(1 - eps) / 2, eps / 2], [eps / 2, (1 - eps) / 2]])
@@ -515,8 +602,15 @@ def bss_curve(eps: float, delta) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     β(δ) = log(δ/(1−δ)) / ((1−2ε)·log(c/(1−c))), c = ε∗δ. Returns (β, I_X, I_Y), each of
     the shape of ``delta``.
 
-    Contract: ``eps`` a real number in (0, 0.5); ``delta`` a float or array_like of floats in (0, 0.5)
-    (finite), at most ~4·10⁶ of them on the 1 GB budget.
+    Contract
+    --------
+    eps
+        finite real number > 0 and < 0.5.
+    delta
+        real array, finite, entries > 0 and < 0.5, non-empty; at most 4,194,304 entries (a scalar or
+        an array of up to 2 dimensions).
+    Budget (1 GB / 1 core): delta up to 4,194,304 values. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     eps = v.in_range(eps, "eps", 0.0, 0.5, low_open=True, high_open=True)
     d = v.array(delta, "delta", ndim=(0, 1, 2), max_size=MAX_TABLE, low=0.0, high=0.5,
@@ -562,7 +656,8 @@ def _conditional_cov(cov_x, cov_xy, cov_y):
     cy = _check_cov(cov_y, "cov_y")
     cxy = np.atleast_2d(v.array(cov_xy, "cov_xy", ndim=(0, 1, 2), max_size=MAX_TABLE))
     if cxy.shape != (cx.shape[0], cy.shape[0]):
-        raise ValueError(f"cov_xy must have shape {(cx.shape[0], cy.shape[0])}; got {cxy.shape}")
+        raise ValueError(f"cov_xy must have shape {(cx.shape[0], cy.shape[0])} to match cov_x "
+                         f"{cx.shape} and cov_y {cy.shape}; got {cxy.shape}")
     joint = np.block([[cx, cxy], [cxy.T, cy]])
     _check_cov(joint, "the joint covariance [[cov_x, cov_xy], [cov_xy.T, cov_y]]")
     cx_y = cx - cxy @ np.linalg.solve(cy, cxy.T)
@@ -593,6 +688,20 @@ def gaussian_ib(cov_x, cov_xy, cov_y, betas) -> GaussianIB:
 
     Sizes: the encoders hold B·n² numbers (≤ ~3·10⁶ on the 1 GB budget) and the eigenproblems
     cost ~(n + m)³ (n + m ≤ ~500 on one core). Returns :class:`GaussianIB`.
+
+    Contract
+    --------
+    cov_x
+        2-D real array, finite, non-empty (symmetric positive definite (checked after the shape)).
+    cov_xy
+        2-D real array, finite, non-empty.
+    cov_y
+        2-D real array, finite, non-empty (symmetric positive definite (checked after the shape)).
+    betas
+        1-D real array, finite, entries > 0, non-empty; at most 4,194,304 entries (a scalar is taken
+        as one beta).
+    Budget (1 GB / 1 core): B·n² up to ~3e6 numbers; n + m up to ~500. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
     """
     cx, cxy, cy, cx_y = _conditional_cov(cov_x, cov_xy, cov_y)
     b = _check_betas(betas)
@@ -621,8 +730,20 @@ def gaussian_ib_objective(A, cov_x, cov_xy, cov_y, beta) -> tuple[float, float, 
 
     I(T;X) = ½ log det(AΣ_xAᵀ + I), I(T;Y) = I(T;X) − ½ log det(AΣ_{x|y}Aᵀ + I).
 
-    Contract: ``A`` finite array_like of shape (k, n) (k >= 1 rows, n = dimension of X); the covariances
-    as in :func:`gaussian_ib`; ``beta``: finite and > 0. Sizes: k, n ≤ ~1 000 on one core.
+    Contract
+    --------
+    A
+        2-D real array, finite, non-empty.
+    cov_x
+        2-D real array, finite, non-empty (symmetric positive definite (checked after the shape)).
+    cov_xy
+        2-D real array, finite, non-empty.
+    cov_y
+        2-D real array, finite, non-empty (symmetric positive definite (checked after the shape)).
+    beta
+        finite real number > 0.
+    Budget (1 GB / 1 core): A up to ~1000 × 1000. Bad or too-large input raises ValueError naming
+    the argument, before any allocation.
     """
     cx, _, _, cx_y = _conditional_cov(cov_x, cov_xy, cov_y)
     A = np.atleast_2d(v.array(A, "A", ndim=(1, 2), max_size=MAX_TABLE))
@@ -633,16 +754,27 @@ def gaussian_ib_objective(A, cov_x, cov_xy, cov_y, beta) -> tuple[float, float, 
     _limit(f"gaussian_ib_objective with A of shape {A.shape}", nbytes=8.0 * 6 * A.shape[0] * max(A.shape),
            operations=10.0 * A.shape[0] * max(A.shape) ** 2, hint="use fewer rows in A")
     eye = np.eye(A.shape[0])
-    ix = 0.5 * np.linalg.slogdet(A @ cx @ A.T + eye)[1]
-    iy = ix - 0.5 * np.linalg.slogdet(A @ cx_y @ A.T + eye)[1]
+    with np.errstate(over="ignore", invalid="ignore"):
+        m_x, m_xy = A @ cx @ A.T + eye, A @ cx_y @ A.T + eye
+    if not (np.isfinite(m_x).all() and np.isfinite(m_xy).all()):
+        raise ValueError(f"A is too large: A·cov_x·Aᵀ overflows float64 (largest |A| entry "
+                         f"{np.max(np.abs(A)):g}); rescale A")
+    ix = 0.5 * np.linalg.slogdet(m_x)[1]
+    iy = ix - 0.5 * np.linalg.slogdet(m_xy)[1]
     return float(ix - b * iy), float(ix), float(iy)
 
 
 def canonical_covariances(rhos) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(Σ_x, Σ_xy, Σ_y) of unit-variance X, Y ∈ R^n with canonical correlations ``rhos``.
 
-    Contract: ``rhos`` a float or 1-D array_like of n >= 1 numbers in [0, 1); n ≤ ~2 000 on the 1 GB budget.
     Returns three (n, n) arrays.
+
+    Contract
+    --------
+    rhos
+        1-D real array, finite, entries >= 0 and < 1, non-empty; at most 4,194,304 entries.
+    Budget (1 GB / 1 core): up to ~3000 correlations (three n × n matrices). Bad or too-large input
+    raises ValueError naming the argument, before any allocation.
     """
     r = v.array(rhos, "rhos", ndim=1, atleast_1d=True, max_size=MAX_TABLE, low=0.0, high=1.0,
                 high_open=True)
@@ -655,10 +787,20 @@ def canonical_covariances(rhos) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def gaussian_mi(cov, dx: int) -> float:
     """I(X;Y) = ½ log(det Σ_x det Σ_y / det Σ) for a joint covariance with X the first ``dx`` coordinates.
 
-    Contract: ``cov`` (n, n) finite, symmetric, positive definite (n ≤ ~1 000 on one core); ``dx``: an
-    integer in [1, n − 1]. Returns the MI in nats (>= 0).
+    Returns the MI in nats (>= 0).
+
+    Contract
+    --------
+    cov
+        2-D real array, finite, non-empty (symmetric positive definite (checked after the shape)).
+    dx
+        integer >= 1 (True and fractions refused) (< the size of cov).
+    Budget (1 GB / 1 core): cov up to ~1000 × 1000. Bad or too-large input raises ValueError naming
+    the argument, before any allocation.
     """
     c = _check_cov(cov, "cov")
+    if c.shape[0] < 2:
+        raise ValueError(f"cov must be at least 2 × 2 (X and Y each need a coordinate); got shape {c.shape}")
     dx = _count(dx, "dx", 1)
     if not 0 < dx < c.shape[0]:
         raise ValueError(f"dx must lie in [1, {c.shape[0] - 1}]; got {dx!r}")
@@ -730,6 +872,23 @@ def deterministic_ib(pxy, betas, *, n_t: int | None = None, n_init: int = 20, se
 
     Sizes: about B·(n_init + 3)·100·|X|·|T|·|Y| operations in the worst case (≤ ~2·10⁸ on
     one core). Returns :class:`DIBCurve`.
+
+    Contract
+    --------
+    pxy
+        2-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (joint
+        probability table p(x, y), summing to 1 within 1e-8).
+    betas
+        1-D real array, finite, entries > 0, non-empty; at most 4,194,304 entries (a scalar is taken
+        as one beta).
+    n_t
+        integer >= 1 (True and fractions refused); or None.
+    n_init
+        integer >= 0 (True and fractions refused).
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
+    Budget (1 GB / 1 core): B·(n_init + 3)·100·|X|·|T|·|Y| up to ~2e8 operations. Bad or too-large
+    input raises ValueError naming the argument, before any allocation.
     """
     p = _check_joint(pxy)
     b = _check_betas(betas)
@@ -790,7 +949,7 @@ def _labels(labels, n: int) -> np.ndarray:
     y = v.array(labels, "labels", ndim=1, shape=(n,), max_size=MAX_SAMPLES)
     if not np.all(y == np.round(y)):
         raise ValueError("labels must be integer class labels; got a fractional entry")
-    return y.astype(np.int64)
+    return y
 
 
 def _pairwise_limit(what: str, n: int, n_arrays: int, hint: str) -> None:
@@ -833,13 +992,24 @@ def mi_binned(x, y, *, bins: int = 30) -> float:
     x, y : array_like of float, shape (N,) or (N, d), N >= 2, same N
         Finite samples.
     bins : int, keyword-only
-        Bins per coordinate, an integer >= 1.
+        Bins per coordinate, an integer in [1, 2³¹ − 1].
 
     Sizes: N·(d_x + d_y) up to ~4·10⁶ numbers on the 1 GB budget. Returns the MI in nats (>= 0).
+
+    Contract
+    --------
+    x
+        2-D real array, finite, non-empty; at most 4,194,304 entries ((N,) or (N, d) with N >= 2).
+    y
+        2-D real array, finite, non-empty; at most 4,194,304 entries ((N,) or (N, d) with N >= 2).
+    bins
+        integer >= 1 and <= 2.14748e+09 (True and fractions refused).
+    Budget (1 GB / 1 core): N·d up to 4,194,304. Bad or too-large input raises ValueError naming the
+    argument, before any allocation.
     """
     x, y = _as_samples(x, "x"), _as_samples(y, "y")
     n = _same_n(x, y, "x", "y")
-    bins = _count(bins, "bins", 1)
+    bins = _count(bins, "bins", 1, 2**31 - 1)
     _limit(f"mi_binned on N = {n} samples", nbytes=8.0 * 8 * n * (x.shape[1] + y.shape[1] + 2),
            hint="subsample x and y")
     cx = _bin_codes(x, bins, x.min(0), x.max(0) + 1e-12)
@@ -860,7 +1030,8 @@ def mi_ksg(x, y, *, k: int = 3, jitter: float = 1e-10, seed=0) -> float:
     scikit-learn does), every coordinate gets independent noise of standard deviation
     ``jitter`` × (its standard deviation, or 1 if it is constant), from a generator seeded with
     ``seed``, so the result is reproducible; the noise moves continuous data by ~1e-10 of their
-    scale and leaves the estimate unchanged, while tied points become distinct.
+    scale and leaves the estimate unchanged, while tied points become distinct. (A constant
+    column gets noise of scale ``jitter`` × max(1, |value|).)
 
     Parameters
     ----------
@@ -869,18 +1040,33 @@ def mi_ksg(x, y, *, k: int = 3, jitter: float = 1e-10, seed=0) -> float:
     k : int, keyword-only
         Neighbour order, an integer in [1, N − 1].
     jitter : float, keyword-only
-        Relative noise against ties, finite and >= 0 (0 switches it off).
+        Relative noise against ties, in [0, 1e-3] (0 switches it off).
     seed : None, int >= 0 or numpy.random.Generator, keyword-only
         Seed of the jitter.
 
     Sizes: N·(d_x + d_y + k) numbers (N up to ~10⁶ on the 1 GB budget), ~N·k·log N tree work.
     Returns the estimate in nats (can be slightly negative for independent data: it is unbiased
     up to O(1/N), not clipped).
+
+    Contract
+    --------
+    x
+        2-D real array, finite, non-empty; at most 4,194,304 entries ((N,) or (N, d) with N >= 2).
+    y
+        2-D real array, finite, non-empty; at most 4,194,304 entries ((N,) or (N, d) with N >= 2).
+    k
+        integer >= 1 (True and fractions refused) (<= N - 1).
+    jitter
+        finite real number >= 0 and <= 0.001.
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
+    Budget (1 GB / 1 core): N up to ~1e6 (tree queries ~N·k·log N). Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
     """
     x, y = _as_samples(x, "x"), _as_samples(y, "y")
     n = _same_n(x, y, "x", "y")
     k = _count(k, "k", 1, n - 1)
-    jitter = v.nonnegative_scalar(jitter, "jitter")
+    jitter = v.in_range(jitter, "jitter", 0.0, 1e-3)
     rng = v.as_generator(seed)
     _limit(f"mi_ksg on N = {n} samples with k = {k}",
            nbytes=8.0 * 6 * n * (x.shape[1] + y.shape[1] + k + 2),
@@ -898,8 +1084,25 @@ def mi_ksg(x, y, *, k: int = 3, jitter: float = 1e-10, seed=0) -> float:
 
 
 def _scale(a):
-    s = a.std(axis=0)
-    return np.where(s > 0, s, 1.0)
+    """Per-column standard deviation (computed on the column divided by its largest magnitude,
+    so that values near the float64 limit do not overflow), or max(1, |value|) for a constant
+    column."""
+    m = np.max(np.abs(a), axis=0)
+    m = np.where(m > 0, m, 1.0)
+    s = (a / m).std(axis=0) * m
+    return np.where(s > 0, s, np.maximum(m, 1.0))
+
+
+#: largest magnitude of samples in the pairwise estimators: squared distances stay finite
+_MAX_ABS = 1e150
+
+
+def _no_overflow(a: np.ndarray, name: str, sigma_name: str) -> None:
+    big = float(np.max(np.abs(a)))
+    if big > _MAX_ABS:
+        raise ValueError(f"{name} must have entries of magnitude <= {_MAX_ABS:g} (squared distances would "
+                         f"overflow float64); got {big:g}. The estimate depends on {name}/{sigma_name} only: "
+                         f"rescale both by the same factor")
 
 
 def _sq_dists(h):
@@ -914,11 +1117,22 @@ def kolchinsky_tracey_bounds(h, sigma: float) -> tuple[float, float]:
     lower = the same with 8σ² (pairwise Bhattacharyya). O(N²) memory and time.
     Kolchinsky, Tracey — *Estimating Mixture Entropy with Pairwise Distances*.
 
-    Contract: ``h`` finite array_like (N,) or (N, d), N >= 2, N ≤ ~2 500 on the 1 GB budget
-    (subsample beyond); ``sigma``: finite and > 0. Returns (lower, upper) in nats, both >= 0.
+    Returns (lower, upper) in nats, both >= 0.
+
+    Contract
+    --------
+    h
+        real array, finite, non-empty; at most 4,194,304 entries ((N,) or (N, d) with N >= 2: a
+        flattened (N, d) array is a valid input).
+    sigma
+        finite real number > 0.
+    Budget (1 GB / 1 core): N up to ~2500 (N × N distances); entries of magnitude <= 1e150 (squared
+    distances stay finite; rescale the samples and sigma together beyond). Bad or too-large input
+    raises ValueError naming the argument, before any allocation.
     """
     h = _as_samples(h, "h")
     s = positive_scalar(sigma, "sigma")
+    _no_overflow(h, "h", "sigma")
     _pairwise_limit("kolchinsky_tracey_bounds", h.shape[0], 4, "subsample the rows of h")
     d2 = _sq_dists(h)
     n = h.shape[0]
@@ -934,13 +1148,26 @@ def cauchy_schwarz_qmi(x, t, *, sigma_x: float = 1.0, sigma_t: float = 1.0) -> f
     exactly for independent kernel-smoothed densities. Not Shannon MI.
     Yu et al. — *Cauchy–Schwarz Divergence Information Bottleneck for Regression*.
 
-    Contract: ``x``, ``t`` finite array_like (N,) or (N, d), N >= 2 and equal, N ≤ ~2 000 on the 1 GB
-    budget (subsample beyond); ``sigma_x``, ``sigma_t`` (keyword-only): kernel widths, finite
-    and > 0. Returns I_CS >= 0.
+    Returns I_CS >= 0.
+
+    Contract
+    --------
+    x
+        2-D real array, finite, non-empty; at most 4,194,304 entries ((N,) or (N, d) with N >= 2).
+    t
+        2-D real array, finite, non-empty; at most 4,194,304 entries ((N,) or (N, d) with N >= 2).
+    sigma_x
+        finite real number > 0.
+    sigma_t
+        finite real number > 0.
+    Budget (1 GB / 1 core): N up to ~2000 (two N × N kernels); entries of magnitude <= 1e150. Bad or
+    too-large input raises ValueError naming the argument, before any allocation.
     """
     x, t = _as_samples(x, "x"), _as_samples(t, "t")
     _same_n(x, t, "x", "t")
     sx, st = positive_scalar(sigma_x, "sigma_x"), positive_scalar(sigma_t, "sigma_t")
+    _no_overflow(x, "x", "sigma_x")
+    _no_overflow(t, "t", "sigma_t")
     _pairwise_limit("cauchy_schwarz_qmi", x.shape[0], 6, "subsample x and t")
     n = x.shape[0]
     kx = np.exp(-_sq_dists(x) / (2 * sx * sx))
@@ -958,9 +1185,16 @@ def symmetric_task(n_inputs: int = 12, *, seed=0) -> tuple[np.ndarray, np.ndarra
     """All 2^n binary patterns (±1) and a balanced label from a random symmetric quadratic form
     thresholded at its median (the Shwartz-Ziv–Tishby task, made in code; nothing downloaded).
 
-    Contract: ``n_inputs`` an integer in [2, 16] (2^16 patterns × 16 floats = 8 MiB); ``seed``
-    (keyword-only): None, an integer >= 0 or a numpy Generator.
     Returns (X of shape (2^n, n) float, y of shape (2^n,) int in {0, 1}).
+
+    Contract
+    --------
+    n_inputs
+        integer >= 2 and <= 16 (True and fractions refused).
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
+    Budget (1 GB / 1 core): 2**n_inputs patterns, n_inputs <= 16. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
     """
     n = _count(n_inputs, "n_inputs", 2, 16)
     rng = v.as_generator(seed)
@@ -1035,6 +1269,28 @@ def train_information_plane(activation: str = "tanh", *, widths=(10, 7, 5, 4, 3)
     Sizes (1 GB / 1 core, :mod:`kitlib.limits`): the records hold
     (epochs/record_every + 1)·4 096·(Σ widths + 2) float32 numbers (≤ ~6·10⁷), and training
     costs ~6·epochs·N_train·(Σ of layer products) operations (the default is ~1.6·10⁹).
+
+    Contract
+    --------
+    activation
+        one of 'tanh', 'relu'.
+    widths
+        a sequence of 1 to 10 integer widths in [1, 1024]; tested in tests/test_ib.py.
+    epochs
+        integer >= 1 (True and fractions refused).
+    record_every
+        integer >= 1 (True and fractions refused).
+    lr
+        finite real number > 0.
+    batch_size
+        integer >= 1 (True and fractions refused).
+    train_fraction
+        finite real number > 0 and <= 1.
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
+    Budget (1 GB / 1 core): records (epochs/record_every + 1)·4096·(Σ widths + 2) float32;
+    ~6·epochs·N·weights operations (default ~1.6e9). Bad or too-large input raises ValueError naming
+    the argument, before any allocation.
     """
     activation = one_of(activation, "activation", ("tanh", "relu"))
     widths = _widths(widths)
@@ -1114,6 +1370,8 @@ def train_information_plane(activation: str = "tanh", *, widths=(10, 7, 5, 4, 3)
                 record(ep)
     finally:
         torch.set_num_threads(n_threads)
+    if not all(np.isfinite(h).all() for h in rec_layers[-1]):
+        raise ValueError(f"training diverged (non-finite activations) with lr={lr!r}; use a smaller lr")
     return TrainingRecord(activation=activation, epochs=np.array(rec_epochs),
                           layers=[np.stack(l_) for l_ in rec_layers], labels=y,
                           train_accuracy=np.array(acc), widths=(*widths, 2))
@@ -1134,15 +1392,31 @@ def binned_layer_information(t, labels, *, n_bins: int = 30, lo: float | None = 
     labels : array_like of int, shape (N,)
         Class label of each pattern.
     n_bins : int, keyword-only
-        Integer >= 1.
+        Integer in [1, 2³¹ − 1].
     lo, hi : float or None, keyword-only
         Finite bin range (default the range of ``t``); values outside fall in the end bins.
 
     Sizes: N·d up to ~4·10⁶ numbers on the 1 GB budget. Returns (I(X;T), I(T;Y)) in nats.
+
+    Contract
+    --------
+    t
+        real array, finite, non-empty; at most 4,194,304 entries ((N,) or (N, d) with N >= 2: a
+        flattened (N, d) array is a valid input).
+    labels
+        1-D real array, finite, non-empty (one integer label per row of t).
+    n_bins
+        integer >= 1 and <= 2.14748e+09 (True and fractions refused).
+    lo
+        finite real number; or None.
+    hi
+        finite real number; or None.
+    Budget (1 GB / 1 core): t up to 4,194,304 numbers. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     t = _as_samples(t, "t")
     y = _labels(labels, t.shape[0])
-    n_bins = _count(n_bins, "n_bins", 1)
+    n_bins = _count(n_bins, "n_bins", 1, 2**31 - 1)
     _limit(f"binned_layer_information on {t.shape} activations", nbytes=8.0 * 6 * t.size,
            hint="subsample the rows of t")
     if lo is not None and hi is not None and not real_scalar(hi, "hi") > real_scalar(lo, "lo"):
@@ -1167,13 +1441,25 @@ def noisy_layer_information(t, labels, *, sigma: float) -> tuple[float, float]:
     The noise makes MI finite and well defined, but its value is set by σ, as binned values
     are set by the bin width. O(N²): subsample the inputs for large N.
 
-    Contract: ``t`` finite array_like (N,) or (N, d), N >= 2, N ≤ ~2 500 on the 1 GB budget;
-    ``labels``: (N,) class labels; ``sigma`` (keyword-only): finite and > 0.
     Returns (I(X;T), I(T;Y)) in nats, 0 ≤ I(T;Y) ≤ I(X;T).
+
+    Contract
+    --------
+    t
+        real array, finite, non-empty; at most 4,194,304 entries ((N,) or (N, d) with N >= 2: a
+        flattened (N, d) array is a valid input).
+    labels
+        1-D real array, finite, non-empty (one integer label per row of t).
+    sigma
+        finite real number > 0.
+    Budget (1 GB / 1 core): N up to ~2500 (N × N distances); entries of magnitude <= 1e150 (squared
+    distances stay finite; rescale the samples and sigma together beyond). Bad or too-large input
+    raises ValueError naming the argument, before any allocation.
     """
     t = _as_samples(t, "t")
     y = _labels(labels, t.shape[0])
     s = positive_scalar(sigma, "sigma")
+    _no_overflow(t, "t", "sigma")
     _pairwise_limit("noisy_layer_information", t.shape[0], 4, "subsample the rows of t")
     d2 = _sq_dists(t) / (2 * s * s)
     n = t.shape[0]

@@ -155,7 +155,15 @@ def _lse(a: np.ndarray, axis: int = -1) -> np.ndarray:
 def expected_reward(policy, rewards) -> float:
     """E_π r = Σ_y π(y) r(y).
 
-    Contract: ``policy`` a probability vector (M,), ``rewards`` finite of shape (M,), M ≤ 2²².
+    Contract
+    --------
+    policy
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    Budget (1 GB / 1 core): up to 4,194,304 responses. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     pi = _prob(policy, "policy")
     return float(pi @ _rewards(rewards, pi, ref="policy"))
@@ -164,7 +172,14 @@ def expected_reward(policy, rewards) -> float:
 def kl_to_ref(policy, p_ref) -> float:
     """KL(π‖π_ref) = Σ π log(π/π_ref) (0·log 0 = 0; +inf where π > 0 = π_ref).
 
-    Contract: ``policy`` and ``p_ref`` probability vectors of one shape (M,), M ≤ 2²².
+    Contract
+    --------
+    policy
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    Budget (1 GB / 1 core): up to 4,194,304 responses. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     pi, p = _prob(policy, "policy"), _prob(p_ref)
     if pi.shape != p.shape:
@@ -182,8 +197,19 @@ def tilt(p_ref, rewards, beta) -> np.ndarray:
 
     Computed as π = exp(a − LSE(a)) with a = log π_ref + (r − r_max)/β, finite for any β > 0.
 
-    Contract: ``p_ref`` a probability vector (M,), ``rewards`` finite (M,), M ≤ 2²²;
-    ``beta`` finite and > 0. Returns π_β, shape (M,).
+    Returns π_β, shape (M,).
+
+    Contract
+    --------
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    beta
+        finite real number > 0.
+    Budget (1 GB / 1 core): up to 4,194,304 responses. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
 
     Examples
     --------
@@ -219,8 +245,18 @@ def frontier(p_ref, rewards, betas) -> Frontier:
     Limits: β → ∞ gives KL → 0, R → E_ref r; β → 0 gives R → max r and
     KL → −log π_ref(argmax set).
 
-    Contract: ``p_ref`` a probability vector (M,), ``rewards`` finite (M,); ``betas`` a scalar or
-    1-D array of B finite numbers > 0. Sizes: B·M ≤ ~4·10⁶ on the 1 GB budget.
+    Contract
+    --------
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    betas
+        1-D real array, finite, entries > 0, non-empty; at most 4,194,304 entries (a scalar is taken
+        as one beta).
+    Budget (1 GB / 1 core): betas × responses up to ~4e6. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     p, r = _pr(p_ref, rewards)
     b = _betas(betas)
@@ -263,8 +299,17 @@ def kl_budget_policy(p_ref, rewards, kl_budget) -> ConstrainedPolicy:
     The answer is the tilt π_β with KL(β) = Δ (root-found in log β; KL is monotone in 1/β). If
     Δ ≥ −log π_ref(argmax set), it is π_ref restricted to the argmax set (``beta = 0``).
 
-    Contract: ``p_ref`` a probability vector (M,), ``rewards`` finite (M,), M ≤ 2²²;
-    ``kl_budget`` a finite real number >= 0 (nats).
+    Contract
+    --------
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    kl_budget
+        finite real number >= 0.
+    Budget (1 GB / 1 core): up to 4,194,304 responses. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     p, r = _pr(p_ref, rewards)
     delta = _budget(kl_budget)
@@ -299,7 +344,18 @@ def dual_reward(p_ref, rewards, kl_budget) -> float:
     """Dual of the constrained problem: R*(Δ) = min_{β>0} β·(Δ + log E_ref e^{r/β}).
 
     Minimised over log β (convex in β); for Δ ≥ −log π_ref(argmax set) the infimum is max r.
-    Contract as :func:`kl_budget_policy`.
+
+    Contract
+    --------
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    kl_budget
+        finite real number >= 0.
+    Budget (1 GB / 1 core): up to 4,194,304 responses. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     p, r = _pr(p_ref, rewards)
     delta = _budget(kl_budget)
@@ -327,8 +383,19 @@ def rlhf_objective(policy, p_ref, rewards, beta) -> float:
     Korbak's identity (*RL with KL penalties is better viewed as Bayesian inference*):
     J(q) = −β·KL(q‖π_β) + β·log Z(β), so maximising J is variational inference towards π_β.
 
-    Contract: ``policy`` and ``p_ref`` probability vectors of one shape (M,), ``rewards`` finite
-    (M,), M ≤ 2²²; ``beta`` finite and > 0.
+    Contract
+    --------
+    policy
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    beta
+        finite real number > 0.
+    Budget (1 GB / 1 core): up to 4,194,304 responses. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     p, r = _pr(p_ref, rewards)
     b = _positive(beta, "beta")
@@ -344,8 +411,15 @@ def bon_kl_bound(n):
     """The popular best-of-N KL: log N − (N−1)/N (exact for continuous rewards, an upper bound
     otherwise).
 
-    Contract: ``n`` a real number or array of real numbers, finite and >= 1 (at most 2²²).
     Returns a float for a scalar, else an array of the shape of ``n``.
+
+    Contract
+    --------
+    n
+        real array, finite, entries >= 1, non-empty; at most 4,194,304 entries (a scalar or an array
+        of any shape up to 2-D).
+    Budget (1 GB / 1 core): up to 4,194,304 values. Bad or too-large input raises ValueError naming
+    the argument, before any allocation.
     """
     arr = _v.array(n, "n", ndim=(0, 1, 2), max_size=MAX_RESPONSES, finite=False)
     if not (np.isfinite(arr).all() and (arr >= 1).all()):
@@ -400,6 +474,7 @@ class BestOfN:
 
 def _levels(p: np.ndarray, r: np.ndarray, ties: str):
     """Distinct ranks in increasing order: (values, masses, index of each response's level)."""
+    _v.one_of(ties, "ties", ("draw_order", "identity"))
     sup = np.flatnonzero(p > 0)
     if ties == "draw_order":
         vals, inv = np.unique(r[sup], return_inverse=True)
@@ -427,13 +502,23 @@ def best_of_n_levels(values, log_masses, *, log_n):
     log_masses : (K,) log π_ref-masses of the levels (log-sum-exp 0).
     log_n : float or (B,) array, log N ≥ 0.
 
-    Contract: ``values`` finite, strictly increasing, K ≤ 2²² entries; ``log_masses`` of the
-    same shape, no NaN or +inf (−inf is an empty level) and log-sum-exp 0 within 1e-8;
-    ``log_n`` finite and >= 0, scalar or 1-D with B·K ≤ ~4·10⁶ on the 1 GB budget.
 
     Returns
     -------
     log_q : (K,) or (B, K) log level probabilities under best-of-N.
+
+    Contract
+    --------
+    values
+        1-D real array, finite, non-empty; at most 4,194,304 entries (strictly increasing).
+    log_masses
+        1-D real array, no NaN, non-empty; at most 4,194,304 entries (log-masses, -inf allowed
+        (empty level), log-sum-exp 0).
+    log_n
+        1-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (a scalar or a
+        1-D array).
+    Budget (1 GB / 1 core): len(log_n) × levels up to ~4e6. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     v = _v.array(values, "values", ndim=1, max_size=MAX_RESPONSES)
     lP = _v.array(log_masses, "log_masses", ndim=1, max_size=MAX_RESPONSES, finite=False)
@@ -472,8 +557,19 @@ def best_of_n(p_ref, rewards, n, *, ties: str = "draw_order") -> BestOfN:
 
     ``n`` may be any real ≥ 1 (computed in log space).
 
-    Contract: ``p_ref`` a probability vector (M,), ``rewards`` finite (M,), M ≤ 2²²; ``n`` a
-    finite real number >= 1; ``ties`` (keyword-only) "draw_order" or "identity".
+    Contract
+    --------
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    n
+        finite real number >= 1.
+    ties
+        one of 'draw_order', 'identity'.
+    Budget (1 GB / 1 core): up to 4,194,304 responses. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     p, r = _pr(p_ref, rewards)
     nn = _check_n(n)
@@ -492,8 +588,19 @@ def best_of_n(p_ref, rewards, n, *, ties: str = "draw_order") -> BestOfN:
 def best_of_n_curve(p_ref, rewards, ns, *, ties: str = "draw_order") -> Frontier:
     """Exact (KL, reward) of best-of-N for many N at once (``beta`` holds N here).
 
-    Contract: ``p_ref``, ``rewards`` as in :func:`best_of_n`; ``ns`` a scalar or 1-D array of
-    finite reals >= 1; sizes len(ns)·(distinct rewards) ≤ ~4·10⁶ on the 1 GB budget.
+    Contract
+    --------
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    ns
+        1-D real array, finite, entries >= 1, non-empty; at most 4,194,304 entries.
+    ties
+        one of 'draw_order', 'identity'.
+    Budget (1 GB / 1 core): len(ns) × distinct rewards up to ~4e6. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
     """
     p, r = _pr(p_ref, rewards)
     ns = _v.array(ns, "ns", ndim=1, atleast_1d=True, max_size=MAX_RESPONSES, low=1.0)
@@ -511,8 +618,17 @@ def best_of_n_curve(p_ref, rewards, ns, *, ties: str = "draw_order") -> Frontier
 def win_rate(policy, p_ref, rewards) -> float:
     """P(r(Y) > r(Y')) + ½·P(r(Y) = r(Y')) for Y ~ π, Y' ~ π_ref. Best-of-N: ≤ N/(N+1).
 
-    Contract: ``policy`` and ``p_ref`` probability vectors of one shape (M,), ``rewards``
-    finite (M,), M ≤ 2²².
+    Contract
+    --------
+    policy
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    Budget (1 GB / 1 core): up to 4,194,304 responses. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     p, r = _pr(p_ref, rewards)
     pi = _prob(policy, "policy")
@@ -577,9 +693,21 @@ def f_regularized_policy(p_ref, rewards, beta, divergence: str, *, alpha=None) -
     Total variation: every response with r < max r − β gives all its mass to the argmax set
     (proportionally to π_ref); the rest keep π_ref.
 
-    Contract: ``p_ref`` a probability vector (M,), ``rewards`` finite (M,), M ≤ 2²²; ``beta``
-    finite and > 0; ``divergence`` one of :data:`F_REGULARIZERS`; ``alpha`` (keyword-only) a
-    real number in (0, 1) for ``"alpha"`` and None otherwise.
+    Contract
+    --------
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    beta
+        finite real number > 0.
+    divergence
+        one of 'reverse_kl', 'forward_kl', 'js', 'alpha', 'chi2', 'tv'.
+    alpha
+        finite real number > 0 and < 1; or None (only (and required) for divergence='alpha').
+    Budget (1 GB / 1 core): up to 4,194,304 responses. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     p, r = _pr(p_ref, rewards)
     b = _positive(beta, "beta")
@@ -632,21 +760,31 @@ def f_regularized_batch(p_ref, rewards, beta, divergence: str) -> np.ndarray:
     shape (P, M)), for ``"reverse_kl"`` (closed form) and ``"forward_kl"`` (vectorised bisection
     on λ − max r ∈ [β·P_top, β], 200 halvings: exact to rounding).
 
-    Contract: ``p_ref`` (P, M), every row a probability vector (finite, >= 0, sum 1 within 1e-8);
-    ``rewards`` finite (P, M); P·M ≤ ~4·10⁶ on the 1 GB budget; ``beta`` finite and > 0;
-    ``divergence`` "reverse_kl" or "forward_kl".
+    Contract
+    --------
+    p_ref
+        probability vector(s) along the last axis: finite, >= 0, summing to 1 within 1e-08; at most
+        4,194,304 entries (one vector per row).
+    rewards
+        2-D real array, finite, non-empty; at most 4,194,304 entries.
+    beta
+        finite real number > 0.
+    divergence
+        one of 'reverse_kl', 'forward_kl'.
+    Budget (1 GB / 1 core): prompts × responses up to ~4e6 (200 bisection steps). Bad or too-large
+    input raises ValueError naming the argument, before any allocation.
     """
     p = _v.probability_vector(p_ref, "p_ref", ndim=2, max_size=MAX_RESPONSES)
     r = _v.array(rewards, "rewards", ndim=2, shape=p.shape, max_size=MAX_RESPONSES)
     _limit(f"f_regularized_batch on {p.shape[0]} prompts × {p.shape[1]} responses",
            nbytes=8.0 * 8 * p.size, operations=5.0 * 200 * p.size, hint="pass fewer prompts at once")
     b = _positive(beta, "beta")
+    _v.one_of(divergence, "divergence", ("reverse_kl", "forward_kl"))
     rmax = np.where(p > 0, r, -np.inf).max(1, keepdims=True)
     x = r - rmax
     if divergence == "reverse_kl":
         a = _logp(p) + x / b
         return np.exp(a - _lse(a)[:, None])
-    _v.one_of(divergence, "divergence", ("reverse_kl", "forward_kl"))
     ptop = np.where(x == 0, p, 0.0).sum(1, keepdims=True)
     lo, hi = b * ptop, np.full_like(ptop, b)
     for _ in range(200):
@@ -667,8 +805,18 @@ def f_divergence_value(policy, p_ref, divergence: str, *, alpha=None) -> float:
     ``js`` 2·JSD, ``alpha`` Minka's D_α with p = π_ref, ``chi2`` Σ(π − π_ref)²/π_ref,
     ``tv`` ½Σ|π − π_ref|.
 
-    Contract: ``policy`` and ``p_ref`` probability vectors of one shape (M,), M ≤ 2²²;
-    ``divergence`` and ``alpha`` as in :func:`f_regularized_policy`.
+    Contract
+    --------
+    policy
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    divergence
+        one of 'reverse_kl', 'forward_kl', 'js', 'alpha', 'chi2', 'tv'.
+    alpha
+        finite real number > 0 and < 1; or None (only (and required) for divergence='alpha').
+    Budget (1 GB / 1 core): up to 4,194,304 responses. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     pi, p = _prob(policy, "policy"), _prob(p_ref)
     if pi.shape != p.shape:
@@ -698,7 +846,12 @@ def f_divergence_value(policy, p_ref, divergence: str, *, alpha=None) -> float:
 def entropy(policy) -> float:
     """Shannon entropy H(π) = −Σ π log π (nats).
 
-    Contract: ``policy`` a probability vector (M,), M ≤ 2²².
+    Contract
+    --------
+    policy
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    Budget (1 GB / 1 core): up to 4,194,304 responses. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     pi = _prob(policy, "policy")
     return float(special.entr(pi).sum())
@@ -707,8 +860,16 @@ def entropy(policy) -> float:
 def coverage(policy, p_ref, *, c: float = 0.1) -> float:
     """π_ref-mass of the responses the policy keeps alive: Σ π_ref·1[π ≥ c·π_ref].
 
-    Contract: ``policy`` and ``p_ref`` probability vectors of one shape (M,), M ≤ 2²²;
-    ``c`` (keyword-only) finite and > 0.
+    Contract
+    --------
+    policy
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    c
+        finite real number > 0.
+    Budget (1 GB / 1 core): up to 4,194,304 responses. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     pi, p = _prob(policy, "policy"), _prob(p_ref)
     if pi.shape != p.shape:
@@ -720,8 +881,14 @@ def coverage(policy, p_ref, *, c: float = 0.1) -> float:
 def expected_distinct(policy, k) -> float:
     """Expected number of distinct responses in k draws: Σ_y 1 − (1 − π(y))^k.
 
-    Contract: ``policy`` a probability vector (M,), M ≤ 2²²; ``k`` a finite real number > 0
-    (non-integer k interpolates).
+    Contract
+    --------
+    policy
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    k
+        finite real number > 0.
+    Budget (1 GB / 1 core): up to 4,194,304 responses. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     pi = _prob(policy, "policy")
     kk = _positive(k, "k")
@@ -732,8 +899,15 @@ def expected_distinct(policy, k) -> float:
 def pass_at_k(p_correct, k):
     """pass@k averaged over prompts: mean over prompts of 1 − (1 − p_correct)^k.
 
-    Contract: ``p_correct`` a scalar or array (at most 2²² entries, non-empty) of
-    probabilities in [0, 1]; ``k`` a finite real number > 0.
+    Contract
+    --------
+    p_correct
+        real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (any shape up to 2-D;
+        entries in [0, 1] (1 + 1e-12 accepted as rounding, so 'above' is not generated)).
+    k
+        finite real number > 0.
+    Budget (1 GB / 1 core): up to 4,194,304 prompts. Bad or too-large input raises ValueError naming
+    the argument, before any allocation.
     """
     pc = _v.array(p_correct, "p_correct", ndim=(0, 1, 2), max_size=MAX_RESPONSES, finite=False)
     if pc.size == 0:
@@ -750,8 +924,16 @@ def pass_at_k_unbiased(n: int, c: int, k: int) -> float:
     """The unbiased estimator of pass@k from n samples with c correct: 1 − C(n−c, k)/C(n, k)
     (*Evaluating Large Language Models Trained on Code*).
 
-    Contract: integers (``True`` and fractions refused) with n >= 1, 0 <= c <= n, 1 <= k <= n;
-    the product has c factors, so c ≤ ~3·10⁷ on the 1 GB budget.
+    Contract
+    --------
+    n
+        integer >= 1 (True and fractions refused).
+    c
+        integer >= 0 (True and fractions refused) (<= n).
+    k
+        integer >= 1 (True and fractions refused) (<= n).
+    Budget (1 GB / 1 core): c up to ~3e7 factors. Bad or too-large input raises ValueError naming
+    the argument, before any allocation.
     """
     n = _v.integer(n, "n", low=1)
     c = _v.integer(c, "c", low=0, high=n)
@@ -772,8 +954,14 @@ def kl_estimates(log_policy, log_ref) -> dict:
     k1 = −log ρ (unbiased, high variance), k2 = ½(log ρ)² (biased, low variance),
     k3 = (ρ − 1) − log ρ (unbiased, ≥ 0). Returns ``{"k1": ..., "k2": ..., "k3": ...}``.
 
-    Contract: ``log_policy`` and ``log_ref`` finite float arrays (or scalars) of one shape, at
-    most 2²² entries (log-probabilities of sampled responses, so finite).
+    Contract
+    --------
+    log_policy
+        1-D real array, finite, non-empty; at most 4,194,304 entries (same shape as log_ref).
+    log_ref
+        1-D real array, finite, non-empty; at most 4,194,304 entries (same shape as log_policy).
+    Budget (1 GB / 1 core): up to 4,194,304 samples. Bad or too-large input raises ValueError naming
+    the argument, before any allocation.
     """
     lpi = _v.array(log_policy, "log_policy", ndim=(0, 1, 2), max_size=MAX_RESPONSES)
     lref = _v.array(log_ref, "log_ref", ndim=(0, 1, 2), max_size=MAX_RESPONSES)
@@ -820,10 +1008,30 @@ def train_policy(p_ref, rewards, beta, *, estimator: str = "k1", placement: str 
     Uses a mean baseline and Adam; torch is imported here, lazily. Returns π_θ after ``steps``.
     torch's global random state is untouched (a local ``torch.Generator`` seeded from ``seed``).
 
-    Contract: ``p_ref`` a probability vector (M,) with every entry > 0, ``rewards`` finite (M,);
-    ``beta``, ``lr`` finite and > 0; ``estimator`` "k1", "k2" or "k3"; ``placement`` "reward" or
-    "loss"; ``steps``, ``batch`` integers >= 1; ``seed`` None, an int >= 0 or a numpy Generator.
-    Sizes: ``steps``·(``batch`` + M) ≤ ~4·10⁷ (about 10 s on one core).
+    Contract
+    --------
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (every entry > 0 for training (log π_ref finite)).
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    beta
+        finite real number > 0.
+    estimator
+        one of 'k1', 'k2', 'k3'.
+    placement
+        one of 'reward', 'loss'.
+    steps
+        integer >= 1 (True and fractions refused).
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
+    batch
+        integer >= 1 (True and fractions refused).
+    lr
+        finite real number > 0.
+    Budget (1 GB / 1 core): steps·(batch + responses) up to ~4e7. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
     """
     p, r = _pr(p_ref, rewards)
     b = _positive(beta, "beta")
@@ -867,7 +1075,15 @@ def _reinforce(torch, logp_ref, rew, b, estimator, placement, steps, batch, lr, 
         loss.backward()
         opt.step()
     with torch.no_grad():
-        return torch.softmax(theta, 0).numpy().astype(np.float64)
+        return _trained(torch.softmax(theta, 0).numpy().astype(np.float64), lr)
+
+
+def _trained(pi: np.ndarray, lr: float) -> np.ndarray:
+    """The trained policy, or ValueError naming ``lr`` when the optimisation diverged."""
+    if not np.isfinite(pi).all():
+        raise ValueError(f"training diverged (the policy became non-finite) with lr={lr!r}; use a "
+                         "smaller lr")
+    return pi
 
 
 def _f_score(torch, log_u, divergence: str, alpha):
@@ -894,11 +1110,30 @@ def dpo_policy(p_ref, rewards, beta, *, n_pairs, seed: int = 0, divergence: str 
     Model is Secretly a Reward Model*; *Beyond Reverse KL* (f-DPO). Full-batch Adam on the pair
     counts. Returns the fitted policy.
 
-    Contract: ``p_ref`` a probability vector (M,) with every entry > 0, ``rewards`` finite (M,);
-    ``beta``, ``lr`` finite and > 0; ``n_pairs``, ``steps`` integers >= 1; ``divergence`` one of
-    "reverse_kl", "forward_kl", "js", "alpha" (``alpha`` in (0, 1) for "alpha", else None);
-    ``seed`` None, an int >= 0 or a numpy Generator. Sizes: the pair counts are an M × M matrix
-    (M ≤ ~2 000 on the 1 GB budget), ``n_pairs`` ≤ ~10⁷ and ``steps``·M² ≤ ~10⁸.
+    Contract
+    --------
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (every entry > 0 for training (log π_ref finite)).
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    beta
+        finite real number > 0.
+    n_pairs
+        integer >= 1 (True and fractions refused).
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
+    divergence
+        one of 'reverse_kl', 'forward_kl', 'js', 'alpha'.
+    alpha
+        finite real number > 0 and < 1; or None (only (and required) for divergence='alpha').
+    steps
+        integer >= 1 (True and fractions refused).
+    lr
+        finite real number > 0.
+    Budget (1 GB / 1 core): responses up to ~2000 (M × M pair counts); steps·M² up to ~1e8. Bad or
+    too-large input raises ValueError naming the argument, before any allocation.
     """
     p, r = _pr(p_ref, rewards)
     b = _positive(beta, "beta")
@@ -935,7 +1170,7 @@ def dpo_policy(p_ref, rewards, beta, *, n_pairs, seed: int = 0, divergence: str 
             loss.backward()
             opt.step()
         with torch.no_grad():
-            return torch.softmax(theta, 0).numpy().astype(np.float64)
+            return _trained(torch.softmax(theta, 0).numpy().astype(np.float64), lr)
 
 
 def natural_pg_path(p_ref, rewards, times) -> np.ndarray:
@@ -944,8 +1179,18 @@ def natural_pg_path(p_ref, rewards, times) -> np.ndarray:
     It walks exactly along the frontier: π_t is the tilt with β = 1/t. Returns (T, M) policies
     (t = 0 gives π_ref).
 
-    Contract: ``p_ref`` a probability vector (M,), ``rewards`` finite (M,); ``times`` a scalar or
-    1-D array of T finite numbers >= 0; T·M ≤ ~4·10⁶ on the 1 GB budget.
+    Contract
+    --------
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    times
+        1-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (a scalar is one
+        time).
+    Budget (1 GB / 1 core): times × responses up to ~4e6. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     p, r = _pr(p_ref, rewards)
     t = _v.array(times, "times", ndim=1, atleast_1d=True, max_size=MAX_RESPONSES, low=0.0)
@@ -959,8 +1204,19 @@ def vanilla_pg_path(p_ref, rewards, lr: float, steps: int) -> np.ndarray:
     """Exact (expected-gradient) softmax policy gradient on E_π r from logits log π_ref:
     θ ← θ + η·π⊙(r − E_π r). Returns (steps + 1, M) policies; it runs below the frontier.
 
-    Contract: ``p_ref`` a probability vector (M,), ``rewards`` finite (M,); ``lr`` finite and > 0;
-    ``steps`` an integer >= 0; (steps + 1)·M ≤ ~4·10⁶ on the 1 GB budget.
+    Contract
+    --------
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    lr
+        finite real number > 0.
+    steps
+        integer >= 0 (True and fractions refused).
+    Budget (1 GB / 1 core): (steps + 1) × responses up to ~4e6. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
     """
     p, r = _pr(p_ref, rewards)
     eta = _positive(lr, "lr")
@@ -987,9 +1243,22 @@ def categorical_lm(m: int, peakedness: float, *, seed=0, reward: str = "gaussian
     ``reward="levels"``: the same rounded onto ``n_levels`` equally spaced values in [0, 1] (ties).
     Returns ``(p_ref, rewards)``.
 
-    Contract: ``m`` an integer >= 2 (≤ ~4·10⁶ on the 1 GB budget); ``peakedness`` finite and
-    >= 0; ``seed`` None, an int >= 0 or a numpy Generator; ``reward`` "gaussian" or "levels";
-    ``n_levels`` an integer >= 2; ``correlation`` in [−1, 1].
+    Contract
+    --------
+    m
+        integer >= 2 (True and fractions refused).
+    peakedness
+        finite real number >= 0.
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
+    reward
+        one of 'gaussian', 'levels'.
+    n_levels
+        integer >= 2 (True and fractions refused).
+    correlation
+        finite real number >= -1 and <= 1.
+    Budget (1 GB / 1 core): m up to ~4e6. Bad or too-large input raises ValueError naming the
+    argument, before any allocation.
     """
     m = _v.integer(m, "m", low=2)
     _limit(f"categorical_lm with m = {m}", nbytes=8.0 * 8 * m, hint="use a smaller m")
@@ -1020,9 +1289,20 @@ def prompts_toy(n_prompts: int = 300, n_responses: int = 64, *, seed=0, peakedne
     proxy reward (correct + N(0, σ²)) is also returned. Returns ``(p_ref, correct, proxy)`` with
     shapes (P, M); ``proxy`` equals ``correct`` when the noise is 0.
 
-    Contract: ``n_prompts`` an integer >= 1, ``n_responses`` an integer >= 2, P·M ≤ ~4·10⁶ on
-    the 1 GB budget; ``seed`` None, an int >= 0 or a numpy Generator; ``peakedness`` finite;
-    ``proxy_noise`` finite and >= 0.
+    Contract
+    --------
+    n_prompts
+        integer >= 1 (True and fractions refused).
+    n_responses
+        integer >= 2 (True and fractions refused).
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
+    peakedness
+        finite real number.
+    proxy_noise
+        finite real number >= 0.
+    Budget (1 GB / 1 core): prompts × responses up to ~4e6. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     P = _v.integer(n_prompts, "n_prompts", low=1)
     M = _v.integer(n_responses, "n_responses", low=2)
@@ -1066,8 +1346,16 @@ def memoryless_bon(n_tokens: int, q: float, delta: float) -> MemorylessBoN:
     with N = e^{nΔ} is exact through the Binomial level masses in log space. As n grows the
     per-token reward tends to x* with kl(x*‖q) = Δ and KL(BoN‖tilt)/n → 0.
 
-    Contract: ``n_tokens`` an integer >= 1 (≤ ~2.5·10⁶ on the 1 GB budget); ``q`` a real number
-    in (0, 1); ``delta`` finite and > 0.
+    Contract
+    --------
+    n_tokens
+        integer >= 1 (True and fractions refused).
+    q
+        finite real number > 0 and < 1.
+    delta
+        finite real number > 0.
+    Budget (1 GB / 1 core): n_tokens up to ~2.5e6. Bad or too-large input raises ValueError naming
+    the argument, before any allocation.
     """
     n = _v.integer(n_tokens, "n_tokens", low=1)
     _limit(f"memoryless_bon with n_tokens = {n}", nbytes=8.0 * 12 * (n + 1), hint="use fewer tokens")
@@ -1107,7 +1395,15 @@ def goodhart_tilt(lam, c: float) -> dict:
     KL = λ²/2 + λ/(1 − λ) + log(1 − λ), proxy gain λ + λ/(1 − λ), gold gain λ − cλ/(1 − λ),
     peaking at λ* = 1 − √c. Returns arrays ``kl``, ``proxy``, ``gold``.
 
-    Contract: ``lam`` a scalar or array (at most 2²² entries) in [0, 1); ``c`` finite and >= 0.
+    Contract
+    --------
+    lam
+        real array, finite, entries >= 0 and < 1, non-empty; at most 4,194,304 entries (a scalar or
+        an array up to 2-D).
+    c
+        finite real number >= 0.
+    Budget (1 GB / 1 core): up to 4,194,304 values. Bad or too-large input raises ValueError naming
+    the argument, before any allocation.
     """
     lm = _v.array(lam, "lam", ndim=(0, 1, 2), max_size=MAX_RESPONSES, low=0.0, high=1.0, high_open=True)
     c = _v.nonnegative_scalar(c, "c")
@@ -1118,7 +1414,11 @@ def goodhart_tilt(lam, c: float) -> dict:
 def goodhart_lambda_star(c: float) -> float:
     """λ* = 1 − √c, the tilt strength at which the gold gain peaks.
 
-    Contract: ``c`` a real number in (0, 1).
+    Contract
+    --------
+    c
+        finite real number > 0 and < 1.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     c = _v.in_range(c, "c", 0.0, 1.0, low_open=True, high_open=True)
     return 1.0 - math.sqrt(c)
@@ -1147,9 +1447,14 @@ def goodhart_bon(ns, c: float) -> dict:
     BoN's proxy density is N F(s)^{N−1} f(s); its KL is exactly log N − (N−1)/N.
     Returns arrays ``kl``, ``proxy``, ``gold`` (gains over π_ref).
 
-    Contract: ``ns`` a scalar or 1-D array of reals in [1, 10²⁰] (the grid s ∈ [−9, 60] holds the
-    best of N draws up to N ≈ 10²⁰: 1 − F_S(60) ≈ e^{−59.5}), at most ~1 000 of them on the 1 GB
-    budget (each is integrated on a 6 001-point grid); ``c`` finite and >= 0.
+    Contract
+    --------
+    ns
+        1-D real array, finite, entries >= 1 and <= 1e+20, non-empty; at most 4,194,304 entries.
+    c
+        finite real number >= 0.
+    Budget (1 GB / 1 core): up to ~1000 values of N (6001-point grid). Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
     """
     n = _v.array(ns, "ns", ndim=1, atleast_1d=True, max_size=MAX_RESPONSES, low=1.0, high=1e20)
     c = _v.nonnegative_scalar(c, "c")
@@ -1169,8 +1474,16 @@ def fit_gao(kl, reward, form: str) -> tuple[float, float]:
     with d = √KL: ``"bon"`` R = d(α − β d), ``"rl"`` R = d(α − β log d). Both are linear in
     (α, β). Returns (α, β).
 
-    Contract: ``kl`` 1-D, finite and > 0, and ``reward`` 1-D finite, of equal length in
-    [2, 2²²]; ``form`` "bon" or "rl".
+    Contract
+    --------
+    kl
+        1-D real array, finite, entries > 0, non-empty; at most 4,194,304 entries.
+    reward
+        1-D real array, finite, non-empty; at most 4,194,304 entries.
+    form
+        one of 'bon', 'rl'.
+    Budget (1 GB / 1 core): up to 4,194,304 points. Bad or too-large input raises ValueError naming
+    the argument, before any allocation.
     """
     k = _v.array(kl, "kl", ndim=1, min_size=2, max_size=MAX_RESPONSES, low=0.0, low_open=True)
     R = _v.array(reward, "reward", ndim=1, min_size=2, max_size=MAX_RESPONSES)

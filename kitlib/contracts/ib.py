@@ -100,22 +100,23 @@ CONTRACTS["deterministic_ib"] = Contract(
     budget="B·(n_init + 3)·100·|X|·|T|·|Y| up to ~2e8 operations",
     too_large=({"n_init": 10**7},))
 CONTRACTS["mi_binned"] = Contract(
-    args={"x": _SAMPLES, "y": _SAMPLES, "bins": integer(low=1)},
+    args={"x": _SAMPLES, "y": _SAMPLES, "bins": integer(low=1, high=2**31 - 1)},
     baseline=dict(x=XS, y=YS, bins=4), budget=f"N·d up to {MAX_SAMPLES:,}")
 CONTRACTS["mi_ksg"] = Contract(
     args={"x": _SAMPLES, "y": _SAMPLES, "k": integer(low=1, doc="<= N - 1"),
-          "jitter": real(low=0), "seed": seed()},
+          "jitter": real(low=0, high=1e-3), "seed": seed()},
     baseline=dict(x=XS, y=YS, k=3), budget="N up to ~1e6 (tree queries ~N·k·log N)",
     too_large=({"x": lazy(lambda: np.broadcast_to(0.0, (3_000_000, 1))),
                 "y": lazy(lambda: np.broadcast_to(0.0, (3_000_000, 1)))},))
 CONTRACTS["kolchinsky_tracey_bounds"] = Contract(
     args={"h": _ONE_SAMPLE, "sigma": real(low=0, low_open=True)},
-    baseline=dict(h=YS, sigma=0.5), budget="N up to ~2500 (N × N distances)",
+    baseline=dict(h=YS, sigma=0.5), budget="N up to ~2500 (N × N distances); entries of magnitude <= 1e150 (squared "
+           "distances stay finite; rescale the samples and sigma together beyond)",
     too_large=({"h": lazy(_pairwise_big)},))
 CONTRACTS["cauchy_schwarz_qmi"] = Contract(
     args={"x": _SAMPLES, "t": _SAMPLES, "sigma_x": real(low=0, low_open=True),
           "sigma_t": real(low=0, low_open=True)},
-    baseline=dict(x=XS, t=YS), budget="N up to ~2000 (two N × N kernels)",
+    baseline=dict(x=XS, t=YS), budget="N up to ~2000 (two N × N kernels); entries of magnitude <= 1e150",
     too_large=({"x": lazy(_pairwise_big), "t": lazy(_pairwise_big)},))
 CONTRACTS["symmetric_task"] = Contract(
     args={"n_inputs": integer(low=2, high=16), "seed": seed()}, baseline=dict(n_inputs=4),
@@ -133,13 +134,14 @@ CONTRACTS["train_information_plane"] = Contract(
     too_large=({"epochs": 10**6}, {"widths": (1024,) * 10}))
 CONTRACTS["binned_layer_information"] = Contract(
     args={"t": _ONE_SAMPLE, "labels": array(doc="one integer label per row of t"),
-          "n_bins": integer(low=1), "lo": real(none_ok=True), "hi": real(none_ok=True)},
+          "n_bins": integer(low=1, high=2**31 - 1), "lo": real(none_ok=True), "hi": real(none_ok=True)},
     baseline=dict(t=YS, labels=LABELS, n_bins=5, lo=-1.5, hi=1.5),
     budget=f"t up to {MAX_SAMPLES:,} numbers")
 CONTRACTS["noisy_layer_information"] = Contract(
     args={"t": _ONE_SAMPLE, "labels": array(doc="one integer label per row of t"),
           "sigma": real(low=0, low_open=True)},
-    baseline=dict(t=YS, labels=LABELS, sigma=0.3), budget="N up to ~2500 (N × N distances)",
+    baseline=dict(t=YS, labels=LABELS, sigma=0.3), budget="N up to ~2500 (N × N distances); entries of magnitude <= 1e150 (squared "
+           "distances stay finite; rescale the samples and sigma together beyond)",
     too_large=({"t": lazy(_pairwise_big), "labels": lazy(lambda: np.zeros(30_000))},))
 for _name, _what in (("IBCurve", "result dataclass of ib_curve"),
                      ("GaussianIB", "result dataclass of gaussian_ib"),

@@ -21,6 +21,7 @@ P23 = np.array([[0.2, 0.3, 0.5], [0.6, 0.3, 0.1]])
 R23 = np.array([[0.0, 1.0, 0.5], [1.0, 0.0, 2.0]])
 
 _P = prob(max_size=MAX_RESPONSES)
+_P_POS = prob(max_size=MAX_RESPONSES, doc="every entry > 0 for training (log π_ref finite)")
 _R = array(max_size=MAX_RESPONSES, doc="one finite reward per response, finite range")
 _BETA = real(low=0, low_open=True)
 _BUDGET = f"up to {MAX_RESPONSES:,} responses"
@@ -124,14 +125,14 @@ CONTRACTS: dict[str, Contract] = {
         baseline=dict(log_policy=np.log([0.5, 0.2]), log_ref=np.log([0.4, 0.3])),
         budget=f"up to {MAX_RESPONSES:,} samples"),
     "train_policy": Contract(
-        args={"p_ref": _P, "rewards": _R, "beta": _BETA,
+        args={"p_ref": _P_POS, "rewards": _R, "beta": _BETA,
               "estimator": choice(("k1", "k2", "k3")), "placement": choice(("reward", "loss")),
               "steps": integer(low=1), "seed": seed(), "batch": integer(low=1), "lr": _BETA},
         baseline=dict(p_ref=P4, rewards=R4, beta=1.0, steps=2, batch=8),
         budget="steps·(batch + responses) up to ~4e7",
         too_large=({"steps": 10**9},)),
     "dpo_policy": Contract(
-        args={"p_ref": _P, "rewards": _R, "beta": _BETA, "n_pairs": integer(low=1),
+        args={"p_ref": _P_POS, "rewards": _R, "beta": _BETA, "n_pairs": integer(low=1),
               "seed": seed(), "divergence": choice(("reverse_kl", "forward_kl", "js", "alpha")),
               "alpha": real(low=0, high=1, low_open=True, high_open=True, none_ok=True,
                             doc="only (and required) for divergence='alpha'"),
