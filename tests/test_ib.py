@@ -339,3 +339,23 @@ def test_training_leaves_torch_global_random_state_untouched():
     before = torch.get_rng_state().clone()
     ib.train_information_plane("tanh", widths=(3,), epochs=1, record_every=1, seed=0)
     assert torch.equal(torch.get_rng_state(), before)
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: ib.kolchinsky_tracey_bounds(np.full((5, 1), 1e300) * np.arange(5)[:, None], 0.5), "h"),
+    (lambda: ib.cauchy_schwarz_qmi(np.arange(5.0) * 1e300, np.arange(5.0)), "x"),
+    (lambda: ib.noisy_layer_information(np.arange(6.0) * 1e300, [0, 1] * 3, sigma=0.5), "t"),
+    (lambda: ib.gaussian_ib_objective([[1e300, 0.0]], *ib.canonical_covariances([0.5, 0.2]), 2.0), "A"),
+    (lambda: ib.gaussian_ib(np.eye(2), np.zeros((2, 1)), [[1.0, 0.0], [0.0, 1.0]], [2.0]), "cov_y"),
+    (lambda: ib.gaussian_mi([[2.0]], 1), "cov"),
+    (lambda: ib.mi_ksg([0.0, 1.0, 2.0, 3.0], [1.0, 0.0, 2.0, 3.0], k=1, jitter=1.0), "jitter"),
+])
+def test_careless_probe_cases_are_refused_not_nan(call, name):
+    """Found by a careless-user probe: these returned NaN or named the wrong argument."""
+    with pytest.raises(ValueError, match=rf"\b{name}\b"):
+        call()
+
+
+def test_ksg_handles_values_near_the_float64_limit():
+    x = np.repeat([1e300, -1e300], 50)
+    assert ib.mi_ksg(x, x) == pytest.approx(math.log(2), abs=0.05)

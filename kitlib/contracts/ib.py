@@ -110,7 +110,7 @@ CONTRACTS["mi_ksg"] = Contract(
                 "y": lazy(lambda: np.broadcast_to(0.0, (3_000_000, 1)))},))
 CONTRACTS["kolchinsky_tracey_bounds"] = Contract(
     args={"h": _ONE_SAMPLE, "sigma": real(low=0, low_open=True)},
-    baseline=dict(h=YS, sigma=0.5), budget="N up to ~2500 (N × N distances); entries of magnitude <= 1e150 (squared "
+    baseline=dict(h=YS, sigma=0.5), budget="N up to ~2000 (N × N distances); entries of magnitude <= 1e150 (squared "
            "distances stay finite; rescale the samples and sigma together beyond)",
     too_large=({"h": lazy(_pairwise_big)},))
 CONTRACTS["cauchy_schwarz_qmi"] = Contract(
@@ -140,7 +140,7 @@ CONTRACTS["binned_layer_information"] = Contract(
 CONTRACTS["noisy_layer_information"] = Contract(
     args={"t": _ONE_SAMPLE, "labels": array(doc="one integer label per row of t"),
           "sigma": real(low=0, low_open=True)},
-    baseline=dict(t=YS, labels=LABELS, sigma=0.3), budget="N up to ~2500 (N × N distances); entries of magnitude <= 1e150 (squared "
+    baseline=dict(t=YS, labels=LABELS, sigma=0.3), budget="N up to ~2000 (N × N distances); entries of magnitude <= 1e150 (squared "
            "distances stay finite; rescale the samples and sigma together beyond)",
     too_large=({"t": lazy(_pairwise_big), "labels": lazy(lambda: np.zeros(30_000))},))
 for _name, _what in (("IBCurve", "result dataclass of ib_curve"),

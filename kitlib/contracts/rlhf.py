@@ -139,7 +139,8 @@ CONTRACTS: dict[str, Contract] = {
               "steps": integer(low=1), "lr": _BETA},
         baseline=dict(p_ref=P4, rewards=R4, beta=1.0, n_pairs=50, divergence="alpha",
                       alpha=0.5, steps=3),
-        budget="responses up to ~2000 (M × M pair counts); steps·M² up to ~1e8",
+        budget="responses up to ~1200 (M × M pair counts and autograd temporaries); steps·M² "
+               "up to ~1e8",
         too_large=({"p_ref": _uniform(20_000), "rewards": _zeros(20_000)},
                    {"n_pairs": 10**9})),
     "natural_pg_path": Contract(
@@ -179,7 +180,7 @@ CONTRACTS: dict[str, Contract] = {
                                      baseline=dict(c=0.25)),
     "goodhart_bon": Contract(
         args={"ns": array(low=1, high=1e20, max_size=MAX_RESPONSES), "c": real(low=0)},
-        baseline=dict(ns=[1.0, 10.0], c=0.5), budget="up to ~1000 values of N (6001-point grid)",
+        baseline=dict(ns=[1.0, 10.0], c=0.5), budget="up to ~800 values of N (6001-point grid)",
         too_large=({"ns": lazy(lambda: np.geomspace(1, 1e5, 10_000))},)),
     "fit_gao": Contract(
         args={"kl": array(low=0, low_open=True, max_size=MAX_RESPONSES),
