@@ -606,7 +606,7 @@ def best_of_n_curve(p_ref, rewards, ns, *, ties: str = "draw_order") -> Frontier
     ns = _v.array(ns, "ns", ndim=1, atleast_1d=True, max_size=MAX_RESPONSES, low=1.0)
     vals, masses, _, _ = _levels(p, r, ties)
     _limit(f"best_of_n_curve with {ns.size} values of N and {vals.size} levels",
-           nbytes=8.0 * 10 * ns.size * vals.size, hint="pass fewer values of N")
+           nbytes=8.0 * 6 * ns.size * vals.size, hint="pass fewer values of N")
     lP = np.log(masses)
     lq = _bon_log_q(lP, np.log(ns))
     q = np.exp(lq)

@@ -33,6 +33,10 @@ _ONE_SAMPLE = array(ndim=2, max_size=MAX_SAMPLES, skip=("wrong_shape",),
 _COVM = array(ndim=2, doc="symmetric positive definite (checked after the shape)")
 
 
+_PAIRWISE = ("N up to ~2000 (N × N distances); entries of magnitude <= 1e150 (squared distances "
+             "stay finite; rescale the samples and sigma together beyond)")
+
+
 def _pairwise_big():
     return np.zeros((30_000, 1))
 
@@ -58,12 +62,13 @@ CONTRACTS["blahut_arimoto"] = Contract(
           "q0": array(ndim=2, low=0, max_size=MAX_TABLE, doc="starting encoder; rows normalised"),
           "n_iter": integer(low=1), "tol": _TOL},
     baseline=dict(pxy=BSS, beta=2.0, q0=Q2, n_iter=50),
-    budget="n_iter·|X|·|T|·|Y| up to ~2e8", too_large=({"n_iter": 10**9},))
+    budget="n_iter·(10·|X|·|T|·|Y| + 1e4) up to 2e9 operations", too_large=({"n_iter": 10**9},))
 CONTRACTS["ib_curve"] = Contract(
     args={"pxy": _JOINT, "betas": _BETAS, "n_t": integer(low=1, none_ok=True),
           "n_restarts": integer(low=0), "seed": seed(), "n_iter": integer(low=1), "tol": _TOL},
     baseline=dict(pxy=BSS, betas=BETAS, n_restarts=1, n_iter=50),
-    budget="B·(2 + n_restarts)·|X|·|T| up to ~3e6 numbers; n_iter times that ·|Y| up to ~2e8",
+    budget="B·(2 + n_restarts)·|X|·|T| up to ~3e6 numbers; "
+           "n_iter·B·((2 + n_restarts)·|X|·|T|·|Y| + 1e4) up to 2e9 operations",
     too_large=({"n_iter": 10**8},
                {"pxy": lazy(lambda: np.full((300, 300), 1 / 300**2)),
                 "betas": lazy(lambda: np.linspace(1.0, 10.0, 100))}))
@@ -97,7 +102,7 @@ CONTRACTS["deterministic_ib"] = Contract(
     args={"pxy": _JOINT, "betas": _BETAS, "n_t": integer(low=1, none_ok=True),
           "n_init": integer(low=0), "seed": seed()},
     baseline=dict(pxy=BSS, betas=BETAS, n_init=2),
-    budget="B·(n_init + 3)·100·|X|·|T|·|Y| up to ~2e8 operations",
+    budget="B·(n_init + 3)·100·(|X|·|T|·|Y| + 1e4) up to 2e9 operations",
     too_large=({"n_init": 10**7},))
 CONTRACTS["mi_binned"] = Contract(
     args={"x": _SAMPLES, "y": _SAMPLES, "bins": integer(low=1, high=2**31 - 1)},
@@ -110,8 +115,7 @@ CONTRACTS["mi_ksg"] = Contract(
                 "y": lazy(lambda: np.broadcast_to(0.0, (3_000_000, 1)))},))
 CONTRACTS["kolchinsky_tracey_bounds"] = Contract(
     args={"h": _ONE_SAMPLE, "sigma": real(low=0, low_open=True)},
-    baseline=dict(h=YS, sigma=0.5), budget="N up to ~2000 (N × N distances); entries of magnitude <= 1e150 (squared "
-           "distances stay finite; rescale the samples and sigma together beyond)",
+    baseline=dict(h=YS, sigma=0.5), budget=_PAIRWISE,
     too_large=({"h": lazy(_pairwise_big)},))
 CONTRACTS["cauchy_schwarz_qmi"] = Contract(
     args={"x": _SAMPLES, "t": _SAMPLES, "sigma_x": real(low=0, low_open=True),
@@ -140,8 +144,7 @@ CONTRACTS["binned_layer_information"] = Contract(
 CONTRACTS["noisy_layer_information"] = Contract(
     args={"t": _ONE_SAMPLE, "labels": array(doc="one integer label per row of t"),
           "sigma": real(low=0, low_open=True)},
-    baseline=dict(t=YS, labels=LABELS, sigma=0.3), budget="N up to ~2000 (N × N distances); entries of magnitude <= 1e150 (squared "
-           "distances stay finite; rescale the samples and sigma together beyond)",
+    baseline=dict(t=YS, labels=LABELS, sigma=0.3), budget=_PAIRWISE,
     too_large=({"t": lazy(_pairwise_big), "labels": lazy(lambda: np.zeros(30_000))},))
 for _name, _what in (("IBCurve", "result dataclass of ib_curve"),
                      ("GaussianIB", "result dataclass of gaussian_ib"),
