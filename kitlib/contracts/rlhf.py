@@ -129,7 +129,7 @@ CONTRACTS: dict[str, Contract] = {
               "estimator": choice(("k1", "k2", "k3")), "placement": choice(("reward", "loss")),
               "steps": integer(low=1), "seed": seed(), "batch": integer(low=1), "lr": _BETA},
         baseline=dict(p_ref=P4, rewards=R4, beta=1.0, steps=2, batch=8),
-        budget="steps·(batch + responses) up to ~4e7",
+        budget="steps·(50·(batch + responses) + 3e5) up to 2e9 operations (~6 000 steps)",
         too_large=({"steps": 10**9},)),
     "dpo_policy": Contract(
         args={"p_ref": _P_POS, "rewards": _R, "beta": _BETA, "n_pairs": integer(low=1),
@@ -139,8 +139,8 @@ CONTRACTS: dict[str, Contract] = {
               "steps": integer(low=1), "lr": _BETA},
         baseline=dict(p_ref=P4, rewards=R4, beta=1.0, n_pairs=50, divergence="alpha",
                       alpha=0.5, steps=3),
-        budget="responses up to ~1200 (M × M pair counts and autograd temporaries); steps·M² "
-               "up to ~1e8",
+        budget="responses up to ~1200 (M × M pair counts and autograd temporaries); "
+               "steps·(20·M² + 3e5) + 50·n_pairs up to 2e9 operations",
         too_large=({"p_ref": _uniform(20_000), "rewards": _zeros(20_000)},
                    {"n_pairs": 10**9})),
     "natural_pg_path": Contract(
@@ -153,7 +153,8 @@ CONTRACTS: dict[str, Contract] = {
     "vanilla_pg_path": Contract(
         args={"p_ref": _P, "rewards": _R, "lr": _BETA, "steps": integer(low=0)},
         baseline=dict(p_ref=P4, rewards=R4, lr=0.5, steps=3),
-        budget="(steps + 1) × responses up to ~4e6", too_large=({"steps": 10**9},)),
+        budget="(steps + 1) × responses up to ~4e6 numbers; steps·(20·responses + 1e5) up to 2e9 "
+               "operations (~20 000 steps)", too_large=({"steps": 10**9},)),
     "categorical_lm": Contract(
         args={"m": integer(low=2), "peakedness": real(low=0), "seed": seed(),
               "reward": choice(("gaussian", "levels")), "n_levels": integer(low=2),
