@@ -110,7 +110,7 @@ CONTRACTS["mi_binned"] = Contract(
 CONTRACTS["mi_ksg"] = Contract(
     args={"x": _SAMPLES, "y": _SAMPLES, "k": integer(low=1, doc="<= N - 1"),
           "jitter": real(low=0, high=1e-3), "seed": seed()},
-    baseline=dict(x=XS, y=YS, k=3), budget="N up to ~1e6 (tree queries ~N·k·log N)",
+    baseline=dict(x=XS, y=YS, k=3), budget="N up to ~5e5 for 1-D x, y and k = 3 (tree queries ~N·k·log N)",
     too_large=({"x": lazy(lambda: np.broadcast_to(0.0, (3_000_000, 1))),
                 "y": lazy(lambda: np.broadcast_to(0.0, (3_000_000, 1)))},))
 CONTRACTS["kolchinsky_tracey_bounds"] = Contract(
