@@ -188,7 +188,9 @@ def _alpha_log(lp: np.ndarray, lq: np.ndarray, alpha: float) -> np.ndarray:
             terms = w * (-ell)
         else:
             x = b * ell
-            small = -w * np.expm1(x) / b
+            # −expm1(b·L)/b = −L·expm1(x)/x: exact when x underflows (b = 5e-324 gave 0)
+            ratio = np.where(x == 0.0, 1.0, np.expm1(x) / np.where(x == 0.0, 1.0, x))
+            small = np.where(np.isfinite(ell), -w * ell * ratio, -w * np.expm1(x) / b)
             big = (w - np.exp(lw + x)) / b  # x > 1: no cancellation, no overflow of expm1
             terms = np.where(x > 1.0, big, small)
     w_zero = lw == -np.inf
@@ -1503,6 +1505,10 @@ def f_divergence(p, q, fdiv):
         t = np.where(limit, 1.0, t)
         inside = q * np.asarray(fdiv.f(t), dtype=np.float64)
         outside = np.where(p > 0, p * fdiv.slope_at_infinity, 0.0)
+        # f(t) itself can overflow for a finite huge ratio (Neyman: (t − 1)²/t at t ~ 1e215);
+        # with a finite slope, q·f(t) = p·f(t)/t → p·f'(∞) there
+        if math.isfinite(fdiv.slope_at_infinity):
+            limit = limit | (~np.isfinite(inside) & (t > 1.0))
     terms = np.where(limit, outside, inside)
     return _finish(np.maximum(np.sum(terms, axis=-1), 0.0))
 

@@ -85,6 +85,16 @@ STUDENT_DIVERGENCES: tuple[str, ...] = ("forward_kl", "reverse_kl", "js", "balan
 
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 _SUM_TOL = _v.PROB_TOL
+#: largest |α| of Minka's α-divergence accepted by the fits and switch searches
+MAX_ABS_ALPHA = 10.0
+#: scales (standard deviations, |means|, offsets) must lie within this range: the grids square
+#: them in float64
+SCALE_RANGE = (1e-100, 1e100)
+#: largest |mean| / (narrowest std) of a target: beyond it float64 cannot resolve a grid
+#: around the components (centre the target: the fits are translation-equivariant)
+MAX_LOCATION_RATIO = 1e9
+#: most random restarts of :func:`student_fit`
+MAX_STARTS = 1000
 #: most mixture components accepted in a target (the density is evaluated as grid × components)
 MAX_COMPONENTS = 64
 #: largest (spread of the means) / (smallest standard deviation) of a target
@@ -141,7 +151,10 @@ def _alpha_for(divergence: str, alpha) -> float | None:
         if alpha is None:
             raise ValueError("alpha is required for divergence='alpha' (Minka's α, any finite real "
                              "number: 1 = forward KL, 0 = reverse KL); got None")
-        return real_scalar(alpha, "alpha", allowed="a finite real number (Minka's α)")
+        return real_scalar(alpha, "alpha", low=-MAX_ABS_ALPHA, high=MAX_ABS_ALPHA,
+                           allowed=f"a finite real number in [-{MAX_ABS_ALPHA:g}, "
+                                   f"{MAX_ABS_ALPHA:g}] (Minka's α; beyond, the tails need "
+                                   f"grids and searches past the 1-core budget)")
     if alpha is not None:
         raise ValueError(f"alpha is only used by divergence='alpha'; got alpha={alpha!r} with "
                          f"divergence={divergence!r}")
@@ -191,6 +204,17 @@ class _Target:
         return np.asarray(log_mixture_pdf(x, self.w, self.m, self.s), dtype=np.float64)
 
 
+def _check_scales(name: str, x, positive: bool = False) -> None:
+    """Refuse magnitudes outside ``SCALE_RANGE`` (values > 0 if ``positive``, else |values|)."""
+    lo, hi = SCALE_RANGE
+    a = np.abs(np.asarray(x, dtype=np.float64))
+    bad = (a > hi) | ((a < lo) if positive else False)
+    if np.any(bad):
+        what = f"in [{lo:g}, {hi:g}]" if positive else f"of magnitude at most {hi:g}"
+        raise ValueError(f"{name} must be {what} (float64 grids square them); got "
+                         f"{np.asarray(x, dtype=np.float64)[bad].ravel()[:3].tolist()}")
+
+
 def _mixture(weights, means, stds, prefix: str = "") -> _Target:
     w = _vector(weights, prefix + "weights", MAX_COMPONENTS)
     m = _vector(means, prefix + "means", MAX_COMPONENTS)
@@ -205,6 +229,13 @@ def _mixture(weights, means, stds, prefix: str = "") -> _Target:
                          f"{w.sum()!r}. Normalise with w / w.sum().")
     if s.min() <= 0:
         raise ValueError(f"{prefix}stds must be > 0 (standard deviations); got {s!r}")
+    _check_scales(prefix + "stds", s, positive=True)
+    _check_scales(prefix + "means", m)
+    if float(np.max(np.abs(m))) > MAX_LOCATION_RATIO * float(np.min(s)):
+        raise ValueError(f"{prefix}means must be within {MAX_LOCATION_RATIO:.0e} narrowest "
+                         f"standard deviations of 0 for float64 grids; got max |mean| "
+                         f"{float(np.max(np.abs(m))):.3g} with min std {float(np.min(s)):.3g}. "
+                         f"Centre the target (subtract a constant from the means).")
     keep = w > 0
     tgt = _Target(w[keep] / w[keep].sum(), m[keep], s[keep])
     lo, hi = tgt.span(0.0)
@@ -481,19 +512,23 @@ def gaussian_objective(weights, means, stds, mean, std, divergence, *, alpha=Non
         probability vector: finite, >= 0, summing to 1 within 1e-08; at most 64 entries (mixture
         weights, shape (K,)).
     means
-        1-D real array, finite, non-empty; at most 64 entries (component means, shape (K,)).
+        1-D real array, finite, entries >= -1e+100 and <= 1e+100, non-empty; at most 64 entries
+        (component means, shape (K,); |means| <= 1e9 × min(stds)).
     stds
-        1-D real array, finite, entries > 0, non-empty; at most 64 entries (component standard
-        deviations, shape (K,)).
+        1-D real array, finite, entries > 0 and <= 1e+100, non-empty; at most 64 entries (component
+        standard deviations, shape (K,), >= 1e-100; the means span at most 1e6 × min(stds)).
     mean
-        real array, finite, non-empty; at most 65,536 entries (candidate means, broadcast with std).
+        real array, finite, entries >= -1e+100 and <= 1e+100, non-empty; at most 65,536 entries
+        (candidate means, broadcast with std).
     std
-        real array, finite, entries > 0, non-empty; at most 65,536 entries.
+        real array, finite, entries > 0 and <= 1e+100, non-empty; at most 65,536 entries (>=
+        1e-100).
     divergence
         one of 'forward_kl', 'reverse_kl', 'alpha', 'js', 'hellinger', 'tv', 'chi2',
         'cauchy_schwarz', 'w2'.
     alpha
-        finite real number; or None (Minka's α; required for 'alpha' and only allowed there).
+        finite real number >= -10 and <= 10; or None (Minka's α; required for 'alpha' and only
+        allowed there).
     Budget (1 GB / 1 core): mean × std broadcast to at most 65,536 candidates. Bad or too-large
     input raises ValueError naming the argument, before any allocation.
     """
@@ -518,6 +553,8 @@ def gaussian_objective(weights, means, stds, mean, std, divergence, *, alpha=Non
         raise ValueError(f"mean must be finite; got {mean!r}")
     if not (np.isfinite(s).all() and (s > 0).all()):
         raise ValueError(f"std must be finite and > 0; got {std!r}")
+    _check_scales("mean", mu)
+    _check_scales("std", s, positive=True)
     if divergence == "w2":
         out = _w2_value(tgt, _w2_scale(tgt), mu, s)
     else:
@@ -789,19 +826,21 @@ def fit_gaussian(weights, means, stds, divergence, *, alpha=None, seed=0, fixed_
         probability vector: finite, >= 0, summing to 1 within 1e-08; at most 64 entries (mixture
         weights, shape (K,)).
     means
-        1-D real array, finite, non-empty; at most 64 entries (component means, shape (K,)).
+        1-D real array, finite, entries >= -1e+100 and <= 1e+100, non-empty; at most 64 entries
+        (component means, shape (K,); |means| <= 1e9 × min(stds)).
     stds
-        1-D real array, finite, entries > 0, non-empty; at most 64 entries (component standard
-        deviations, shape (K,)).
+        1-D real array, finite, entries > 0 and <= 1e+100, non-empty; at most 64 entries (component
+        standard deviations, shape (K,), >= 1e-100; the means span at most 1e6 × min(stds)).
     divergence
         one of 'forward_kl', 'reverse_kl', 'alpha', 'js', 'hellinger', 'tv', 'chi2',
         'cauchy_schwarz', 'w2'.
     alpha
-        finite real number; or None (Minka's α; required for 'alpha' and only allowed there).
+        finite real number >= -10 and <= 10; or None (Minka's α; required for 'alpha' and only
+        allowed there).
     seed
         None, an int >= 0 or a numpy.random.Generator.
     fixed_std
-        finite real number > 0; or None (fix s and fit μ only).
+        finite real number > 0 and <= 1e+100; or None (fix s and fit μ only; >= 1e-100).
     Budget (1 GB / 1 core): K <= 64 components; grids batched to ~100 MiB. Bad or too-large input
     raises ValueError naming the argument, before any allocation.
 
@@ -823,6 +862,7 @@ def fit_gaussian(weights, means, stds, divergence, *, alpha=None, seed=0, fixed_
     rng = _rng(seed)
     if fixed_std is not None:
         fixed_std = positive_scalar(fixed_std, "fixed_std")
+        _check_scales("fixed_std", fixed_std, positive=True)
     div, a_resolved = _resolve_alpha(divergence, a)
     mu, s, value = _fit(tgt, div, a_resolved, fixed_std, rng)
     return GaussianFit(float(mu), float(s), float(value), divergence, a)
@@ -857,23 +897,26 @@ def fit_gaussian_grid(weights, means, stds, divergence, mus, sds, *, alpha=None,
         probability vector: finite, >= 0, summing to 1 within 1e-08; at most 64 entries (mixture
         weights, shape (K,)).
     means
-        1-D real array, finite, non-empty; at most 64 entries (component means, shape (K,)).
+        1-D real array, finite, entries >= -1e+100 and <= 1e+100, non-empty; at most 64 entries
+        (component means, shape (K,); |means| <= 1e9 × min(stds)).
     stds
-        1-D real array, finite, entries > 0, non-empty; at most 64 entries (component standard
-        deviations, shape (K,)).
+        1-D real array, finite, entries > 0 and <= 1e+100, non-empty; at most 64 entries (component
+        standard deviations, shape (K,), >= 1e-100; the means span at most 1e6 × min(stds)).
     divergence
         one of 'forward_kl', 'reverse_kl', 'alpha', 'js', 'hellinger', 'tv', 'chi2',
         'cauchy_schwarz', 'w2'.
     mus
-        1-D real array, finite, non-empty; at most 65,536 entries.
+        1-D real array, finite, entries >= -1e+100 and <= 1e+100, non-empty; at most 65,536 entries.
     sds
-        1-D real array, finite, entries > 0, non-empty; at most 65,536 entries.
+        1-D real array, finite, entries > 0 and <= 1e+100, non-empty; at most 65,536 entries (>=
+        1e-100).
     alpha
-        finite real number; or None (Minka's α; required for 'alpha' and only allowed there).
+        finite real number >= -10 and <= 10; or None (Minka's α; required for 'alpha' and only
+        allowed there).
     seed
         None, an int >= 0 or a numpy.random.Generator.
     fixed_std
-        finite real number > 0; or None (fix s and fit μ only).
+        finite real number > 0 and <= 1e+100; or None (fix s and fit μ only; >= 1e-100).
     Budget (1 GB / 1 core): len(mus) × len(sds) <= 65,536. Bad or too-large input raises ValueError
     naming the argument, before any allocation.
     """
@@ -883,10 +926,12 @@ def fit_gaussian_grid(weights, means, stds, divergence, mus, sds, *, alpha=None,
         raise _v.ResourceLimitError(
             f"mus and sds must span at most {MAX_CANDIDATES:,} grid cells on the 1 GB / 1-core "
             f"budget; got {mu_arr.size} × {sd_arr.size}. Use a coarser grid.")
+    _check_scales("mus", mu_arr)
     if sd_arr.min() <= 0:
         raise ValueError(f"sds must be > 0 (standard deviations); got min {sd_arr.min()!r}")
     fit = fit_gaussian(weights, means, stds, divergence, alpha=alpha, seed=seed,
                        fixed_std=fixed_std)
+    _check_scales("sds", sd_arr, positive=True)
     tgt = _mixture(weights, means, stds)
     M, S = np.meshgrid(mu_arr, sd_arr, indexing="ij")
     if divergence == "w2":
@@ -911,6 +956,7 @@ def _switch_args(divergence, alpha, fixed_std, d_max, tol):
     a = _alpha_for(divergence, alpha)
     if fixed_std is not None:
         fixed_std = positive_scalar(fixed_std, "fixed_std")
+        _check_scales("fixed_std", fixed_std, positive=True)
     d_max = _v.real_scalar(d_max, "d_max", low=0.0, high=MAX_D_MAX, low_open=True)
     tol = _v.tolerance(tol, "tol", smallest=1e-10, largest=1.0)
     div, a_res = _resolve_alpha(divergence, a)
@@ -1019,9 +1065,10 @@ def switch_separation(divergence, *, alpha=None, fixed_std=None, d_max=8.0, tol=
         one of 'forward_kl', 'reverse_kl', 'alpha', 'js', 'hellinger', 'tv', 'chi2',
         'cauchy_schwarz', 'w2'.
     alpha
-        finite real number; or None (Minka's α; required for 'alpha' and only allowed there).
+        finite real number >= -10 and <= 10; or None (Minka's α; required for 'alpha' and only
+        allowed there).
     fixed_std
-        finite real number > 0; or None (fix s and fit μ only).
+        finite real number > 0 and <= 1e+100; or None (fix s and fit μ only; >= 1e-100).
     d_max
         finite real number > 0 and <= 20.
     tol
@@ -1112,9 +1159,10 @@ def one_mode_appears(divergence, *, alpha=None, fixed_std=None, d_max=8.0, tol=1
         one of 'forward_kl', 'reverse_kl', 'alpha', 'js', 'hellinger', 'tv', 'chi2',
         'cauchy_schwarz', 'w2'.
     alpha
-        finite real number; or None (Minka's α; required for 'alpha' and only allowed there).
+        finite real number >= -10 and <= 10; or None (Minka's α; required for 'alpha' and only
+        allowed there).
     fixed_std
-        finite real number > 0; or None (fix s and fit μ only).
+        finite real number > 0 and <= 1e+100; or None (fix s and fit μ only; >= 1e-100).
     d_max
         finite real number > 0 and <= 20.
     tol
@@ -1162,9 +1210,10 @@ def switch_curve(alphas, *, fixed_std=None, d_max=8.0, tol=1e-3):
     Contract
     --------
     alphas
-        real array, finite, non-empty; at most 64 entries (Minka α values, any shape).
+        real array, finite, entries >= -10 and <= 10, non-empty; at most 64 entries (Minka α values,
+        any shape).
     fixed_std
-        finite real number > 0; or None (fix s and fit μ only).
+        finite real number > 0 and <= 1e+100; or None (fix s and fit μ only; >= 1e-100).
     d_max
         finite real number > 0 and <= 20.
     tol
@@ -1178,6 +1227,9 @@ def switch_curve(alphas, *, fixed_std=None, d_max=8.0, tol=1e-3):
                          f"{arr.shape}")
     if not np.isfinite(arr).all():
         raise ValueError(f"alphas must be finite real numbers; got {alphas!r}")
+    if np.any(np.abs(arr) > MAX_ABS_ALPHA):
+        raise ValueError(f"alphas must be in [-{MAX_ABS_ALPHA:g}, {MAX_ABS_ALPHA:g}] (Minka's α); "
+                         f"got {arr[np.abs(arr) > MAX_ABS_ALPHA].ravel()[:3].tolist()}")
     _switch_args("alpha", 0.5, fixed_std, d_max, tol)  # validate before the first search
     out = np.array([switch_separation("alpha", alpha=float(a), fixed_std=fixed_std, d_max=d_max,
                                       tol=tol) for a in arr.ravel()])
@@ -1293,10 +1345,11 @@ def fit_mixture(weights, means, stds, n_components, divergence, *, seed=0, steps
         probability vector: finite, >= 0, summing to 1 within 1e-08; at most 64 entries (mixture
         weights, shape (K,)).
     means
-        1-D real array, finite, non-empty; at most 64 entries (component means, shape (K,)).
+        1-D real array, finite, entries >= -1e+100 and <= 1e+100, non-empty; at most 64 entries
+        (component means, shape (K,); |means| <= 1e9 × min(stds)).
     stds
-        1-D real array, finite, entries > 0, non-empty; at most 64 entries (component standard
-        deviations, shape (K,)).
+        1-D real array, finite, entries > 0 and <= 1e+100, non-empty; at most 64 entries (component
+        standard deviations, shape (K,), >= 1e-100; the means span at most 1e6 × min(stds)).
     n_components
         integer >= 1 and <= 64 (True and fractions refused).
     divergence
@@ -1462,16 +1515,18 @@ def gradient_far_away(distances, divergence, *, weights=(1.0,), means=(0.0,), st
         probability vector: finite, >= 0, summing to 1 within 1e-08; at most 64 entries (mixture
         weights, shape (K,)).
     means
-        1-D real array, finite, non-empty; at most 64 entries (component means, shape (K,)).
+        1-D real array, finite, entries >= -1e+100 and <= 1e+100, non-empty; at most 64 entries
+        (component means, shape (K,); |means| <= 1e9 × min(stds)).
     stds
-        1-D real array, finite, entries > 0, non-empty; at most 64 entries (component standard
-        deviations, shape (K,)).
+        1-D real array, finite, entries > 0 and <= 1e+100, non-empty; at most 64 entries (component
+        standard deviations, shape (K,), >= 1e-100; the means span at most 1e6 × min(stds)).
     distances
-        real array, finite, non-empty; at most 4,096 entries (model offsets, any shape).
+        real array, finite, entries >= -1e+100 and <= 1e+100, non-empty; at most 4,096 entries
+        (model offsets, any shape).
     divergence
         one of 'forward_kl', 'reverse_kl', 'js', 'w2', 'sinkhorn'.
     std
-        finite real number > 0.
+        finite real number > 0 and <= 1e+100 (>= 1e-100).
     eps
         finite real number > 0.
     n_support
@@ -1488,12 +1543,14 @@ def gradient_far_away(distances, divergence, *, weights=(1.0,), means=(0.0,), st
     tgt = _mixture(weights, means, stds)
     divergence = one_of(divergence, "divergence", FAR_DIVERGENCES)
     s = positive_scalar(std, "std")
+    _check_scales("std", s, positive=True)
     dist = _v.as_float_array(distances, "distances", max_size=MAX_DISTANCES,
                              what="real numbers (model offsets)")
     if dist.size == 0:
         raise ValueError(f"distances must contain at least one offset; got shape {dist.shape}")
     if not np.isfinite(dist).all():
         raise ValueError(f"distances must be finite; got {distances!r}")
+    _check_scales("distances", dist)
     eps = positive_scalar(eps, "eps")
     n_sup = _v.integer(n_support, "n_support", low=16, high=512)
     if divergence == "sinkhorn":
@@ -1695,7 +1752,7 @@ def student_fit(teacher_probs, divergence, *, degree=2, weight=None, seed=0, n_s
     seed
         None, an int >= 0 or a numpy.random.Generator.
     n_starts
-        integer >= 0 (True and fractions refused).
+        integer >= 0 and <= 1000 (True and fractions refused).
     Budget (1 GB / 1 core): at most 65,536 classes. Bad or too-large input raises ValueError naming
     the argument, before any allocation.
 
@@ -1735,7 +1792,7 @@ def student_fit(teacher_probs, divergence, *, degree=2, weight=None, seed=0, n_s
                          f"infinite where p = 0 < q); got min {p.min()!r}. Raise the teacher's "
                          f"temperature.")
     rng = _rng(seed)
-    n_starts = integer_at_least(n_starts, "n_starts", 0)
+    n_starts = _v.integer(n_starts, "n_starts", low=0, high=MAX_STARTS)
     p = p / p.sum()
     with np.errstate(divide="ignore"):
         log_p = np.log(p)

@@ -143,8 +143,29 @@ def _values(func: str, name: str, value, *, low: float | None = None, allow_inf:
     return arr
 
 
-def _positive(func: str, name: str, value, *, allow_array: bool = True) -> np.ndarray | float:
-    """Check that ``value`` (a number or, if allowed, an array) is finite and > 0."""
+#: range of bandwidths (and other scale parameters) accepted by the asymptotic formulas and the
+#: Monte Carlo: they square h in float64, which over- or underflows outside it
+SCALE_RANGE = (1e-100, 1e100)
+#: largest dimension of :func:`finite_size_thresholds` (its root searches take ~0.1 s at 1e7)
+MAX_DIMENSION = 10**8
+
+
+def _positive(func: str, name: str, value, *, allow_array: bool = True,
+              bounded: bool = False) -> np.ndarray | float:
+    """Check that ``value`` (a number or, if allowed, an array) is finite and > 0.
+
+    ``bounded`` also asks for ``SCALE_RANGE`` (quantities that are squared in float64).
+    """
+    out = _positive_unbounded(func, name, value, allow_array=allow_array)
+    lo, hi = SCALE_RANGE
+    if bounded and (np.any(out < lo) or np.any(out > hi)):
+        arr = np.asarray(out)
+        raise _fail(func, name, f"in [{lo:g}, {hi:g}] (it is squared in float64 arithmetic)",
+                    arr[(arr < lo) | (arr > hi)][:3].tolist() if arr.ndim else float(arr))
+    return out
+
+
+def _positive_unbounded(func: str, name: str, value, *, allow_array: bool = True):
     if not allow_array or np.ndim(value) == 0 and not isinstance(value, (list, tuple)):
         return _v.positive_scalar(value, name)
     arr = _v.as_float_array(value, name, max_size=MAX_ENTRIES, what="finite numbers > 0")
@@ -200,6 +221,12 @@ def _points(func: str, x, data) -> tuple[np.ndarray, np.ndarray]:
     for name, arr in (("x", x), ("data", data)):
         if not np.isfinite(arr).all():
             raise ValueError(f"{name} must contain only finite numbers; got NaN or inf")
+        with np.errstate(over="ignore"):
+            big = float(np.einsum("ij,ij->i", arr, arr).max())
+        if not math.isfinite(4.0 * big):
+            raise ValueError(f"{name} has rows too large for float64 squared distances (|row|² "
+                             f"overflows); rescale the data (the KDE with bandwidth h of data "
+                             f"scaled by s equals the one with h/s, divided by s^d)")
     return x, data
 
 
@@ -245,9 +272,9 @@ def _augmented_is_exact_enough(x: np.ndarray, data: np.ndarray, h: float, dt: np
     absolute error is about machine-ε of ``dt`` times that size. Tiny ``h`` (or 1/h² overflowing,
     e.g. h = 1e-160) makes it meaningless, so the direct differences are used instead.
     """
-    inv = 1.0 / (h * h)
-    if not math.isfinite(inv):
+    if h * h == 0.0 or not math.isfinite(1.0 / (h * h)):
         return False
+    inv = 1.0 / (h * h)
     scale = float(np.einsum("ij,ij->i", x, x).max() + np.einsum("ij,ij->i", data, data).max())
     return float(np.finfo(dt).eps) * scale * inv < _PRODUCT_FORM_TOL[dt]
 
@@ -658,7 +685,7 @@ def sample_smallest_sq_distances(d, n, k, rng, *, r=1.0, size=1, chunk=1 << 21) 
     step = max(k, _integer(func, "chunk", chunk, 1))
     _v.check_budget(func, 8.0 * (4 * min(step, n) + 3 * k + size * k),
                     hint="lower chunk or k")
-    _v.check_work(func, 40.0 * size * n, hint="lower n or size")
+    _v.check_work(func, size * (40.0 * n + 2e4), hint="lower n or size")
     out = np.empty((size, k))
     for s in range(size):
         best = np.empty(0)
@@ -899,11 +926,11 @@ def spacing_pdf(z, h_G):
     z
         real array, no NaN, non-empty; at most 8,388,608 entries (±inf allowed (density 0 / limit)).
     h_G
-        finite real number > 0.
+        finite real number > 0 and <= 1e+100 (>= 1e-100).
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     z = _values("spacing_pdf", "z", z, allow_inf=True)
-    mean = 2.0 * _positive("spacing_pdf", "h_G", h_G, allow_array=False) ** 2
+    mean = 2.0 * _positive("spacing_pdf", "h_G", h_G, allow_array=False, bounded=True) ** 2
     return np.where(z >= 0, np.exp(-np.maximum(z, 0) / mean) / mean, 0.0)[()]
 
 
@@ -1014,7 +1041,8 @@ def monte_carlo_kde(d, n, h, *, n_sets, rng, r=1.0, dtype=np.float32,
     n
         integer >= 2 (True and fractions refused).
     h
-        1-D real array, finite, entries > 0, non-empty; at most 8,388,608 entries (1-D bandwidths).
+        1-D real array, finite, entries > 0 and <= 1e+100, non-empty; at most 8,388,608 entries (1-D
+        bandwidths >= 1e-100).
     n_sets
         integer >= 1 (True and fractions refused).
     rng
@@ -1031,7 +1059,7 @@ def monte_carlo_kde(d, n, h, *, n_sets, rng, r=1.0, dtype=np.float32,
     func = "monte_carlo_kde"
     d = _integer(func, "d", d, 1)
     n = _integer(func, "n", n, 2)
-    hs = np.atleast_1d(_positive(func, "h", h)).astype(float)
+    hs = np.atleast_1d(_positive(func, "h", h, bounded=True)).astype(float)
     if hs.ndim != 1:
         raise _fail(func, "h", "a 1-D array of bandwidths", f"an array of shape {hs.shape}")
     n_sets = _integer(func, "n_sets", n_sets, 1)
@@ -1257,8 +1285,8 @@ def thresholds(alpha) -> Thresholds:
     Contract
     --------
     alpha
-        real array, finite, entries > 0, non-empty; at most 8,388,608 entries (α = ln n / d > 0,
-        float or array).
+        real array, finite, entries > 0 and <= 1e+100, non-empty; at most 8,388,608 entries (α = ln
+        n / d >= 1e-100, float or array).
     Bad or too-large input raises ValueError naming the argument, before any allocation.
 
     Examples
@@ -1267,7 +1295,7 @@ def thresholds(alpha) -> Thresholds:
     >>> round(th.h_G, 4), round(th.h_CLT, 4), round(th.h_KL, 4), round(th.u_min, 4)
     (1.0457, 1.4788, 0.8917, 0.7951)
     """
-    a = _positive("thresholds", "alpha", alpha)
+    a = _positive("thresholds", "alpha", alpha, bounded=True)
     arr = np.atleast_1d(np.asarray(a, dtype=float))
     s, eps = _t_star(arr)
     t = np.exp(s)
@@ -1291,11 +1319,11 @@ def alpha_G(h):
     Contract
     --------
     h
-        real array, finite, entries > 0, non-empty; at most 8,388,608 entries (bandwidths > 0, float
-        or array (broadcast)).
+        real array, finite, entries > 0 and <= 1e+100, non-empty; at most 8,388,608 entries
+        (bandwidths >= 1e-100, float or array (broadcast)).
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
-    h = _positive("alpha_G", "h", h)
+    h = _positive("alpha_G", "h", h, bounded=True)
     h2 = np.square(h)
     return 0.5 * (np.log1p(1.0 / h2) - h2 / (1 + h2) ** 2)
 
@@ -1309,15 +1337,15 @@ def stable_index(h, alpha):
     Contract
     --------
     h
-        real array, finite, entries > 0, non-empty; at most 8,388,608 entries (bandwidths > 0, float
-        or array (broadcast)).
+        real array, finite, entries > 0 and <= 1e+100, non-empty; at most 8,388,608 entries
+        (bandwidths >= 1e-100, float or array (broadcast)).
     alpha
-        real array, finite, entries > 0, non-empty; at most 8,388,608 entries (α = ln n / d > 0,
-        float or array).
+        real array, finite, entries > 0 and <= 1e+100, non-empty; at most 8,388,608 entries (α = ln
+        n / d >= 1e-100, float or array).
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
-    h = _positive("stable_index", "h", h)
-    q = thresholds(_positive("stable_index", "alpha", alpha)).q_star
+    h = _positive("stable_index", "h", h, bounded=True)
+    q = thresholds(_positive("stable_index", "alpha", alpha, bounded=True)).q_star
     return np.asarray(q) * np.square(h) if np.ndim(q) or np.ndim(h) else float(q * h * h)
 
 
@@ -1345,11 +1373,11 @@ def annealed_log_density(h):
     Contract
     --------
     h
-        real array, finite, entries > 0, non-empty; at most 8,388,608 entries (bandwidths > 0, float
-        or array (broadcast)).
+        real array, finite, entries > 0 and <= 1e+100, non-empty; at most 8,388,608 entries
+        (bandwidths >= 1e-100, float or array (broadcast)).
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
-    h = _positive("annealed_log_density", "h", h)
+    h = _positive("annealed_log_density", "h", h, bounded=True)
     h2 = np.square(h)
     return -0.5 * (_LOG_2PI + np.log1p(h2)) - 0.5 / (1 + h2)
 
@@ -1396,18 +1424,18 @@ def typical_log_density(h, alpha, *, branch: str = "both"):
     Contract
     --------
     h
-        real array, finite, entries > 0, non-empty; at most 8,388,608 entries (bandwidths > 0, float
-        or array (broadcast)).
+        real array, finite, entries > 0 and <= 1e+100, non-empty; at most 8,388,608 entries
+        (bandwidths >= 1e-100, float or array (broadcast)).
     alpha
-        real array, finite, entries > 0, non-empty; at most 8,388,608 entries (α = ln n / d > 0,
-        float or array).
+        real array, finite, entries > 0 and <= 1e+100, non-empty; at most 8,388,608 entries (α = ln
+        n / d >= 1e-100, float or array).
     branch
         one of 'both', 'high', 'low'.
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     func = "typical_log_density"
-    h = _positive(func, "h", h)
-    th = thresholds(_positive(func, "alpha", alpha))
+    h = _positive(func, "h", h, bounded=True)
+    th = thresholds(_positive(func, "alpha", alpha, bounded=True))
     branch = _branch(func, branch)
     h2 = np.square(h)
     low = -0.5 * (_LOG_2PI + np.log(h2)) - th.alpha - th.u_min / (2 * h2)
@@ -1431,18 +1459,18 @@ def kl_per_dim(h, alpha, *, branch: str = "both"):
     Contract
     --------
     h
-        real array, finite, entries > 0, non-empty; at most 8,388,608 entries (bandwidths > 0, float
-        or array (broadcast)).
+        real array, finite, entries > 0 and <= 1e+100, non-empty; at most 8,388,608 entries
+        (bandwidths >= 1e-100, float or array (broadcast)).
     alpha
-        real array, finite, entries > 0, non-empty; at most 8,388,608 entries (α = ln n / d > 0,
-        float or array).
+        real array, finite, entries > 0 and <= 1e+100, non-empty; at most 8,388,608 entries (α = ln
+        n / d >= 1e-100, float or array).
     branch
         one of 'both', 'high', 'low'.
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     func = "kl_per_dim"
-    h = _positive(func, "h", h)
-    th = thresholds(_positive(func, "alpha", alpha))
+    h = _positive(func, "h", h, bounded=True)
+    th = thresholds(_positive(func, "alpha", alpha, bounded=True))
     branch = _branch(func, branch)
     h2 = np.square(h)
     high = 0.5 * (np.log1p(h2) + 1 / (1 + h2) - 1)
@@ -1540,7 +1568,7 @@ class FiniteSizeThresholds:
 
     def kappa(self, h):
         r"""Finite-size stable index :math:`\kappa_d(h) = 2h^2c = (h/h_G(d,n))^2`."""
-        h = _positive("FiniteSizeThresholds.kappa", "h", h)
+        h = _positive("FiniteSizeThresholds.kappa", "h", h, bounded=True)
         return 2.0 * np.square(h) * self.c
 
 
@@ -1627,19 +1655,19 @@ def finite_size_thresholds(d, n=None, *, log_n=None, r=1.0, method: str = "auto"
     Contract
     --------
     d
-        integer >= 1 (True and fractions refused).
+        integer >= 1 and <= 1e+08 (True and fractions refused).
     n
         finite real number >= 2; or None (give n or log_n).
     log_n
         finite real number >= 0.693147; or None.
     r
-        finite real number > 0.
+        finite real number > 0 and <= 1e+100 (>= 1e-100).
     method
         one of 'auto', 'exact', 'saddlepoint'.
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     func = "finite_size_thresholds"
-    d = _integer(func, "d", d, 1)
+    d = _integer(func, "d", d, 1, MAX_DIMENSION)
     if (n is None) == (log_n is None):
         raise ValueError(f"{func} takes exactly one of 'n' and 'log_n'. Got n={n!r}, log_n={log_n!r}.")
     if n is not None:
@@ -1652,7 +1680,7 @@ def finite_size_thresholds(d, n=None, *, log_n=None, r=1.0, method: str = "auto"
         ln_n = float(log_n)
         if not (math.isfinite(ln_n) and ln_n >= math.log(2)):
             raise _fail(func, "log_n", "a finite number >= ln 2", log_n)
-    r = _positive(func, "r", r, allow_array=False)
+    r = _positive(func, "r", r, allow_array=False, bounded=True)
     if method not in _METHODS:
         _v.one_of(method, "method", _METHODS)
     lam = r * d

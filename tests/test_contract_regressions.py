@@ -206,3 +206,32 @@ def test_monte_carlo_kde_huge_n_is_refused_before_allocating():
     # before: asked numpy for ~15 GiB
     with pytest.raises(ValueError, match="limit"):
         K.monte_carlo_kde(20, 10**9, [1.0], n_sets=2, rng=0)
+
+
+# --------------------------------------------------------------------------------------------
+# found by the generated/property suites while doing the above
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("alpha", [5e-324, 1e-300, -1e-300])
+def test_alpha_divergence_at_subnormal_alpha_is_reverse_kl(alpha):
+    # before: 0.0 at alpha = 5e-324 (b·log(o/w) underflowed to 0); the α → 0 limit is KL(q‖p)
+    p, q = [1 / 3, 1 / 3, 1 / 3], [0.0, 0.5, 0.5]
+    assert D.alpha_divergence(p, q, alpha) == pytest.approx(math.log(1.5), rel=1e-12)
+
+
+def test_neyman_chi2_with_a_huge_finite_ratio_is_finite():
+    # before: inf (f(t) = (t − 1)²/t overflowed at t ~ 1e215); exact value Σ (p − q)²/p
+    p = np.array([0.5 + 3e-216, 0.5])
+    q = np.array([6e-216, 1.0 - 6e-216])
+    want = float(np.sum((p - q) ** 2 / p))
+    assert D.f_divergence(p, q, "neyman_chi2") == pytest.approx(want, rel=1e-12)
+
+
+def test_kde_and_fitting_refuse_scales_float64_cannot_square():
+    with pytest.raises(ValueError, match=r"\bh\b"):
+        K.alpha_G(1e300)  # before: NaN
+    with pytest.raises(ValueError, match=r"\bx\b"):
+        K.log_kde(np.full((1, 2), 1e300), np.zeros((3, 2)), 1.0)  # before: NaN
+    with pytest.raises(ValueError, match="means"):
+        F.fit_mixture([0.5, 0.5], [1e15, 1e15], [1.0, 1.0], 1, "forward_kl")  # before: "dx"
+    with pytest.raises(ValueError, match="alpha"):
+        F.one_mode_appears("alpha", alpha=1e15)  # before: ran for minutes

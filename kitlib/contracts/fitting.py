@@ -18,12 +18,16 @@ from kitlib.contracts import (Contract, array, choice, constant, integer, lazy, 
 _TARGET = dict(weights=[0.5, 0.5], means=[-1.5, 1.5], stds=[1.0, 1.0])
 _T_ARGS = {
     "weights": prob(max_size=F.MAX_COMPONENTS, doc="mixture weights, shape (K,)"),
-    "means": array(max_size=F.MAX_COMPONENTS, doc="component means, shape (K,)"),
-    "stds": array(low=0, low_open=True, max_size=F.MAX_COMPONENTS,
-                  doc="component standard deviations, shape (K,)"),
+    "means": array(max_size=F.MAX_COMPONENTS, low=-1e100, high=1e100,
+                   doc="component means, shape (K,); |means| <= 1e9 × min(stds)"),
+    "stds": array(low=0, low_open=True, high=1e100, max_size=F.MAX_COMPONENTS,
+                  doc="component standard deviations, shape (K,), >= 1e-100; the means span "
+                      "at most 1e6 × min(stds)"),
 }
-_ALPHA = real(none_ok=True, doc="Minka's α; required for 'alpha' and only allowed there")
-_FIXED = real(low=0, low_open=True, none_ok=True, doc="fix s and fit μ only")
+_ALPHA = real(low=-F.MAX_ABS_ALPHA, high=F.MAX_ABS_ALPHA, none_ok=True,
+              doc="Minka's α; required for 'alpha' and only allowed there")
+_FIXED = real(low=0, low_open=True, high=1e100, none_ok=True,
+              doc="fix s and fit μ only; >= 1e-100")
 _SWITCH = {"divergence": choice(F.FIT_DIVERGENCES), "alpha": _ALPHA, "fixed_std": _FIXED,
            "d_max": real(low=0, high=F.MAX_D_MAX, low_open=True),
            "tol": real(low=1e-10, high=1.0, doc="float64 cannot do better than ~1e-15 here")}
@@ -39,8 +43,10 @@ CONTRACTS.update({name: constant("frozen result dataclass")
 
 CONTRACTS["gaussian_objective"] = Contract(
     args=dict(_T_ARGS, mean=array(skip=("wrong_shape",), max_size=F.MAX_CANDIDATES,
+                                  low=-1e100, high=1e100,
                                   doc="candidate means, broadcast with std"),
-              std=array(low=0, low_open=True, skip=("wrong_shape",), max_size=F.MAX_CANDIDATES),
+              std=array(low=0, low_open=True, high=1e100, skip=("wrong_shape",),
+                        max_size=F.MAX_CANDIDATES, doc=">= 1e-100"),
               divergence=choice(F.FIT_DIVERGENCES), alpha=_ALPHA),
     baseline=dict(_TARGET, mean=np.array([0.0, 0.5]), std=np.array([1.0, 1.5]),
                   divergence="js"),
@@ -53,8 +59,9 @@ CONTRACTS["fit_gaussian"] = Contract(
     too_large=({"means": [-1e7, 1e7]},))
 CONTRACTS["fit_gaussian_grid"] = Contract(
     args=dict(_T_ARGS, divergence=choice(F.FIT_DIVERGENCES),
-              mus=array(max_size=F.MAX_CANDIDATES),
-              sds=array(low=0, low_open=True, max_size=F.MAX_CANDIDATES),
+              mus=array(max_size=F.MAX_CANDIDATES, low=-1e100, high=1e100),
+              sds=array(low=0, low_open=True, high=1e100, max_size=F.MAX_CANDIDATES,
+                        doc=">= 1e-100"),
               alpha=_ALPHA, seed=seed(), fixed_std=_FIXED),
     baseline=dict(_TARGET, divergence="forward_kl", mus=np.linspace(-2, 2, 5),
                   sds=np.linspace(0.5, 2, 4)),
@@ -67,6 +74,7 @@ CONTRACTS["one_mode_appears"] = Contract(
     args=dict(_SWITCH), baseline=dict(divergence="alpha", alpha=1.0), budget=_SWITCH_BUDGET)
 CONTRACTS["switch_curve"] = Contract(
     args={"alphas": array(skip=("wrong_shape",), max_size=F.MAX_SWITCH_ALPHAS,
+                          low=-F.MAX_ABS_ALPHA, high=F.MAX_ABS_ALPHA,
                           doc="Minka α values, any shape"),
           "fixed_std": _FIXED, "d_max": _SWITCH["d_max"], "tol": _SWITCH["tol"]},
     baseline=dict(alphas=[1.0]),
@@ -81,9 +89,10 @@ CONTRACTS["fit_mixture"] = Contract(
     too_large=({"means": [-1e6, 1e6]},))
 CONTRACTS["gradient_far_away"] = Contract(
     args=dict(_T_ARGS, distances=array(skip=("wrong_shape",), max_size=F.MAX_DISTANCES,
-                                       doc="model offsets, any shape"),
+                                       low=-1e100, high=1e100, doc="model offsets, any shape"),
               divergence=choice(F.FAR_DIVERGENCES),
-              std=real(low=0, low_open=True), eps=real(low=0, low_open=True),
+              std=real(low=0, low_open=True, high=1e100, doc=">= 1e-100"),
+              eps=real(low=0, low_open=True),
               n_support=integer(low=16, high=512)),
     baseline=dict(distances=[1.0, 2.0], divergence="w2"),
     budget=f"at most {F.MAX_DISTANCES} distances; Sinkhorn route within the work limit",
@@ -97,7 +106,7 @@ CONTRACTS["student_fit"] = Contract(
     args={"teacher_probs": prob(max_size=F.MAX_CLASSES),
           "divergence": choice(F.STUDENT_DIVERGENCES),
           "degree": integer(low=1), "weight": real(low=0, high=1, none_ok=True),
-          "seed": seed(), "n_starts": integer(low=0)},
+          "seed": seed(), "n_starts": integer(low=0, high=F.MAX_STARTS)},
     baseline=dict(teacher_probs=[0.1, 0.2, 0.4, 0.2, 0.1], divergence="balanced", weight=0.5,
                   n_starts=0),
     budget=f"at most {F.MAX_CLASSES:,} classes")

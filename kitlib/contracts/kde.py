@@ -22,10 +22,12 @@ D1 = np.array([2.0, 3.0, 1.5, 4.0, 2.5])
 SMALLEST = np.sort(_RNG.chisquare(3, size=(4, 5)), axis=1)
 
 _H = "bandwidth h > 0"
-_HS = array(low=0, low_open=True, skip=("wrong_shape",), max_size=K.MAX_ENTRIES,
-            doc="bandwidths > 0, float or array (broadcast)")
-_ALPHAS = array(low=0, low_open=True, skip=("wrong_shape",), max_size=K.MAX_ENTRIES,
-                doc="α = ln n / d > 0, float or array")
+_HS_FREE = array(low=0, low_open=True, skip=("wrong_shape",), max_size=K.MAX_ENTRIES,
+                 doc="bandwidths > 0, float or array (broadcast)")
+_HS = array(low=0, low_open=True, high=K.SCALE_RANGE[1], skip=("wrong_shape",),
+            max_size=K.MAX_ENTRIES, doc="bandwidths >= 1e-100, float or array (broadcast)")
+_ALPHAS = array(low=0, low_open=True, high=K.SCALE_RANGE[1], skip=("wrong_shape",),
+                max_size=K.MAX_ENTRIES, doc="α = ln n / d >= 1e-100, float or array")
 _KAPPA = array(low=0, skip=("wrong_shape",), max_size=K.MAX_ENTRIES, doc="κ >= 0")
 _DTYPE = anything("numpy.float32 or numpy.float64 (refused otherwise, naming dtype)")
 _POINTS = {"x": array(ndim=2, max_size=K.MAX_ENTRIES, doc="shape (m, d) or (d,)"),
@@ -77,10 +79,10 @@ CONTRACTS["top_weights"] = Contract(
     baseline=dict(D=D1, h=0.7, k=3), budget=f"D up to {K.MAX_ENTRIES:,} values")
 CONTRACTS["log_expected_kde"] = Contract(
     args={"x_sq_norm": array(low=0, skip=("wrong_shape",), max_size=K.MAX_ENTRIES),
-          "h": _HS, "d": integer(low=1)},
+          "h": _HS_FREE, "d": integer(low=1)},
     baseline=dict(x_sq_norm=np.array([3.0]), h=np.array([0.5, 1.0]), d=3))
 CONTRACTS["relative_variance"] = Contract(
-    args={"h": _HS, "d": integer(low=1), "n": integer(low=1),
+    args={"h": _HS_FREE, "d": integer(low=1), "n": integer(low=1),
           "x_sq_norm": real(low=0, none_ok=True, doc="|x|², default d")},
     baseline=dict(h=np.array([0.5, 1.0]), d=3, n=100))
 CONTRACTS["clt_log_ratio_pdf"] = Contract(
@@ -91,11 +93,12 @@ CONTRACTS["clt_log_ratio_pdf"] = Contract(
 CONTRACTS["spacing_pdf"] = Contract(
     args={"z": array(skip=("wrong_shape",), finite=False, extra=("nan",),
                      max_size=K.MAX_ENTRIES, doc="±inf allowed (density 0 / limit)"),
-          "h_G": real(low=0, low_open=True)},
+          "h_G": real(low=0, low_open=True, high=K.SCALE_RANGE[1], doc=">= 1e-100")},
     baseline=dict(z=np.linspace(0, 2, 5), h_G=0.5))
 CONTRACTS["monte_carlo_kde"] = Contract(
     args={"d": integer(low=1), "n": integer(low=2),
-          "h": array(low=0, low_open=True, max_size=K.MAX_ENTRIES, doc="1-D bandwidths"),
+          "h": array(low=0, low_open=True, high=K.SCALE_RANGE[1], max_size=K.MAX_ENTRIES,
+                     doc="1-D bandwidths >= 1e-100"),
           "n_sets": integer(low=1), "rng": seed(), "r": real(low=0, none_ok=True),
           "dtype": _DTYPE, "progress": anything("an iterable wrapper such as tqdm, or None")},
     baseline=dict(d=3, n=20, h=np.array([0.5, 1.0]), n_sets=4, rng=0),
@@ -130,7 +133,9 @@ CONTRACTS["pd_expected_max_weight"] = Contract(
     args={"kappa": array(low=0, skip=("wrong_shape",), max_size=K.PD_MAX_KAPPAS)},
                                                baseline=dict(kappa=np.array([0.2, 0.8])))
 CONTRACTS["finite_size_thresholds"] = Contract(
-    args={"d": integer(low=1), "n": real(low=2, none_ok=True, doc="give n or log_n"),
+    args={"d": integer(low=1, high=K.MAX_DIMENSION),
+          "n": real(low=2, none_ok=True, doc="give n or log_n"),
           "log_n": real(low=0.6931471805599453, none_ok=True),
-          "r": real(low=0, low_open=True), "method": choice(("auto", "exact", "saddlepoint"))},
+          "r": real(low=0, low_open=True, high=K.SCALE_RANGE[1], doc=">= 1e-100"),
+          "method": choice(("auto", "exact", "saddlepoint"))},
     baseline=dict(d=3, n=100))
