@@ -232,8 +232,9 @@ def _mixture(weights, means, stds, prefix: str = "") -> _Target:
     _check_scales(prefix + "stds", s, positive=True)
     _check_scales(prefix + "means", m)
     if float(np.max(np.abs(m))) > MAX_LOCATION_RATIO * float(np.min(s)):
-        raise ValueError(f"{prefix}means must be within {MAX_LOCATION_RATIO:.0e} narrowest "
-                         f"standard deviations of 0 for float64 grids; got max |mean| "
+        raise ValueError(f"{prefix}means and {prefix}stds: the means must lie within "
+                         f"{MAX_LOCATION_RATIO:.0e} narrowest standard deviations (stds) of 0 "
+                         f"for float64 grids; got max |mean| "
                          f"{float(np.max(np.abs(m))):.3g} with min std {float(np.min(s)):.3g}. "
                          f"Centre the target (subtract a constant from the means).")
     keep = w > 0
