@@ -1332,7 +1332,8 @@ def fit_mixture(weights, means, stds, n_components, divergence, *, seed=0, steps
     seed : int or numpy.random.Generator, keyword-only
         For the random restarts.
     steps : int, keyword-only
-        Maximum optimiser iterations per restart (≥ 1).
+        Maximum optimiser iterations per restart (≥ 1). If the winning restart stops at this
+        cap, a ``ConvergenceWarning`` is issued and its best point so far is returned.
     n_restarts : int, keyword-only
         Random restarts (≥ 0) on top of the two deterministic starts.
 
@@ -1423,8 +1424,10 @@ def fit_mixture(weights, means, stds, n_components, divergence, *, seed=0, steps
                                 callback=lambda th: path.append(np.array(th, copy=True)),
                                 options={"maxiter": steps, "ftol": 1e-14})
         if best is None or res.fun < best[0]:
-            best = (float(res.fun), res.x, path)
-    _, theta, path = best
+            best = (float(res.fun), res.x, path, res.status == 9)  # 9: iteration limit
+    _, theta, path, capped = best
+    if capped:
+        _v.warn_not_converged("fit_mixture", steps, "raise steps for a converged fit")
 
     def params(th):
         log_w, m, logs = _unpack(np.asarray(th), k)

@@ -235,3 +235,13 @@ def test_kde_and_fitting_refuse_scales_float64_cannot_square():
         F.fit_mixture([0.5, 0.5], [1e15, 1e15], [1.0, 1.0], 1, "forward_kl")  # before: "dx"
     with pytest.raises(ValueError, match="alpha"):
         F.one_mode_appears("alpha", alpha=1e15)  # before: ran for minutes
+
+
+def test_fit_mixture_iteration_cap_warns_and_returns_the_best_so_far():
+    from kitlib._validate import ConvergenceWarning
+
+    target = ([1 / 3, 1 / 3, 1 / 3], [-3.0, 0.0, 3.0], [1.0, 1.0, 1.0])
+    with pytest.warns(ConvergenceWarning, match="steps"):
+        capped = F.fit_mixture(*target, 2, "reverse_kl", steps=2, n_restarts=0)
+    full = F.fit_mixture(*target, 2, "reverse_kl", n_restarts=0)
+    assert math.isfinite(capped.value) and capped.value >= full.value - 1e-12
