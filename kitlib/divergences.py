@@ -43,6 +43,7 @@ import numpy as np
 from scipy import linalg as sla
 from scipy.special import logsumexp, rel_entr, wrightomega, xlogy
 
+from kitlib import _validate as _v
 from kitlib._validate import positive_scalar, real_scalar
 
 __all__ = [
@@ -78,7 +79,11 @@ __all__ = [
 
 _LOG2 = math.log(2.0)
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
-_SUM_TOL = 1e-8
+_SUM_TOL = _v.PROB_TOL
+#: largest number of entries (of a probability vector, a grid, or a broadcast result) accepted:
+#: a few float64 temporaries of 2**22 entries (32 MiB each) fit the 1 GB / 1-core budget
+MAX_ENTRIES = 2**22
+_BYTES_PER_ENTRY = 8 * 8  # float64 × the temporaries of the longest expression
 
 # ---------------------------------------------------------------------------------------------
 # validation helpers
@@ -92,47 +97,19 @@ def _finish(value):
 
 
 def _as_float_array(x, name: str) -> np.ndarray:
-    try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be an array of real numbers; got {x!r}") from err
-    return arr
-
-
-def _sum_tolerance(x) -> float:
-    dtype = getattr(x, "dtype", None)
-    if dtype is not None and np.issubdtype(dtype, np.floating):
-        return max(_SUM_TOL, 50.0 * float(np.finfo(dtype).eps))
-    return _SUM_TOL
+    return _v.as_float_array(x, name, max_size=MAX_ENTRIES)
 
 
 def _prob_vector(x, name: str) -> np.ndarray:
     """Validate probability vectors along the last axis; return them exactly normalised."""
-    arr = _as_float_array(x, name)
-    if arr.ndim == 0:
-        raise ValueError(f"{name} must be a probability vector (at least 1-D, probabilities along "
-                         f"the last axis); got the scalar {arr.item()!r}")
-    if arr.shape[-1] == 0:
-        raise ValueError(f"{name} must have at least one entry along the last axis; "
-                         f"got shape {arr.shape}")
-    finite = np.isfinite(arr)
-    if not finite.all():
-        n_nan = int(np.isnan(arr).sum())
-        n_inf = int((~finite).sum()) - n_nan
-        raise ValueError(f"{name} must contain only finite numbers; got {n_nan} NaN and "
-                         f"{n_inf} infinite entries")
-    low = float(arr.min())
-    if low < 0:
-        raise ValueError(f"{name} must be non-negative; got min {low:g}")
-    sums = arr.sum(axis=-1)
-    tol = _sum_tolerance(x)
-    bad = np.abs(sums - 1.0) > tol
-    if np.any(bad):
-        worst = float(np.asarray(sums)[bad].flat[0])
-        raise ValueError(f"{name} must sum to 1 along the last axis (tolerance {tol:.1e}); got a "
-                         f"sum of {worst!r}. Normalise with "
-                         f"{name} / {name}.sum(-1, keepdims=True).")
-    return arr / sums[..., None]
+    return _v.probability_vector(x, name, tol=_SUM_TOL, ndim=None, max_size=MAX_ENTRIES)
+
+
+def _check_entries(name: str, shape: tuple, per_entry: int = 1) -> None:
+    """Refuse a broadcast result of ``shape`` (× ``per_entry``) larger than ``MAX_ENTRIES``."""
+    n = int(np.prod(shape, dtype=np.float64)) * per_entry
+    _v.check_budget(name, _BYTES_PER_ENTRY * n,
+                    hint=f"use at most {MAX_ENTRIES:,} entries (evaluate in chunks)")
 
 
 def _check_pair_shapes(a: np.ndarray, b: np.ndarray, na: str, nb: str) -> None:
@@ -150,6 +127,7 @@ def _prob_pair(p, q) -> tuple[np.ndarray, np.ndarray]:
     p = _prob_vector(p, "p")
     q = _prob_vector(q, "q")
     _check_pair_shapes(p, q, "p", "q")
+    _check_entries("p and q", np.broadcast_shapes(p.shape, q.shape))
     return p, q
 
 
@@ -210,7 +188,9 @@ def _alpha_log(lp: np.ndarray, lq: np.ndarray, alpha: float) -> np.ndarray:
             terms = w * (-ell)
         else:
             x = b * ell
-            small = -w * np.expm1(x) / b
+            # −expm1(b·L)/b = −L·expm1(x)/x: exact when x underflows (b = 5e-324 gave 0)
+            ratio = np.where(x == 0.0, 1.0, np.expm1(x) / np.where(x == 0.0, 1.0, x))
+            small = np.where(np.isfinite(ell), -w * ell * ratio, -w * np.expm1(x) / b)
             big = (w - np.exp(lw + x)) / b  # x > 1: no cancellation, no overflow of expm1
             terms = np.where(x > 1.0, big, small)
     w_zero = lw == -np.inf
@@ -221,16 +201,24 @@ def _alpha_log(lp: np.ndarray, lq: np.ndarray, alpha: float) -> np.ndarray:
 
 
 def _renyi_log(lp: np.ndarray, lq: np.ndarray, order: float) -> np.ndarray:
-    """Rényi D_α = log(Σ p^α q^{1−α})/(α − 1), accurate near α = 1 through Minka's D_α."""
+    """Rényi D_α = log(Σ p^α q^{1−α})/(α − 1), accurate near α = 1 and at any large α.
+
+    Near α = 1 (S = Σ p^α q^{1−α} close to 1) it is log1p(S − 1)/(α − 1) with S − 1 taken from
+    the cancellation-free Minka D_α. Where S is far from 1 (S < ½, S > 2) or S − 1 overflows —
+    for large orders S ~ (max p/q)^α passes 1e308 at α ≈ 3 200 for max p/q = 1.25 — log S is
+    taken directly by log-sum-exp of α log p + (1 − α) log q, which cannot overflow; terms with
+    p = 0 contribute nothing (α > 0), so 0·∞ never appears.
+    """
     if order == 1.0:
         return _kl_log(lp, lq)
     d_alpha = _alpha_log(lp, lq, order)
     with np.errstate(all="ignore"):
         s_minus_1 = np.maximum(-order * (1.0 - order) * d_alpha, -1.0)  # Σ p^α q^{1−α} − 1
         out = np.log1p(s_minus_1) / (order - 1.0)
-        far = s_minus_1 < -0.5  # only possible for 0 < α < 1: log S directly keeps its digits
+        far = ~(np.abs(s_minus_1) <= 0.5) | ~np.isfinite(out)
         if np.any(far):
-            direct = _lse(order * lp + (1.0 - order) * lq) / (order - 1.0)
+            terms = np.where(lp == -np.inf, -np.inf, order * lp + (1.0 - order) * lq)
+            direct = _lse(terms) / (order - 1.0)
             out = np.where(far, direct, out)
     return np.maximum(out, 0.0)
 
@@ -289,6 +277,17 @@ def kl(p, q):
     ValueError
         If an entry is negative or not finite, a row does not sum to 1, or the shapes disagree.
 
+    Contract
+    --------
+    p
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    q
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    Budget (1 GB / 1 core): p, q up to 4,194,304 entries in all. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
+
     References
     ----------
     S. Kullback and R. A. Leibler, "On Information and Sufficiency", 1951.
@@ -317,6 +316,17 @@ def js(p, q):
     -------
     float or ndarray
         Values in [0, log 2].
+
+    Contract
+    --------
+    p
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    q
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    Budget (1 GB / 1 core): p, q up to 4,194,304 entries in all. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
 
     References
     ----------
@@ -350,6 +360,19 @@ def alpha_divergence(p, q, alpha):
     -------
     float or ndarray
         Values in [0, +inf].
+
+    Contract
+    --------
+    p
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    q
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    alpha
+        finite real number.
+    Budget (1 GB / 1 core): p, q up to 4,194,304 entries in all. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
 
     References
     ----------
@@ -387,6 +410,19 @@ def renyi(p, q, order):
     float or ndarray
         Values in [0, +inf].
 
+    Contract
+    --------
+    p
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    q
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    order
+        finite real number > 0.
+    Budget (1 GB / 1 core): p, q up to 4,194,304 entries in all. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
+
     References
     ----------
     A. Rényi, "On measures of entropy and information", 1961.
@@ -402,6 +438,17 @@ def hellinger2(p, q):
 
     Computed as ½ Σ (√p − √q)² (no cancellation when p ≈ q). Symmetric.
 
+    Contract
+    --------
+    p
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    q
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    Budget (1 GB / 1 core): p, q up to 4,194,304 entries in all. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
+
     References
     ----------
     A. L. Gibbs and F. E. Su, "On choosing and bounding probability metrics", 2002.
@@ -412,6 +459,17 @@ def hellinger2(p, q):
 
 def tv(p, q):
     r"""Total variation distance TV = ½ Σ |p − q|, in [0, 1]. Symmetric.
+
+    Contract
+    --------
+    p
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    q
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    Budget (1 GB / 1 core): p, q up to 4,194,304 entries in all. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
 
     References
     ----------
@@ -425,6 +483,17 @@ def chi2(p, q):
     r"""Pearson χ²(p‖q) = Σ (p − q)²/q; +inf where q = 0 < p, and 0·(…) = 0 where p = q = 0.
 
     ``chi2(q, p)`` is Neyman's χ² (χ²(q‖p)). Equals 2·D_α at α = 2.
+
+    Contract
+    --------
+    p
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    q
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    Budget (1 GB / 1 core): p, q up to 4,194,304 entries in all. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
 
     References
     ----------
@@ -440,6 +509,17 @@ def cauchy_schwarz(p, q):
 
     Symmetric, scale-invariant, ≥ 0 by the Cauchy–Schwarz inequality, zero iff p = q, and +inf
     for disjoint supports. Not an f-divergence (no data-processing inequality in general).
+
+    Contract
+    --------
+    p
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    q
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    Budget (1 GB / 1 core): p, q up to 4,194,304 entries in all. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
 
     References
     ----------
@@ -469,16 +549,34 @@ def log_normal_pdf(x, mean, std):
     -------
     float or ndarray
         The broadcast shape. Finite everywhere (no underflow: this is the log).
+
+    Contract
+    --------
+    x
+        real array, no NaN; at most 4,194,304 entries (any shape, broadcast; ±inf allowed
+        (log-density -inf), NaN refused).
+    mean
+        real array, finite (broadcast with x).
+    std
+        real array, finite, entries > 0 (broadcast with x; a standard deviation).
+    Budget (1 GB / 1 core): x up to 4,194,304 entries. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     x = _as_float_array(x, "x")
     mean = _as_float_array(mean, "mean")
     std = _as_float_array(std, "std")
+    try:
+        shape = np.broadcast_shapes(x.shape, mean.shape, std.shape)
+    except ValueError as err:
+        raise ValueError(f"x, mean and std must broadcast together; got shapes {x.shape}, "
+                         f"{mean.shape} and {std.shape}") from err
+    _check_entries("log_normal_pdf(x, mean, std)", shape)
     if np.isnan(x).any():
         raise ValueError("x must not contain NaN")
     if not np.isfinite(mean).all():
         bad = float(mean.ravel()[~np.isfinite(mean.ravel())][0])
         raise ValueError(f"mean must be finite; got {bad!r}")
-    if std.size and not (np.isfinite(std).all() and (std > 0).all()):
+    if not (np.isfinite(std).all() and (std > 0).all()):
         bad = std.ravel()[~(np.isfinite(std.ravel()) & (std.ravel() > 0))][0]
         raise ValueError(f"std must be finite and > 0 (a standard deviation, not a variance); "
                          f"got {float(bad)!r}")
@@ -502,6 +600,20 @@ def log_mixture_pdf(x, weights, means, stds):
     -------
     float or ndarray
         Same shape as ``x``.
+
+    Contract
+    --------
+    x
+        real array, no NaN; at most 4,194,304 entries (any shape, broadcast; ±inf allowed
+        (log-density -inf), NaN refused).
+    weights
+        probability vector: finite, >= 0, summing to 1 within 1e-08.
+    means
+        1-D real array, finite, non-empty.
+    stds
+        1-D real array, finite, entries > 0, non-empty.
+    Budget (1 GB / 1 core): x.size × number of components up to 4,194,304. Bad or too-large input
+    raises ValueError naming the argument, before any allocation.
     """
     x = _as_float_array(x, "x")
     w = np.atleast_1d(_prob_vector(np.atleast_1d(_as_float_array(weights, "weights")), "weights"))
@@ -516,6 +628,7 @@ def log_mixture_pdf(x, weights, means, stds):
         raise ValueError(f"stds must be finite and > 0; got min {float(stds.min())!r}")
     if np.isnan(x).any():
         raise ValueError("x must not contain NaN")
+    _check_entries("log_mixture_pdf: x with these components", x.shape, per_entry=w.size)
     with np.errstate(divide="ignore"):
         log_w = np.log(w)
     z = (x[..., None] - means) / stds
@@ -547,14 +660,26 @@ def kl_integrand(log_p, log_q):
     Returns
     -------
     float or ndarray
+
+    Contract
+    --------
+    log_p
+        real array, no NaN, non-empty; at most 4,194,304 entries (log-densities; -inf means zero
+        density; NaN and +inf refused).
+    log_q
+        real array, no NaN, non-empty; at most 4,194,304 entries (log-densities; -inf means zero
+        density; NaN and +inf refused).
+    Budget (1 GB / 1 core): up to 4,194,304 grid points. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     lp = _log_density(log_p, "log_p")
     lq = _log_density(log_q, "log_q")
     try:
-        np.broadcast_shapes(lp.shape, lq.shape)
+        shape = np.broadcast_shapes(lp.shape, lq.shape)
     except ValueError as err:
         raise ValueError(f"log_p and log_q must broadcast; got shapes {lp.shape} and "
                          f"{lq.shape}") from err
+    _check_entries("log_p and log_q", shape)
     with np.errstate(invalid="ignore", over="ignore"):
         out = np.exp(lp) * (lp - lq)
     p_zero = lp == -np.inf
@@ -631,6 +756,24 @@ def grid_divergence(log_p, log_q, dx, divergence, *, alpha=None):
     float or ndarray
         The broadcast leading shape (a float for 1-D inputs).
 
+    Contract
+    --------
+    log_p
+        real array, no NaN, non-empty; at most 4,194,304 entries (log-densities; -inf means zero
+        density; NaN and +inf refused).
+    log_q
+        real array, no NaN, non-empty; at most 4,194,304 entries (log-densities; -inf means zero
+        density; NaN and +inf refused).
+    dx
+        finite real number > 0.
+    divergence
+        one of 'forward_kl', 'reverse_kl', 'alpha', 'renyi', 'js', 'hellinger', 'tv', 'chi2',
+        'neyman_chi2', 'cauchy_schwarz'.
+    alpha
+        finite real number; or None (required for 'alpha' and 'renyi' (> 0 there)).
+    Budget (1 GB / 1 core): up to 4,194,304 grid points in all. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
+
     References
     ----------
     T. Minka, "Divergence measures and message passing", 2005.
@@ -658,6 +801,7 @@ def grid_divergence(log_p, log_q, dx, divergence, *, alpha=None):
         raise ValueError(f"log_p and log_q must be at least 1-D (grid along the last axis); got "
                          f"shapes {lp.shape} and {lq.shape}")
     _check_pair_shapes(lp, lq, "log_p", "log_q")
+    _check_entries("log_p and log_q", np.broadcast_shapes(lp.shape, lq.shape))
     lzp = _lse(lp)
     lzq = _lse(lq)
     for name, lz in (("log_p", lzp), ("log_q", lzq)):
@@ -687,6 +831,20 @@ def grid_w2sq(x, p, q):
     Returns
     -------
     float
+
+    Contract
+    --------
+    x
+        1-D real array, finite, non-empty; at most 4,194,304 entries (strictly increasing, >= 2
+        points).
+    p
+        1-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (densities on x,
+        positive mass).
+    q
+        1-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (densities on x,
+        positive mass).
+    Budget (1 GB / 1 core): up to 4,194,304 grid points. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
 
     References
     ----------
@@ -831,6 +989,10 @@ def _entropic_ot(a: np.ndarray, b: np.ndarray, cost: np.ndarray, eps: float,
     ot = _import_ot() if ot is None else ot
     keep_a, keep_b = a > 0, b > 0
     a, b, cost = a[keep_a], b[keep_b], cost[np.ix_(keep_a, keep_b)]
+    # OT_ε(a, b; C − c) = OT_ε(a, b; C) − c for a constant c (couplings have mass 1): solve
+    # with the smallest cost at 0 so exp(−C/ε) cannot underflow everywhere at once
+    c0 = float(cost.min())
+    cost = cost - c0
     e = max(float(cost.max() - cost.min()), eps)
     f = g = None
     while True:
@@ -845,7 +1007,36 @@ def _entropic_ot(a: np.ndarray, b: np.ndarray, cost: np.ndarray, eps: float,
         polished, p_err = _polish_pot(ot, a, b, cost, eps, f)
         if polished >= value:  # both are lower bounds of the same maximum
             value, err = polished, p_err
-    return value, err
+    return value + c0, err
+
+
+#: the averaged symmetric iteration and the cross Sinkhorn typically do ~200 sweeps (cap 2e3)
+#: over their cost matrices, ~10 flops (an exp and a log-sum-exp) per entry and sweep; with the
+#: default limit of 2e9 operations this admits ~570 points per measure (~6 s on one core)
+_SWEEPS_TYPICAL = 200
+_FLOPS_PER_ENTRY = 10
+
+
+def _sinkhorn_resources(xs: np.ndarray, ys: np.ndarray, eps: float, p: float) -> None:
+    """Refuse supports whose cost matrices or Sinkhorn sweeps pass the 1 GB / 1-core budget.
+
+    Counted: ~200 sweeps over the three cost matrices, plus the ε-scaling stages of the cross
+    term (log2 of cost range / ε, up to 20 sweeps each; ε = 1e-300 means ~1000 stages).
+    """
+    (n, d), m = xs.shape, ys.shape[0]
+    both = np.concatenate([xs.min(axis=0), ys.min(axis=0), xs.max(axis=0), ys.max(axis=0)])
+    span = float(np.sum((both.reshape(4, d).max(axis=0) - both.reshape(4, d).min(axis=0)) ** 2))
+    cost_range = span ** (0.5 * p)
+    stages = max(1.0, math.log2(max(cost_range, eps) / eps) + 1.0)
+    entries = n * m + n * n + m * m
+    hint = ("subsample the supports (S_ε is meant for up to a few hundred points), or use "
+            "grid_w2sq for 1-D densities on a grid")
+    _v.check_budget(f"sinkhorn_divergence with {n} and {m} points", 8.0 * (entries + 6 * n * m)
+                    + 8.0 * d * max(n, m) ** 2, hint=hint)
+    _v.check_work(f"sinkhorn_divergence with {n} and {m} points",
+                  float(_SWEEPS_TYPICAL * _FLOPS_PER_ENTRY) * entries
+                  + float(_STAGE_MAX_ITER * _FLOPS_PER_ENTRY) * n * m * stages,
+                  hint=hint + "; a larger eps needs fewer ε-scaling stages")
 
 
 def _sym_softmin(k, la, f, eps):
@@ -930,6 +1121,23 @@ def sinkhorn_divergence(x, a, y, b, eps, *, p=2):
         Warns (RuntimeWarning, naming ε) if a solver did not converge (L1 marginal error
         above 1e-4).
 
+    Contract
+    --------
+    x
+        real array, finite, non-empty (shape (n,) or (n, d)).
+    a
+        probability vector: finite, >= 0, summing to 1 within 1e-08.
+    y
+        real array, finite, non-empty (shape (m,) or (m, d)).
+    b
+        probability vector: finite, >= 0, summing to 1 within 1e-08.
+    eps
+        finite real number > 0.
+    p
+        finite real number > 0 and <= 2.
+    Budget (1 GB / 1 core): up to 2000 points per measure (three n×m cost matrices and ~1e3 sweeps).
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
+
     References
     ----------
     M. Cuturi, "Sinkhorn Distances: Lightspeed Computation of Optimal Transport", 2013.
@@ -963,15 +1171,32 @@ def sinkhorn_divergence(x, a, y, b, eps, *, p=2):
 
     if xs.shape == ys.shape and np.array_equal(xs, ys) and np.array_equal(a, b):
         return 0.0  # S_ε(a, a) = 0 exactly; no solver round-off
+    _sinkhorn_resources(xs, ys, eps, p)
+    shift_sq = 0.0
+    if p == 2:
+        # |x − y|² = |x̃ − ỹ|² + 2⟨x̃ − ỹ, Δ⟩ + |Δ|² with x̃ = x − E_a x, ỹ = y − E_b y and
+        # Δ = E_a x − E_b y; the middle term integrates to 0 under every coupling of a and b, so
+        # OT_ε(a, b) = OT_ε(centred) + |Δ|² exactly and the self terms do not move. Solving the
+        # centred problem keeps exp(−C/ε) representable for any translation (a 1e4 shift made
+        # C ~ 1e8 and the solvers return NaN).
+        delta = a @ xs - b @ ys
+        shift_sq = float(delta @ delta)
+        xs = xs - a @ xs
+        ys = ys - b @ ys
     ot_ab, err_ab = _entropic_ot(a, b, cost(xs, ys), eps, _import_ot())
     ot_aa, err_aa = _entropic_ot_sym(a, cost(xs, xs), eps)
     ot_bb, err_bb = _entropic_ot_sym(b, cost(ys, ys), eps)
     err = max(err_ab, err_aa, err_bb)
     if not err < _WARN_TOL:
         warnings.warn(f"sinkhorn_divergence: Sinkhorn did not converge for eps={eps:g} (L1 "
-                      f"marginal error {err:.1e}); increase eps or rescale the supports",
-                      RuntimeWarning, stacklevel=2)
-    return float(max(ot_ab - 0.5 * (ot_aa + ot_bb), 0.0))
+                      f"marginal error {err:.1e}); the value is the best semi-dual bound found. "
+                      f"Increase eps or rescale the supports",
+                      _v.ConvergenceWarning, stacklevel=2)
+    value = float(max(ot_ab - 0.5 * (ot_aa + ot_bb), 0.0)) + shift_sq
+    if not math.isfinite(value):
+        raise ValueError(f"sinkhorn_divergence: the solvers failed for eps={eps:g} (non-finite "
+                         f"potentials); increase eps or rescale the supports")
+    return value
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1179,6 +1404,12 @@ def minka_alpha(alpha) -> FDivergence:
     alpha : float
         Any finite real number.
 
+    Contract
+    --------
+    alpha
+        finite real number.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
+
     References
     ----------
     T. Minka, "Divergence measures and message passing", 2005.
@@ -1246,6 +1477,20 @@ def f_divergence(p, q, fdiv):
     Returns
     -------
     float or ndarray
+
+    Contract
+    --------
+    p
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    q
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    fdiv
+        one of 'forward_kl', 'reverse_kl', 'pearson_chi2', 'neyman_chi2', 'hellinger', 'js2', 'tv',
+        'jeffreys' (or an FDivergence).
+    Budget (1 GB / 1 core): p, q up to 4,194,304 entries in all. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
     """
     if isinstance(fdiv, str):
         if fdiv not in F_DIVERGENCES:
@@ -1263,6 +1508,10 @@ def f_divergence(p, q, fdiv):
         t = np.where(limit, 1.0, t)
         inside = q * np.asarray(fdiv.f(t), dtype=np.float64)
         outside = np.where(p > 0, p * fdiv.slope_at_infinity, 0.0)
+        # f(t) itself can overflow for a finite huge ratio (Neyman: (t − 1)²/t at t ~ 1e215);
+        # with a finite slope, q·f(t) = p·f(t)/t → p·f'(∞) there
+        if math.isfinite(fdiv.slope_at_infinity):
+            limit = limit | (~np.isfinite(inside) & (t > 1.0))
     terms = np.where(limit, outside, inside)
     return _finish(np.maximum(np.sum(terms, axis=-1), 0.0))
 
@@ -1270,6 +1519,9 @@ def f_divergence(p, q, fdiv):
 # ---------------------------------------------------------------------------------------------
 # 4. Gaussian closed forms
 # ---------------------------------------------------------------------------------------------
+
+
+_MAX_GAUSS_DIM = 2000
 
 
 def _cholesky(s: np.ndarray, name: str, scalar: bool) -> np.ndarray:
@@ -1303,6 +1555,10 @@ def _gaussians(m0, s0, m1, s1):
         m0a, s0a, m1a, s1a = arrs
         k = m0a.shape[0] if m0a.ndim == 1 else -1
         ok = (k > 0 and m1a.shape == (k,) and s0a.shape == (k, k) and s1a.shape == (k, k))
+        if ok and k > _MAX_GAUSS_DIM:
+            raise _v.ResourceLimitError(
+                f"m0 must have at most {_MAX_GAUSS_DIM} dimensions on the 1 GB / 1-core budget "
+                f"(k×k Cholesky factors); got k={k}")
         if not ok:
             raise ValueError(f"Gaussians must be all scalars (1-D, S a variance) or means of shape "
                              f"(k,) and covariances (k, k); got m0 {m0a.shape}, S0 {s0a.shape}, "
@@ -1332,6 +1588,19 @@ def gaussian_kl(m0, S0, m1, S1):
     Scalars mean 1-D with S0, S1 **variances**; otherwise means of shape (k,) and covariances of
     shape (k, k) (symmetric positive definite, checked by Cholesky).
 
+    Contract
+    --------
+    m0
+        finite real number (or a mean vector (k,)).
+    S0
+        finite real number > 0 (a variance, or a covariance (k, k)).
+    m1
+        finite real number (or a mean vector (k,)).
+    S1
+        finite real number > 0 (a variance, or a covariance (k, k)).
+    Budget (1 GB / 1 core): k up to 2000 (k×k Cholesky factors). Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
+
     Examples
     --------
     >>> round(gaussian_kl(0.0, 1.0, 1.0, 1.5**2), 7)   # KL(N(0,1) ‖ N(1, 1.5²))
@@ -1354,6 +1623,21 @@ def gaussian_renyi(m0, S0, m1, S1, order):
     D_α = (α/2) Δᵀ S_α⁻¹ Δ − log(|S_α| / (|S0|^{1−α}|S1|^α)) / (2(α − 1)),
     S_α = α S1 + (1 − α) S0. +inf when S_α is not positive definite (possible for α > 1).
     ``order = 1`` gives :func:`gaussian_kl`. Same argument conventions as :func:`gaussian_kl`.
+
+    Contract
+    --------
+    m0
+        finite real number (or a mean vector (k,)).
+    S0
+        finite real number > 0 (a variance, or a covariance (k, k)).
+    m1
+        finite real number (or a mean vector (k,)).
+    S1
+        finite real number > 0 (a variance, or a covariance (k, k)).
+    order
+        finite real number > 0.
+    Budget (1 GB / 1 core): k up to 2000 (k×k Cholesky factors). Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
 
     References
     ----------
@@ -1380,6 +1664,19 @@ def gaussian_bhattacharyya(m0, S0, m1, S1):
 
     D_B = −log ∫√(N0 N1) = ½·Rényi of order ½. Same argument conventions as :func:`gaussian_kl`.
 
+    Contract
+    --------
+    m0
+        finite real number (or a mean vector (k,)).
+    S0
+        finite real number > 0 (a variance, or a covariance (k, k)).
+    m1
+        finite real number (or a mean vector (k,)).
+    S1
+        finite real number > 0 (a variance, or a covariance (k, k)).
+    Budget (1 GB / 1 core): k up to 2000 (k×k Cholesky factors). Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
+
     References
     ----------
     A. Bhattacharyya, "On a measure of divergence between two statistical populations defined by
@@ -1395,6 +1692,19 @@ def gaussian_hellinger2(m0, S0, m1, S1):
     r"""Squared Hellinger distance between Gaussians, H² = 1 − exp(−D_B) ∈ [0, 1).
 
     Same argument conventions as :func:`gaussian_kl`; see :func:`gaussian_bhattacharyya`.
+
+    Contract
+    --------
+    m0
+        finite real number (or a mean vector (k,)).
+    S0
+        finite real number > 0 (a variance, or a covariance (k, k)).
+    m1
+        finite real number (or a mean vector (k,)).
+    S1
+        finite real number > 0 (a variance, or a covariance (k, k)).
+    Budget (1 GB / 1 core): k up to 2000 (k×k Cholesky factors). Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
     """
     return float(-math.expm1(-gaussian_bhattacharyya(m0, S0, m1, S1)))
 
@@ -1404,6 +1714,19 @@ def gaussian_w2sq(m0, S0, m1, S1):
 
     1-D (scalars, S variances): (m0 − m1)² + (√S0 − √S1)². Matrix square roots by
     :func:`scipy.linalg.sqrtm` (real part). Same argument conventions as :func:`gaussian_kl`.
+
+    Contract
+    --------
+    m0
+        finite real number (or a mean vector (k,)).
+    S0
+        finite real number > 0 (a variance, or a covariance (k, k)).
+    m1
+        finite real number (or a mean vector (k,)).
+    S1
+        finite real number > 0 (a variance, or a covariance (k, k)).
+    Budget (1 GB / 1 core): k up to 2000 (k×k Cholesky factors). Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
 
     Examples
     --------

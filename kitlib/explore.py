@@ -73,10 +73,13 @@ __all__ = [
     "checkbox",
     "steady_limits",
     "figure_pixels",
+    "drawn_data",
     "drawn_arrays",
     "drawn_texts",
     "static_png",
     "STATIC_DPI",
+
+    "non_finite_drawn",
     "FIGURE_LOCK",
 ]
 
@@ -331,13 +334,14 @@ class Explorer:
     def set(self, **params) -> Explorer:
         """Set several controls at once (one update) and return the explorer.
 
-        Raises ``ValueError`` for an unknown name or a value outside the control's range or
-        options: a widget would otherwise clip or reject it silently.
+        Raises ``ValueError`` for an unknown name, a value outside the control's range or
+        options, ``True``/``False`` on a numeric slider, or a fraction on an integer slider: a
+        widget would otherwise clip, cast (True -> 1.0) or truncate (2.7 -> 2) it silently.
         """
         for name, value in params.items():
             if name not in self.controls:
                 raise ValueError(f"unknown control {name!r}; this explorer has {sorted(self.controls)}")
-            _check_allowed(name, self.controls[name], value)
+            params[name] = _check_allowed(name, self.controls[name], value)
         with FIGURE_LOCK:
             self._muted = True
             try:
@@ -444,7 +448,8 @@ class Explorer:
         return f"<Explorer {values}>"
 
 
-def _check_allowed(name: str, widget, value) -> None:
+def _check_allowed(name: str, widget, value):
+    """``value`` as the control ``name`` will hold it, or ``ValueError`` naming the control."""
     if isinstance(widget, widgets.FloatLogSlider):
         lo, hi = widget.base ** widget.min, widget.base ** widget.max
     elif hasattr(widget, "min") and hasattr(widget, "max"):
@@ -452,18 +457,26 @@ def _check_allowed(name: str, widget, value) -> None:
     else:
         lo = hi = None
     if lo is not None:
-        if not isinstance(value, (int, float, np.integer, np.floating)) or not np.isfinite(value):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(
+                value, (int, float, np.integer, np.floating)) or not np.isfinite(value):
             raise ValueError(f"control {name!r} takes a finite number; got {value!r}")
+        if isinstance(widget, widgets.IntSlider):
+            if not float(value).is_integer():
+                raise ValueError(f"control {name!r} takes an integer; got {value!r}")
+            value = int(value)
         tol = 1e-9 * max(1.0, abs(hi - lo))
         if not (lo - tol <= value <= hi + tol):
             raise ValueError(f"control {name!r} must lie in [{lo:g}, {hi:g}]; got {value!r}")
     options = getattr(widget, "options", None)
     if options is not None and not isinstance(widget, (widgets.FloatSlider, widgets.IntSlider)):
         allowed = [o[1] if isinstance(o, tuple) else o for o in options]
-        if value not in allowed:
+        # True == 1 in Python: a boolean only matches an option that is itself a boolean
+        if value not in allowed or (isinstance(value, (bool, np.bool_)) and not any(
+                isinstance(a, (bool, np.bool_)) and a == value for a in allowed)):
             raise ValueError(f"control {name!r} must be one of {allowed}; got {value!r}")
     if isinstance(widget, widgets.Checkbox) and not isinstance(value, (bool, np.bool_)):
         raise ValueError(f"control {name!r} takes True or False; got {value!r}")
+    return value
 
 
 # -- static image (what a notebook shows without a kernel) -------------------------------------
@@ -547,29 +560,85 @@ def figure_pixels(fig: Figure) -> np.ndarray:
     return np.asarray(canvas.buffer_rgba()).copy()
 
 
-def drawn_arrays(fig: Figure) -> list[np.ndarray]:
-    """Every numeric array the figure's visible artists draw: line data, collection offsets
-    and colour arrays, image arrays (masked cells count as blank), patch vertices and axis
-    limits. Used to assert that no NaN reaches the screen."""
-    out: list[np.ndarray] = []
-    for ax in fig.axes:
+def drawn_data(fig: Figure) -> list[tuple[str, np.ndarray]]:
+    """Every numeric array the figure's visible artists draw, each with a label saying which
+    artist it comes from: line data; collection offsets, colour arrays, segments (line
+    collections), polygon vertices (fills, bars drawn as collections) and mesh coordinates;
+    image arrays and extents (masked cells count as blank: imshow masks NaN cells, which
+    draw transparent, as a density's empty region does); patch outlines in data space
+    (bars: the rectangle's position, width and height); text and annotation anchors; axis
+    limits; and the figure-level lines, patches and texts."""
+    from matplotlib.collections import PathCollection, QuadMesh
+    from matplotlib.text import Annotation
+
+    out: list[tuple[str, np.ndarray]] = []
+
+    def add(label, values):
+        out.append((label, np.asarray(values, dtype=float)))
+
+    def patches(tag, items):
+        for k, patch in enumerate(items):
+            if patch.get_visible():
+                verts = patch.get_patch_transform().transform(patch.get_path().vertices)
+                add(f"{tag} {type(patch).__name__} {k}", verts)
+
+    def texts(tag, items):
+        for t in items:
+            if t.get_visible() and t.get_text():
+                add(f"{tag} text {t.get_text()!r} position", t.get_position())
+                if isinstance(t, Annotation):
+                    add(f"{tag} annotation {t.get_text()!r} xy", t.xy)
+
+    for i, ax in enumerate(fig.axes):
+        tag = f"axes {i}" + (f" ({ax.get_title()!r})" if ax.get_title() else "")
         for line in ax.get_lines():
             if line.get_visible():
-                out.append(np.asarray(line.get_xydata(), dtype=float))
+                add(f"{tag} line {line.get_label()!r}", line.get_xydata())
         for coll in ax.collections:
-            if coll.get_visible():
-                out.append(np.asarray(coll.get_offsets(), dtype=float))
-                arr = coll.get_array() if hasattr(coll, "get_array") else None
-                if arr is not None:
-                    out.append(np.ma.filled(np.ma.asarray(arr, dtype=float), 0.0))
+            if not coll.get_visible():
+                continue
+            name = f"{tag} {type(coll).__name__} {coll.get_label()!r}"
+            add(f"{name} offsets", coll.get_offsets())
+            arr = coll.get_array() if hasattr(coll, "get_array") else None
+            if arr is not None:
+                add(f"{name} colour array", np.ma.filled(np.ma.asarray(arr, dtype=float), 0.0))
+            if isinstance(coll, QuadMesh):
+                add(f"{name} coordinates", coll.get_coordinates())
+            elif not isinstance(coll, PathCollection):  # scatter paths are marker shapes
+                # (line segments are read from the paths: get_segments() drops NaN vertices)
+                for path in coll.get_paths():
+                    add(f"{name} path", path.vertices)
         for im in ax.get_images():
             if im.get_visible():
-                out.append(np.ma.filled(np.ma.asarray(im.get_array(), dtype=float), 0.0))
-        for patch in ax.patches:
-            if patch.get_visible():
-                out.append(np.asarray(patch.get_path().vertices, dtype=float))
-        out.append(np.asarray([*ax.get_xlim(), *ax.get_ylim()], dtype=float))
+                add(f"{tag} image", np.ma.filled(np.ma.asarray(im.get_array(), dtype=float), 0.0))
+                add(f"{tag} image extent", im.get_extent())
+        patches(tag, ax.patches)
+        texts(tag, ax.texts)
+        add(f"{tag} limits", [*ax.get_xlim(), *ax.get_ylim()])
+    for line in fig.lines:
+        if line.get_visible():
+            add(f"figure line {line.get_label()!r}", line.get_xydata())
+    patches("figure", fig.patches)
+    texts("figure", fig.texts)
     return out
+
+
+def drawn_arrays(fig: Figure) -> list[np.ndarray]:
+    """The arrays of :func:`drawn_data` without their labels. Used to assert that no NaN
+    reaches the screen."""
+    return [arr for _, arr in drawn_data(fig)]
+
+
+_NON_FINITE_WORD = re.compile(r"(?<![A-Za-z\\])(nan|inf)(?![A-Za-z])", re.IGNORECASE)
+
+
+def non_finite_drawn(fig: Figure) -> list[str]:
+    """What the figure shows that is not a finite number: labels of drawn arrays holding NaN or
+    ±inf (see :func:`drawn_data`) and visible texts showing "nan" or "inf" as a number
+    ("KL = nan", "inf%", "(nan, 1)"). Empty when the picture is clean."""
+    bad = [label for label, arr in drawn_data(fig) if not np.isfinite(arr).all()]
+    bad += [f"text {t!r}" for t in drawn_texts(fig) if _NON_FINITE_WORD.search(t)]
+    return bad
 
 
 def drawn_texts(fig: Figure) -> list[str]:

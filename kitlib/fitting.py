@@ -42,6 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, special
 
+from kitlib import _validate as _v
 from kitlib._validate import integer_at_least, one_of, positive_scalar, real_scalar
 from kitlib.divergences import (
     grid_divergence,
@@ -83,7 +84,32 @@ FAR_DIVERGENCES: tuple[str, ...] = ("forward_kl", "reverse_kl", "js", "tv", "w2"
 STUDENT_DIVERGENCES: tuple[str, ...] = ("forward_kl", "reverse_kl", "js", "balanced")
 
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
-_SUM_TOL = 1e-8
+_SUM_TOL = _v.PROB_TOL
+#: largest |α| of Minka's α-divergence accepted by the fits and switch searches
+MAX_ABS_ALPHA = 10.0
+#: scales (standard deviations, |means|, offsets) must lie within this range: the grids square
+#: them in float64
+SCALE_RANGE = (1e-100, 1e100)
+#: largest |mean| / (narrowest std) of a target: beyond it float64 cannot resolve a grid
+#: around the components (centre the target: the fits are translation-equivariant)
+MAX_LOCATION_RATIO = 1e9
+#: most random restarts of :func:`student_fit`
+MAX_STARTS = 1000
+#: most mixture components accepted in a target (the density is evaluated as grid × components)
+MAX_COMPONENTS = 64
+#: largest (spread of the means) / (smallest standard deviation) of a target
+MAX_DYNAMIC_RANGE = 1e6
+#: largest ``d_max`` of the switch searches (a scan of d_max/0.25 global fits; d_max=20 ≈ 10 s)
+MAX_D_MAX = 20.0
+#: most α values in one :func:`switch_curve` call (0.3–1 s each with d_max=8)
+MAX_SWITCH_ALPHAS = 64
+#: most model offsets in one :func:`gradient_far_away` call
+MAX_DISTANCES = 4096
+#: most candidate Gaussians (μ, s) in one :func:`gaussian_objective` / landscape call
+MAX_CANDIDATES = 1 << 16
+#: most classes of a :func:`student_fit` teacher / :func:`softmax` input entries
+MAX_CLASSES = 1 << 16
+MAX_LOGITS = 1 << 22
 
 # Grid settings (see the module docstring): sds covered on each side of every density, grid
 # points per sd of the narrowest feature, grid points per "valley width" (below), smallest
@@ -96,6 +122,10 @@ _L_FINE = _FINE[0]
 _COARSE = (8.0, 1.2, 0.5, 64)
 _PLOT = (10.0, 2.0, 2.0, 64)
 _N_MAX = 1 << 16
+_MIXTURE_MAX_GRID = 20_000
+# Candidates are evaluated in batches of at most this many grid entries (8 MiB per float64
+# array, ~10 arrays alive at once): the working memory stays ~100 MiB whatever the batch size.
+_CHUNK_ENTRIES = 1 << 20
 # Tail-sensitive α: the fit keeps λ = α/σ_max² + (1 − α)/s² ≥ floor·min(1, |α|)/σ_max², i.e. a
 # hair inside the region where ∫p^α q^{1−α} is finite: the coarse grid with _LAMBDA_COARSE,
 # polishing with _LAMBDA_POLISH, and again with _LAMBDA_EDGE if it ends on that bound (near
@@ -121,7 +151,10 @@ def _alpha_for(divergence: str, alpha) -> float | None:
         if alpha is None:
             raise ValueError("alpha is required for divergence='alpha' (Minka's α, any finite real "
                              "number: 1 = forward KL, 0 = reverse KL); got None")
-        return real_scalar(alpha, "alpha", allowed="a finite real number (Minka's α)")
+        return real_scalar(alpha, "alpha", low=-MAX_ABS_ALPHA, high=MAX_ABS_ALPHA,
+                           allowed=f"a finite real number in [-{MAX_ABS_ALPHA:g}, "
+                                   f"{MAX_ABS_ALPHA:g}] (Minka's α; beyond, the tails need "
+                                   f"grids and searches past the 1-core budget)")
     if alpha is not None:
         raise ValueError(f"alpha is only used by divergence='alpha'; got alpha={alpha!r} with "
                          f"divergence={divergence!r}")
@@ -129,23 +162,11 @@ def _alpha_for(divergence: str, alpha) -> float | None:
 
 
 def _rng(seed) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int or a numpy.random.Generator; got {seed!r}")
-    return np.random.default_rng(int(seed))
+    return _v.as_generator(seed, "seed")
 
 
-def _vector(x, name: str) -> np.ndarray:
-    try:
-        arr = np.atleast_1d(np.asarray(x, dtype=np.float64))
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be a 1-D array of real numbers; got {x!r}") from err
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D array; got shape {arr.shape}")
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} must contain only finite numbers; got {arr!r}")
-    return arr
+def _vector(x, name: str, max_size: int | None = None) -> np.ndarray:
+    return _v.array(x, name, ndim=1, atleast_1d=True, max_size=max_size)
 
 
 @dataclass(frozen=True, eq=False)
@@ -183,10 +204,21 @@ class _Target:
         return np.asarray(log_mixture_pdf(x, self.w, self.m, self.s), dtype=np.float64)
 
 
+def _check_scales(name: str, x, positive: bool = False) -> None:
+    """Refuse magnitudes outside ``SCALE_RANGE`` (values > 0 if ``positive``, else |values|)."""
+    lo, hi = SCALE_RANGE
+    a = np.abs(np.asarray(x, dtype=np.float64))
+    bad = (a > hi) | ((a < lo) if positive else False)
+    if np.any(bad):
+        what = f"in [{lo:g}, {hi:g}]" if positive else f"of magnitude at most {hi:g}"
+        raise ValueError(f"{name} must be {what} (float64 grids square them); got "
+                         f"{np.asarray(x, dtype=np.float64)[bad].ravel()[:3].tolist()}")
+
+
 def _mixture(weights, means, stds, prefix: str = "") -> _Target:
-    w = _vector(weights, prefix + "weights")
-    m = _vector(means, prefix + "means")
-    s = _vector(stds, prefix + "stds")
+    w = _vector(weights, prefix + "weights", MAX_COMPONENTS)
+    m = _vector(means, prefix + "means", MAX_COMPONENTS)
+    s = _vector(stds, prefix + "stds", MAX_COMPONENTS)
     if not w.shape == m.shape == s.shape:
         raise ValueError(f"{prefix}weights, {prefix}means and {prefix}stds must have the same "
                          f"length; got {w.size}, {m.size} and {s.size}")
@@ -197,8 +229,23 @@ def _mixture(weights, means, stds, prefix: str = "") -> _Target:
                          f"{w.sum()!r}. Normalise with w / w.sum().")
     if s.min() <= 0:
         raise ValueError(f"{prefix}stds must be > 0 (standard deviations); got {s!r}")
+    _check_scales(prefix + "stds", s, positive=True)
+    _check_scales(prefix + "means", m)
+    if float(np.max(np.abs(m))) > MAX_LOCATION_RATIO * float(np.min(s)):
+        raise ValueError(f"{prefix}means and {prefix}stds: the means must lie within "
+                         f"{MAX_LOCATION_RATIO:.0e} narrowest standard deviations (stds) of 0 "
+                         f"for float64 grids; got max |mean| "
+                         f"{float(np.max(np.abs(m))):.3g} with min std {float(np.min(s)):.3g}. "
+                         f"Centre the target (subtract a constant from the means).")
     keep = w > 0
-    return _Target(w[keep] / w[keep].sum(), m[keep], s[keep])
+    tgt = _Target(w[keep] / w[keep].sum(), m[keep], s[keep])
+    lo, hi = tgt.span(0.0)
+    if hi - lo > MAX_DYNAMIC_RANGE * tgt.smin:
+        raise ValueError(f"{prefix}means and {prefix}stds: the components span "
+                         f"{(hi - lo) / tgt.smin:.3g} times the narrowest standard deviation, more "
+                         f"than the {MAX_DYNAMIC_RANGE:.0e} a float64 grid resolves on the 1 GB "
+                         f"budget; fit the components separately or widen the narrow ones")
+    return tgt
 
 
 def _bimodal(d: float) -> _Target:
@@ -342,17 +389,21 @@ class _Objective:
             lat_lo, lp_lat = self._lattice(int(key[0]), int(i_lo[sel].min()),
                                            int(i_lo[sel].max()) + n)
             offs = np.arange(n)
-            lp = lp_lat[(i_lo[sel] - lat_lo)[:, None] + offs]
-            x = (i_lo[sel][:, None] + offs) * dx[sel][:, None]
-            m_, s_ = mu[idx[sel]][:, None], s[idx[sel]][:, None]
-            z = (x - m_) / s_
-            lq = -0.5 * z * z - np.log(s_) - _HALF_LOG_2PI
-            if self.divergence == "tv":
-                vals = self._tv(x, lp, lq, m_, s_)
-            else:
-                with np.errstate(all="ignore"):
-                    vals = grid_divergence(lp, lq, 1.0, self.divergence, alpha=self.alpha)
-            out[idx[sel]] = np.where(np.isnan(vals), np.inf, vals)
+            rows = np.flatnonzero(sel)
+            step = max(1, _CHUNK_ENTRIES // n)  # rows per batch: bounded working memory
+            for r0 in range(0, rows.size, step):
+                part = rows[r0:r0 + step]
+                lp = lp_lat[(i_lo[part] - lat_lo)[:, None] + offs]
+                x = (i_lo[part][:, None] + offs) * dx[part][:, None]
+                m_, s_ = mu[idx[part]][:, None], s[idx[part]][:, None]
+                z = (x - m_) / s_
+                lq = -0.5 * z * z - np.log(s_) - _HALF_LOG_2PI
+                if self.divergence == "tv":
+                    vals = self._tv(x, lp, lq, m_, s_)
+                else:
+                    with np.errstate(all="ignore"):
+                        vals = grid_divergence(lp, lq, 1.0, self.divergence, alpha=self.alpha)
+                out[idx[part]] = np.where(np.isnan(vals), np.inf, vals)
         return out.reshape(shape)
 
     def _tv(self, x, lp, lq, mu, s) -> np.ndarray:
@@ -455,6 +506,32 @@ def gaussian_objective(weights, means, stds, mean, std, divergence, *, alpha=Non
     -------
     float or ndarray
         Broadcast shape of ``mean`` and ``std``.
+
+    Contract
+    --------
+    weights
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 64 entries (mixture
+        weights, shape (K,)).
+    means
+        1-D real array, finite, entries >= -1e+100 and <= 1e+100, non-empty; at most 64 entries
+        (component means, shape (K,); |means| <= 1e9 × min(stds)).
+    stds
+        1-D real array, finite, entries > 0 and <= 1e+100, non-empty; at most 64 entries (component
+        standard deviations, shape (K,), >= 1e-100; the means span at most 1e6 × min(stds)).
+    mean
+        real array, finite, entries >= -1e+100 and <= 1e+100, non-empty; at most 65,536 entries
+        (candidate means, broadcast with std).
+    std
+        real array, finite, entries > 0 and <= 1e+100, non-empty; at most 65,536 entries (>=
+        1e-100).
+    divergence
+        one of 'forward_kl', 'reverse_kl', 'alpha', 'js', 'hellinger', 'tv', 'chi2',
+        'cauchy_schwarz', 'w2'.
+    alpha
+        finite real number >= -10 and <= 10; or None (Minka's α; required for 'alpha' and only
+        allowed there).
+    Budget (1 GB / 1 core): mean × std broadcast to at most 65,536 candidates. Bad or too-large
+    input raises ValueError naming the argument, before any allocation.
     """
     tgt = _mixture(weights, means, stds)
     divergence = one_of(divergence, "divergence", FIT_DIVERGENCES)
@@ -466,10 +543,19 @@ def gaussian_objective(weights, means, stds, mean, std, divergence, *, alpha=Non
     except (TypeError, ValueError) as err:
         raise ValueError(f"mean and std must be real arrays that broadcast; got {mean!r} and "
                          f"{std!r}") from err
+    if mu.size > MAX_CANDIDATES:
+        raise _v.ResourceLimitError(
+            f"mean and std must broadcast to at most {MAX_CANDIDATES:,} candidates on the 1 GB / "
+            f"1-core budget (each needs its own grid); got shape {mu.shape}. Use a coarser grid.")
+    if mu.size == 0:
+        raise ValueError(f"mean and std must broadcast to at least one candidate; got shape "
+                         f"{mu.shape}")
     if not np.isfinite(mu).all():
         raise ValueError(f"mean must be finite; got {mean!r}")
     if not (np.isfinite(s).all() and (s > 0).all()):
         raise ValueError(f"std must be finite and > 0; got {std!r}")
+    _check_scales("mean", mu)
+    _check_scales("std", s, positive=True)
     if divergence == "w2":
         out = _w2_value(tgt, _w2_scale(tgt), mu, s)
     else:
@@ -735,6 +821,30 @@ def fit_gaussian(weights, means, stds, divergence, *, alpha=None, seed=0, fixed_
     -------
     GaussianFit
 
+    Contract
+    --------
+    weights
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 64 entries (mixture
+        weights, shape (K,)).
+    means
+        1-D real array, finite, entries >= -1e+100 and <= 1e+100, non-empty; at most 64 entries
+        (component means, shape (K,); |means| <= 1e9 × min(stds)).
+    stds
+        1-D real array, finite, entries > 0 and <= 1e+100, non-empty; at most 64 entries (component
+        standard deviations, shape (K,), >= 1e-100; the means span at most 1e6 × min(stds)).
+    divergence
+        one of 'forward_kl', 'reverse_kl', 'alpha', 'js', 'hellinger', 'tv', 'chi2',
+        'cauchy_schwarz', 'w2'.
+    alpha
+        finite real number >= -10 and <= 10; or None (Minka's α; required for 'alpha' and only
+        allowed there).
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
+    fixed_std
+        finite real number > 0 and <= 1e+100; or None (fix s and fit μ only; >= 1e-100).
+    Budget (1 GB / 1 core): K <= 64 components; grids batched to ~100 MiB. Bad or too-large input
+    raises ValueError naming the argument, before any allocation.
+
     References
     ----------
     T. Minka, "Divergence measures and message passing", 2005. C. Bishop, "Pattern Recognition
@@ -753,6 +863,7 @@ def fit_gaussian(weights, means, stds, divergence, *, alpha=None, seed=0, fixed_
     rng = _rng(seed)
     if fixed_std is not None:
         fixed_std = positive_scalar(fixed_std, "fixed_std")
+        _check_scales("fixed_std", fixed_std, positive=True)
     div, a_resolved = _resolve_alpha(divergence, a)
     mu, s, value = _fit(tgt, div, a_resolved, fixed_std, rng)
     return GaussianFit(float(mu), float(s), float(value), divergence, a)
@@ -780,12 +891,48 @@ def fit_gaussian_grid(weights, means, stds, divergence, mus, sds, *, alpha=None,
     landscape : ndarray, shape (M, S)
         D(p‖N(mus[i], sds[j]²)).
     fit : GaussianFit
+
+    Contract
+    --------
+    weights
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 64 entries (mixture
+        weights, shape (K,)).
+    means
+        1-D real array, finite, entries >= -1e+100 and <= 1e+100, non-empty; at most 64 entries
+        (component means, shape (K,); |means| <= 1e9 × min(stds)).
+    stds
+        1-D real array, finite, entries > 0 and <= 1e+100, non-empty; at most 64 entries (component
+        standard deviations, shape (K,), >= 1e-100; the means span at most 1e6 × min(stds)).
+    divergence
+        one of 'forward_kl', 'reverse_kl', 'alpha', 'js', 'hellinger', 'tv', 'chi2',
+        'cauchy_schwarz', 'w2'.
+    mus
+        1-D real array, finite, entries >= -1e+100 and <= 1e+100, non-empty; at most 65,536 entries.
+    sds
+        1-D real array, finite, entries > 0 and <= 1e+100, non-empty; at most 65,536 entries (>=
+        1e-100).
+    alpha
+        finite real number >= -10 and <= 10; or None (Minka's α; required for 'alpha' and only
+        allowed there).
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
+    fixed_std
+        finite real number > 0 and <= 1e+100; or None (fix s and fit μ only; >= 1e-100).
+    Budget (1 GB / 1 core): len(mus) × len(sds) <= 65,536. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
-    fit = fit_gaussian(weights, means, stds, divergence, alpha=alpha, seed=seed,
-                       fixed_std=fixed_std)
-    mu_arr, sd_arr = _vector(mus, "mus"), _vector(sds, "sds")
+    mu_arr = _vector(mus, "mus", MAX_CANDIDATES)
+    sd_arr = _vector(sds, "sds", MAX_CANDIDATES)
+    if mu_arr.size * sd_arr.size > MAX_CANDIDATES:
+        raise _v.ResourceLimitError(
+            f"mus and sds must span at most {MAX_CANDIDATES:,} grid cells on the 1 GB / 1-core "
+            f"budget; got {mu_arr.size} × {sd_arr.size}. Use a coarser grid.")
+    _check_scales("mus", mu_arr)
     if sd_arr.min() <= 0:
         raise ValueError(f"sds must be > 0 (standard deviations); got min {sd_arr.min()!r}")
+    fit = fit_gaussian(weights, means, stds, divergence, alpha=alpha, seed=seed,
+                       fixed_std=fixed_std)
+    _check_scales("sds", sd_arr, positive=True)
     tgt = _mixture(weights, means, stds)
     M, S = np.meshgrid(mu_arr, sd_arr, indexing="ij")
     if divergence == "w2":
@@ -801,6 +948,7 @@ def fit_gaussian_grid(weights, means, stds, divergence, mus, sds, *, alpha=None,
 # ---------------------------------------------------------------------------------------------
 
 _SCAN_STEP = 0.25
+_MAX_BISECTIONS = 60
 _MODE_THRESHOLD = 1e-2
 
 
@@ -809,8 +957,9 @@ def _switch_args(divergence, alpha, fixed_std, d_max, tol):
     a = _alpha_for(divergence, alpha)
     if fixed_std is not None:
         fixed_std = positive_scalar(fixed_std, "fixed_std")
-    d_max = positive_scalar(d_max, "d_max")
-    tol = positive_scalar(tol, "tol")
+        _check_scales("fixed_std", fixed_std, positive=True)
+    d_max = _v.real_scalar(d_max, "d_max", low=0.0, high=MAX_D_MAX, low_open=True)
+    tol = _v.tolerance(tol, "tol", smallest=1e-10, largest=1.0)
     div, a_res = _resolve_alpha(divergence, a)
     if fixed_std is not None:
         t = _tail_order(div, a_res)
@@ -860,7 +1009,9 @@ def _first_true(predicate, d_max: float, tol: float) -> float:
         lo = float(d)
     else:
         return math.inf
-    while hi - lo > tol:
+    for _ in range(_MAX_BISECTIONS):  # tol >= 1e-10 needs at most ~32 halvings of 0.25
+        if hi - lo <= tol:
+            break
         mid = 0.5 * (lo + hi)
         if predicate(mid):
             hi = mid
@@ -908,6 +1059,23 @@ def switch_separation(divergence, *, alpha=None, fixed_std=None, d_max=8.0, tol=
     Values with free width (``tol=1e-3``): reverse KL 2.800, Cauchy–Schwarz 3.356, TV 3.685,
     JS 4.245, Hellinger = Minka α = ½ 4.742, α = −1 1.535, α = 0.6 6.42, α = 0.75 ≈ 17.2;
     Pearson χ², forward KL and W2: none.
+
+    Contract
+    --------
+    divergence
+        one of 'forward_kl', 'reverse_kl', 'alpha', 'js', 'hellinger', 'tv', 'chi2',
+        'cauchy_schwarz', 'w2'.
+    alpha
+        finite real number >= -10 and <= 10; or None (Minka's α; required for 'alpha' and only
+        allowed there).
+    fixed_std
+        finite real number > 0 and <= 1e+100; or None (fix s and fit μ only; >= 1e-100).
+    d_max
+        finite real number > 0 and <= 20.
+    tol
+        finite real number >= 1e-10 and <= 1 (float64 cannot do better than ~1e-15 here).
+    Budget (1 GB / 1 core): d_max <= 20 (~10 s), tol >= 1e-10 (<= 60 bisections). Bad or too-large
+    input raises ValueError naming the argument, before any allocation.
 
     References
     ----------
@@ -985,6 +1153,23 @@ def one_mode_appears(divergence, *, alpha=None, fixed_std=None, d_max=8.0, tol=1
     float
         The separation, or ``inf`` if no one-mode local minimum up to ``d_max``. Run time:
         about 1–4 s (up to ~10 s when the whole range is scanned without finding one).
+
+    Contract
+    --------
+    divergence
+        one of 'forward_kl', 'reverse_kl', 'alpha', 'js', 'hellinger', 'tv', 'chi2',
+        'cauchy_schwarz', 'w2'.
+    alpha
+        finite real number >= -10 and <= 10; or None (Minka's α; required for 'alpha' and only
+        allowed there).
+    fixed_std
+        finite real number > 0 and <= 1e+100; or None (fix s and fit μ only; >= 1e-100).
+    d_max
+        finite real number > 0 and <= 20.
+    tol
+        finite real number >= 1e-10 and <= 1 (float64 cannot do better than ~1e-15 here).
+    Budget (1 GB / 1 core): d_max <= 20 (~10 s), tol >= 1e-10 (<= 60 bisections). Bad or too-large
+    input raises ValueError naming the argument, before any allocation.
     """
     div, a, fixed_std, d_max, tol = _switch_args(divergence, alpha, fixed_std, d_max, tol)
     if div in ("forward_kl", "w2"):
@@ -1022,10 +1207,31 @@ def switch_curve(alphas, *, fixed_std=None, d_max=8.0, tol=1e-3):
     -------
     ndarray
         Same shape as ``alphas``.
+
+    Contract
+    --------
+    alphas
+        real array, finite, entries >= -10 and <= 10, non-empty; at most 64 entries (Minka α values,
+        any shape).
+    fixed_std
+        finite real number > 0 and <= 1e+100; or None (fix s and fit μ only; >= 1e-100).
+    d_max
+        finite real number > 0 and <= 20.
+    tol
+        finite real number >= 1e-10 and <= 1 (float64 cannot do better than ~1e-15 here).
+    Budget (1 GB / 1 core): at most 64 α values (0.3–1 s each). Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
     """
-    arr = np.asarray(alphas, dtype=np.float64)
+    arr = _v.as_float_array(alphas, "alphas", max_size=MAX_SWITCH_ALPHAS)
+    if arr.size == 0:
+        raise ValueError(f"alphas must contain at least one value of Minka's α; got shape "
+                         f"{arr.shape}")
     if not np.isfinite(arr).all():
         raise ValueError(f"alphas must be finite real numbers; got {alphas!r}")
+    if np.any(np.abs(arr) > MAX_ABS_ALPHA):
+        raise ValueError(f"alphas must be in [-{MAX_ABS_ALPHA:g}, {MAX_ABS_ALPHA:g}] (Minka's α); "
+                         f"got {arr[np.abs(arr) > MAX_ABS_ALPHA].ravel()[:3].tolist()}")
+    _switch_args("alpha", 0.5, fixed_std, d_max, tol)  # validate before the first search
     out = np.array([switch_separation("alpha", alpha=float(a), fixed_std=fixed_std, d_max=d_max,
                                       tol=tol) for a in arr.ravel()])
     return out.reshape(arr.shape)
@@ -1126,13 +1332,39 @@ def fit_mixture(weights, means, stds, n_components, divergence, *, seed=0, steps
     seed : int or numpy.random.Generator, keyword-only
         For the random restarts.
     steps : int, keyword-only
-        Maximum optimiser iterations per restart (≥ 1).
+        Maximum optimiser iterations per restart (≥ 1). If the winning restart stops at this
+        cap, a ``ConvergenceWarning`` is issued and its best point so far is returned.
     n_restarts : int, keyword-only
         Random restarts (≥ 0) on top of the two deterministic starts.
 
     Returns
     -------
     MixtureFit
+
+    Contract
+    --------
+    weights
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 64 entries (mixture
+        weights, shape (K,)).
+    means
+        1-D real array, finite, entries >= -1e+100 and <= 1e+100, non-empty; at most 64 entries
+        (component means, shape (K,); |means| <= 1e9 × min(stds)).
+    stds
+        1-D real array, finite, entries > 0 and <= 1e+100, non-empty; at most 64 entries (component
+        standard deviations, shape (K,), >= 1e-100; the means span at most 1e6 × min(stds)).
+    n_components
+        integer >= 1 and <= 64 (True and fractions refused).
+    divergence
+        one of 'forward_kl', 'reverse_kl'.
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
+    steps
+        integer >= 1 (True and fractions refused); at most 100,000 on the budget (SLSQP iteration
+        cap per restart).
+    n_restarts
+        integer >= 0 (True and fractions refused).
+    Budget (1 GB / 1 core): grid <= 20 000 points; (n_restarts + 2)·steps·grid·k within the work
+    limit. Bad or too-large input raises ValueError naming the argument, before any allocation.
 
     References
     ----------
@@ -1141,7 +1373,7 @@ def fit_mixture(weights, means, stds, n_components, divergence, *, seed=0, steps
     mode-collapsing).
     """
     tgt = _mixture(weights, means, stds)
-    k = integer_at_least(n_components, "n_components", 1)
+    k = _v.integer(n_components, "n_components", low=1, high=MAX_COMPONENTS)
     divergence = one_of(divergence, "divergence", MIXTURE_DIVERGENCES)
     rng = _rng(seed)
     steps = integer_at_least(steps, "steps", 1)
@@ -1153,9 +1385,17 @@ def fit_mixture(weights, means, stds, n_components, divergence, *, seed=0, steps
     lo = min(tgt.span(_L_FINE)[0], m_lo - _L_FINE * s_hi)
     hi = max(tgt.span(_L_FINE)[1], m_hi + _L_FINE * s_hi)
     dx_need = min(s_lo / 2.0, _valley_width(tgt) / _FINE[2])
-    n = int(min(max(1024, math.ceil((hi - lo) / dx_need) + 1), 20_000))
+    n = int(min(max(1024, math.ceil((hi - lo) / dx_need) + 1), _MIXTURE_MAX_GRID))
     x = np.linspace(lo, hi, n)
     dx = x[1] - x[0]
+    if dx > tgt.smin / 2.0:
+        raise ValueError(f"means and stds: the target spans {(hi - lo) / tgt.smin:.3g} times its "
+                         f"narrowest standard deviation; fit_mixture's grid of at most "
+                         f"{_MIXTURE_MAX_GRID} points cannot resolve it (spacing {dx:.3g} > half "
+                         f"the narrowest std {tgt.smin:.3g}). Fit far-apart groups of components "
+                         f"separately or widen the narrow components.")
+    _v.check_work("fit_mixture", float(len(range(n_restarts + 2))) * steps * n * k * 15.0,
+                  hint="lower steps or n_restarts")
     lp = tgt.logpdf(x)
     p_dx = np.exp(lp) * dx
     bounds = [(-30.0, 30.0)] * k + [(m_lo, m_hi)] * k + [(math.log(s_lo), math.log(s_hi))] * k
@@ -1184,8 +1424,10 @@ def fit_mixture(weights, means, stds, n_components, divergence, *, seed=0, steps
                                 callback=lambda th: path.append(np.array(th, copy=True)),
                                 options={"maxiter": steps, "ftol": 1e-14})
         if best is None or res.fun < best[0]:
-            best = (float(res.fun), res.x, path)
-    _, theta, path = best
+            best = (float(res.fun), res.x, path, res.status == 9)  # 9: iteration limit
+    _, theta, path, capped = best
+    if capped:
+        _v.warn_not_converged("fit_mixture", steps, "raise steps for a converged fit")
 
     def params(th):
         log_w, m, logs = _unpack(np.asarray(th), k)
@@ -1289,6 +1531,31 @@ def gradient_far_away(distances, divergence, *, weights=(1.0,), means=(0.0,), st
         Arrays of the shape of ``distances``. ``"sinkhorn"`` imports POT (about 2 s once per
         process) and takes a few tens of milliseconds per distance with ``n_support=32``.
 
+    Contract
+    --------
+    weights
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 64 entries (mixture
+        weights, shape (K,)).
+    means
+        1-D real array, finite, entries >= -1e+100 and <= 1e+100, non-empty; at most 64 entries
+        (component means, shape (K,); |means| <= 1e9 × min(stds)).
+    stds
+        1-D real array, finite, entries > 0 and <= 1e+100, non-empty; at most 64 entries (component
+        standard deviations, shape (K,), >= 1e-100; the means span at most 1e6 × min(stds)).
+    distances
+        real array, finite, entries >= -1e+100 and <= 1e+100, non-empty; at most 4,096 entries
+        (model offsets, any shape).
+    divergence
+        one of 'forward_kl', 'reverse_kl', 'js', 'tv', 'w2', 'sinkhorn'.
+    std
+        finite real number > 0 and <= 1e+100 (>= 1e-100).
+    eps
+        finite real number > 0.
+    n_support
+        integer >= 16 and <= 512 (True and fractions refused).
+    Budget (1 GB / 1 core): at most 4096 distances; Sinkhorn route within the work limit. Bad or
+    too-large input raises ValueError naming the argument, before any allocation.
+
     References
     ----------
     "Sinkhorn Distance Minimization for Knowledge Distillation" (SinKD). M. Arjovsky, S.
@@ -1298,12 +1565,22 @@ def gradient_far_away(distances, divergence, *, weights=(1.0,), means=(0.0,), st
     tgt = _mixture(weights, means, stds)
     divergence = one_of(divergence, "divergence", FAR_DIVERGENCES)
     s = positive_scalar(std, "std")
-    try:
-        dist = np.asarray(distances, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"distances must be real numbers; got {distances!r}") from err
+    _check_scales("std", s, positive=True)
+    dist = _v.as_float_array(distances, "distances", max_size=MAX_DISTANCES,
+                             what="real numbers (model offsets)")
+    if dist.size == 0:
+        raise ValueError(f"distances must contain at least one offset; got shape {dist.shape}")
     if not np.isfinite(dist).all():
         raise ValueError(f"distances must be finite; got {distances!r}")
+    _check_scales("distances", dist)
+    eps = positive_scalar(eps, "eps")
+    n_sup = _v.integer(n_support, "n_support", low=16, high=512)
+    if divergence == "sinkhorn":
+        # three Sinkhorn divergences per distance, each ~0.1–0.3 s (POT's ε-scaling stages and
+        # three solves of n_support² costs): about 1e8 operations plus 3·3·300 per cost entry
+        _v.check_work("gradient_far_away('sinkhorn')",
+                      dist.size * (1e8 + 2.7e3 * n_sup**2),
+                      hint="use fewer distances or a smaller n_support")
     mu = tgt.mean + dist.ravel()
     if divergence == "forward_kl":
         values = _Objective(tgt, "forward_kl", None, _FINE)(mu, s)
@@ -1313,8 +1590,6 @@ def gradient_far_away(distances, divergence, *, weights=(1.0,), means=(0.0,), st
         values = _w2_value(tgt, s_star, mu, s)
         grads = 2.0 * (mu - tgt.mean)
     elif divergence == "sinkhorn":
-        eps = positive_scalar(eps, "eps")
-        n_sup = integer_at_least(n_support, "n_support", 16)
         t_lo, t_hi = tgt.span(8.0)
         xs = np.linspace(t_lo, t_hi, n_sup)
         a = np.exp(tgt.logpdf(xs) - np.max(tgt.logpdf(xs)))
@@ -1335,6 +1610,8 @@ def gradient_far_away(distances, divergence, *, weights=(1.0,), means=(0.0,), st
         hi = np.maximum(tgt.span(_L_FINE)[1], mu + _L_FINE * s)
         dx_need = min(tgt.smin / 4.0, s / 4.0, _valley_width(tgt) / _FINE[2])
         n = int(min(max(2048, math.ceil(np.max(hi - lo) / dx_need)), 200_000))
+        _v.check_budget(f"gradient_far_away with {mu.size} distances", 8.0 * 8 * mu.size * n,
+                        hint="pass fewer distances per call")
         t = np.linspace(0.0, 1.0, n)
         x = lo[:, None] + (hi - lo)[:, None] * t
         dx = (hi - lo) / (n - 1)
@@ -1358,7 +1635,7 @@ def gradient_far_away(distances, divergence, *, weights=(1.0,), means=(0.0,), st
 # ---------------------------------------------------------------------------------------------
 
 
-def softmax(logits, temperature=1.0):
+def softmax(logits, *, temperature=1.0):
     r"""Tempered softmax exp(z_k/T)/Σ_j exp(z_j/T) along the last axis (log-sum-exp stable).
 
     Parameters
@@ -1372,14 +1649,20 @@ def softmax(logits, temperature=1.0):
     -------
     ndarray, shape (..., K)
 
+    Contract
+    --------
+    logits
+        real array, finite, non-empty; at most 4,194,304 entries (shape (..., K)).
+    temperature
+        finite real number > 0.
+    Budget (1 GB / 1 core): at most 4,194,304 logits. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
+
     References
     ----------
     G. Hinton, O. Vinyals, J. Dean, "Distilling the Knowledge in a Neural Network", 2015.
     """
-    try:
-        z = np.asarray(logits, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"logits must be an array of real numbers; got {logits!r}") from err
+    z = _v.as_float_array(logits, "logits", max_size=MAX_LOGITS)
     if z.ndim == 0 or z.shape[-1] == 0:
         raise ValueError(f"logits must have at least one class along the last axis; got shape "
                          f"{z.shape}")
@@ -1480,17 +1763,31 @@ def student_fit(teacher_probs, divergence, *, degree=2, weight=None, seed=0, n_s
     -------
     StudentFit
 
+    Contract
+    --------
+    teacher_probs
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 65,536 entries.
+    divergence
+        one of 'forward_kl', 'reverse_kl', 'js', 'balanced'.
+    degree
+        integer >= 1 (True and fractions refused).
+    weight
+        finite real number >= 0 and <= 1; or None.
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
+    n_starts
+        integer >= 0 and <= 1000 (True and fractions refused).
+    Budget (1 GB / 1 core): at most 65,536 classes. Bad or too-large input raises ValueError naming
+    the argument, before any allocation.
+
     References
     ----------
     G. Hinton, O. Vinyals, J. Dean, "Distilling the Knowledge in a Neural Network", 2015.
     "BD-KD: Balancing the Divergences for Online Knowledge Distillation". "Sinkhorn Distance
     Minimization for Knowledge Distillation" (SinKD).
     """
-    try:
-        p = np.asarray(teacher_probs, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"teacher_probs must be a 1-D array of probabilities; got "
-                         f"{teacher_probs!r}") from err
+    p = _v.as_float_array(teacher_probs, "teacher_probs", max_size=MAX_CLASSES,
+                          what="a 1-D array of probabilities")
     divergence = one_of(divergence, "divergence", STUDENT_DIVERGENCES)
     degree = integer_at_least(degree, "degree", 1)
     if p.ndim != 1 or not np.isfinite(p).all():
@@ -1519,7 +1816,7 @@ def student_fit(teacher_probs, divergence, *, degree=2, weight=None, seed=0, n_s
                          f"infinite where p = 0 < q); got min {p.min()!r}. Raise the teacher's "
                          f"temperature.")
     rng = _rng(seed)
-    n_starts = integer_at_least(n_starts, "n_starts", 0)
+    n_starts = _v.integer(n_starts, "n_starts", low=0, high=MAX_STARTS)
     p = p / p.sum()
     with np.errstate(divide="ignore"):
         log_p = np.log(p)

@@ -21,6 +21,23 @@ Which function to choose
 * the Shwartz-Ziv–Tishby experiment: :func:`symmetric_task`, :func:`train_information_plane`,
   :func:`binned_layer_information`.
 
+Argument contract (every public function; the machine-readable table is ``kitlib.contracts.ib``)
+-------------------------------------------------------------------------------------------
+* Joint tables ``pxy`` (|X|, |Y|), encoders p(t|x) (|X|, |T|) and probability vectors: finite,
+  >= 0, summing to 1 (rows of an encoder each) within 1e-8 — then renormalised exactly —, at
+  most ``MAX_TABLE`` = 2²² entries.
+* Samples: finite (N,) or (N, d) float arrays, N >= 2, at most ``MAX_SAMPLES`` = 2²² numbers;
+  paired samples have equal N. β's: finite and > 0. Tolerances: in [1e-14, 1].
+* Counts (``n_t``, ``n_restarts``, ``n_iter``, ``bins``, ``k``, ``epochs``, ...) are integers;
+  ``True`` and fractions such as 2.5 are refused, never truncated. ``seed``: None, an int >= 0 or
+  a ``numpy.random.Generator``; global random state (numpy's, torch's) is never touched.
+* Sizes: every call estimates its memory and work from the argument sizes and, past
+  :mod:`kitlib.limits` (256 MiB and ~2·10⁹ operations, a 1 GB / 1-core budget), refuses before
+  allocating with a ``ValueError`` naming the limit and a cheaper route (subsample, fewer β's);
+  the largest size each function accepts is stated in its docstring. Iteration caps
+  (``n_iter``) end silently with the iterate reached, as documented per function.
+* Every refusal is a ``ValueError`` naming the argument, what is allowed and the value received.
+
 References (by title)
 ---------------------
 * Tishby, Pereira, Bialek — *The information bottleneck method*.
@@ -44,6 +61,9 @@ import numpy as np
 from scipy.linalg import eigh
 from scipy.spatial import cKDTree
 from scipy.special import digamma, logsumexp
+
+from kitlib import _validate as v
+from kitlib._validate import one_of, positive_scalar, real_scalar
 
 __all__ = [
     "mutual_information",
@@ -79,35 +99,53 @@ _TINY = 1e-300
 
 
 # ---------------------------------------------------------------------------------------------
-# validation
+# validation (argument checks through kitlib._validate; sizes against kitlib.limits)
 # ---------------------------------------------------------------------------------------------
-def _check_joint(pxy, name: str = "pxy", atol: float = 1e-9) -> np.ndarray:
-    p = np.asarray(pxy, dtype=float)
-    if p.ndim != 2 or p.shape[0] < 1 or p.shape[1] < 1:
-        raise ValueError(f"{name} must be a 2-D joint probability table; got shape {p.shape}")
-    if not np.all(np.isfinite(p)):
-        raise ValueError(f"{name} must be finite; got a non-finite entry")
-    if p.min() < 0:
-        raise ValueError(f"{name} must be >= 0 entrywise; got min {p.min():g}")
+#: largest joint table, encoder or probability vector (entries) on the 1 GB budget
+MAX_TABLE = 2**22
+#: largest sample array (N·d entries) for the O(N log N) estimators
+MAX_SAMPLES = 2**22
+
+
+def _count(x, name: str, low: int, high: int | None = None) -> int:
+    """An integer argument in [low, high]; True/False and fractions such as 2.5 are refused."""
+    return v.integer(x, name, low=low, high=high)
+
+
+#: operations charged for the fixed cost of one small numpy iteration step (~30 µs), so that the
+#: work estimate of many tiny iterations is not ~0 (calibrated: 200 β × 400 iterations of ib_curve
+#: on a 10 × 10 table take ~2 s of CPU against an estimate of ~1.3e9)
+_STEP_OVERHEAD = 1e4
+
+
+def _limit(what: str, *, nbytes: float = 0.0, operations: float = 0.0, hint: str) -> None:
+    """Refuse, before allocating, a call whose estimated memory or work passes kitlib.limits."""
+    v.check_budget(what, nbytes, hint=hint)
+    v.check_work(what, operations, hint=hint)
+
+
+def _check_joint(pxy, name: str = "pxy", *, svd: bool = False) -> np.ndarray:
+    p = v.array(pxy, name, ndim=2, max_size=MAX_TABLE, low=0.0)
+    if svd:
+        _limit(f"the SVD of a {p.shape} table {name}", operations=10.0 * p.size * min(p.shape),
+               hint="merge rare values of X or Y")
     s = p.sum()
-    if abs(s - 1.0) > atol:
-        raise ValueError(f"{name} must sum to 1 (within {atol:g}); got sum {s!r}")
+    if abs(s - 1.0) > v.PROB_TOL:
+        raise ValueError(f"{name} must sum to 1 (tolerance {v.PROB_TOL:.0e}); got sum {s!r}")
     return p / s
 
 
 def _check_betas(betas, name: str = "betas") -> np.ndarray:
-    b = np.atleast_1d(np.asarray(betas, dtype=float))
-    if b.ndim != 1 or b.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D array; got shape {b.shape}")
-    if not np.all(np.isfinite(b)) or b.min() <= 0:
-        raise ValueError(f"{name} must be finite and > 0; got {b[~(np.isfinite(b) & (b > 0))][0]!r}")
-    return b
+    return v.array(betas, name, ndim=1, atleast_1d=True, max_size=MAX_TABLE, low=0.0, low_open=True)
 
 
 def _check_cov(c, name: str) -> np.ndarray:
-    a = np.atleast_2d(np.asarray(c, dtype=float))
+    a = np.atleast_2d(v.array(c, name, ndim=(0, 1, 2), max_size=MAX_TABLE, finite=False))
     if a.ndim != 2 or a.shape[0] != a.shape[1]:
         raise ValueError(f"{name} must be a square matrix; got shape {a.shape}")
+    n = a.shape[0]
+    _limit(f"a covariance {name} of size {n}", nbytes=8.0 * 6 * n * n, operations=10.0 * n**3,
+           hint="use fewer dimensions")
     if not np.all(np.isfinite(a)) or not np.allclose(a, a.T, atol=1e-10):
         raise ValueError(f"{name} must be finite and symmetric")
     ev = np.linalg.eigvalsh(a)
@@ -116,11 +154,17 @@ def _check_cov(c, name: str) -> np.ndarray:
     return a
 
 
-def _positive(value, name: str) -> float:
-    v = float(value)
-    if not np.isfinite(v) or v <= 0:
-        raise ValueError(f"{name} must be finite and > 0; got {value!r}")
-    return v
+def _check_encoder(q, n_x: int, name: str, *, rows_sum_to_one: bool) -> np.ndarray:
+    """An encoder p(t|x): finite, >= 0, shape (n_x, |T|); rows sum to 1 (within PROB_TOL) or,
+    for a starting point, have a positive sum (then normalised)."""
+    a = v.array(q, name, ndim=2, shape=(n_x, None), max_size=MAX_TABLE, low=0.0)
+    s = a.sum(1)
+    if rows_sum_to_one and np.max(np.abs(s - 1.0)) > v.PROB_TOL:
+        raise ValueError(f"every row of {name} must sum to 1 (tolerance {v.PROB_TOL:.0e}); got row "
+                         f"sums from {s.min()!r} to {s.max()!r}")
+    if s.min() <= 0:
+        raise ValueError(f"every row of {name} must have a positive sum; got a row of zeros")
+    return a / s[:, None]
 
 
 def _xlogx_sum(p, axis=None):
@@ -132,11 +176,29 @@ def _xlogx_sum(p, axis=None):
 # basic quantities
 # ---------------------------------------------------------------------------------------------
 def entropy(p) -> float:
-    """Shannon entropy H(p) = −Σ p log p in nats of a probability vector (0·log 0 = 0)."""
-    p = np.asarray(p, dtype=float).ravel()
-    if p.size == 0 or p.min() < 0 or abs(p.sum() - 1) > 1e-9:
-        raise ValueError(f"p must be a non-empty probability vector (>= 0, sum 1); got sum {p.sum()!r}")
-    return float(-_xlogx_sum(p))
+    """Shannon entropy H(p) = −Σ p log p in nats of a probability vector (0·log 0 = 0).
+
+    Parameters
+    ----------
+    p : array_like of float, any shape (flattened), at least one entry
+        Probabilities: finite, >= 0, summing to 1 within 1e-8 (then renormalised).
+        At most ~4·10⁶ entries on the 1 GB budget (:mod:`kitlib.limits`).
+
+    Returns
+    -------
+    float
+        H(p) in nats, in [0, log p.size].
+
+    Contract
+    --------
+    p
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries (any
+        shape, flattened).
+    Budget (1 GB / 1 core): p up to 4,194,304 entries. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
+    """
+    p = v.probability_vector(p, "p", ndim=None, max_size=MAX_TABLE).ravel()
+    return float(-_xlogx_sum(p / p.sum()))
 
 
 def mutual_information(pxy) -> float:
@@ -144,8 +206,22 @@ def mutual_information(pxy) -> float:
 
     Parameters
     ----------
-    pxy : array_like, shape (|X|, |Y|)
-        Joint probabilities, non-negative, summing to 1.
+    pxy : array_like of float, shape (|X|, |Y|), |X|, |Y| >= 1
+        Joint probabilities: finite, >= 0, summing to 1 within 1e-8 (then renormalised). At most
+        ~4·10⁶ cells on the 1 GB budget.
+
+    Returns
+    -------
+    float
+        I(X;Y) in nats, >= 0.
+
+    Contract
+    --------
+    pxy
+        2-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (joint
+        probability table p(x, y), summing to 1 within 1e-8).
+    Budget (1 GB / 1 core): pxy up to 4,194,304 cells (SVD: ~1000 × 1000). Bad or too-large input
+    raises ValueError naming the argument, before any allocation.
 
     Examples
     --------
@@ -157,8 +233,19 @@ def mutual_information(pxy) -> float:
 
 
 def maximal_correlation(pxy) -> float:
-    """ρ_m, the second singular value of B = p(x,y)/√(p(x)p(y)) (Hirschfeld–Gebelein–Rényi)."""
-    p = _check_joint(pxy)
+    """ρ_m, the second singular value of B = p(x,y)/√(p(x)p(y)) (Hirschfeld–Gebelein–Rényi).
+
+    Returns ρ_m in [0, 1] (0 when |X| or |Y| has one value).
+
+    Contract
+    --------
+    pxy
+        2-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (joint
+        probability table p(x, y), summing to 1 within 1e-8).
+    Budget (1 GB / 1 core): an SVD of pxy: up to ~1000 × 1000. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
+    """
+    p = _check_joint(pxy, svd=True)
     px, py = p.sum(1), p.sum(0)
     keep_x, keep_y = px > 0, py > 0
     p = p[keep_x][:, keep_y]
@@ -172,6 +259,15 @@ def critical_beta(pxy) -> float:
 
     The curve can leave the trivial point earlier (at 1/s*, s* the strong data-processing
     constant, s* ≥ ρ_m²); they coincide for the doubly-symmetric binary source.
+    Returns a float in [1, inf].
+
+    Contract
+    --------
+    pxy
+        2-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (joint
+        probability table p(x, y), summing to 1 within 1e-8).
+    Budget (1 GB / 1 core): an SVD of pxy: up to ~1000 × 1000. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
     """
     rho = maximal_correlation(pxy)
     return math.inf if rho < 1e-12 else 1.0 / rho**2
@@ -196,12 +292,41 @@ def _stats(q, px, pyx):
 
 
 def ib_lagrangian(q, pxy, beta) -> float:
-    """L = I(X;T) − β I(T;Y) for the encoder q = p(t|x) (rows sum to 1)."""
+    """L = I(X;T) − β I(T;Y) for the encoder q = p(t|x).
+
+    Parameters
+    ----------
+    q : array_like of float, shape (|X|, |T|), |T| >= 1
+        Encoder p(t|x): finite, >= 0, every row summing to 1 within 1e-8.
+    pxy : array_like of float, shape (|X|, |Y|)
+        Joint table (finite, >= 0, sum 1 within 1e-8).
+    beta : float
+        Trade-off, finite and > 0.
+
+    Sizes: |X|·|T|·|Y| up to ~4·10⁶ on the 1 GB budget. Returns a finite float (nats).
+
+    Contract
+    --------
+    q
+        2-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (encoder p(t|x),
+        rows summing to 1 within 1e-8).
+    pxy
+        2-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (joint
+        probability table p(x, y), summing to 1 within 1e-8).
+    beta
+        finite real number > 0.
+    Budget (1 GB / 1 core): |X|·|T|·|Y| up to ~4e6. Bad or too-large input raises ValueError naming
+    the argument, before any allocation.
+    """
     p = _check_joint(pxy)
+    q = _check_encoder(q, p.shape[0], "q", rows_sum_to_one=True)
+    b = positive_scalar(beta, "beta")
+    _limit(f"the Lagrangian of a {q.shape} encoder and {p.shape} table",
+           nbytes=8.0 * 6 * (q.size + q.shape[1] * p.shape[1]), hint="use a smaller |T|")
     px = p.sum(1)
     pyx = p / np.maximum(px[:, None], _TINY)
-    ix, iy, _ = _stats(np.asarray(q, float), px, pyx)
-    return float(ix - beta * iy)
+    ix, iy, _ = _stats(q, px, pyx)
+    return float(ix - b * iy)
 
 
 def _ba_step(q, beta, px, pyx, neg_hyx):
@@ -241,13 +366,49 @@ def blahut_arimoto(pxy, beta, q0, *, n_iter: int = 2000, tol: float = 1e-10) -> 
     p(t|x) ∝ p(t)·exp(−β·KL[p(y|x) ‖ p(y|t)]), p(t) = Σ_x p(x)p(t|x),
     p(y|t) = Σ_x p(x,y)p(t|x)/p(t). Each step does not increase L; the result is a local
     optimum (Tishby, Pereira, Bialek, *The information bottleneck method*).
+
+    Parameters
+    ----------
+    pxy : array_like of float, shape (|X|, |Y|)
+        Joint table (finite, >= 0, sum 1 within 1e-8).
+    beta : float
+        Finite and > 0.
+    q0 : array_like of float, shape (|X|, |T|)
+        Starting encoder: finite, >= 0, every row with a positive sum (rows are normalised).
+    n_iter : int, keyword-only
+        Iteration cap, >= 1; the iterate reached at the cap is returned.
+    tol : float, keyword-only
+        Stop when no p(t|x) changes by more than ``tol`` (finite, > 0).
+
+    Sizes: ``n_iter``·(10·|X|·|T|·|Y| + 10⁴) operations up to 2·10⁹ (~10 s on one core,
+    :mod:`kitlib.limits`).
+    Returns the encoder, shape (|X|, |T|), rows summing to 1.
+
+    Contract
+    --------
+    pxy
+        2-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (joint
+        probability table p(x, y), summing to 1 within 1e-8).
+    beta
+        finite real number > 0.
+    q0
+        2-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (starting
+        encoder; rows normalised).
+    n_iter
+        integer >= 1 (True and fractions refused).
+    tol
+        finite real number >= 1e-14 and <= 1.
+    Budget (1 GB / 1 core): n_iter·(10·|X|·|T|·|Y| + 1e4) up to 2e9 operations. Bad or too-large
+    input raises ValueError naming the argument, before any allocation.
     """
     p = _check_joint(pxy)
-    beta = _positive(beta, "beta")
-    q0 = np.asarray(q0, float)
-    if q0.ndim != 2 or q0.shape[0] != p.shape[0] or q0.min() < 0:
-        raise ValueError(f"q0 must be a non-negative ({p.shape[0]}, |T|) matrix; got shape {q0.shape}")
-    q0 = q0 / q0.sum(1, keepdims=True)
+    beta = positive_scalar(beta, "beta")
+    q0 = _check_encoder(q0, p.shape[0], "q0", rows_sum_to_one=False)
+    n_iter = _count(n_iter, "n_iter", 1)
+    tol = v.tolerance(tol, "tol")
+    _limit(f"blahut_arimoto with n_iter={n_iter} on a {q0.shape} encoder",
+           nbytes=8.0 * 8 * (q0.size + q0.shape[1] * p.shape[1]),
+           operations=n_iter * (10.0 * q0.size * p.shape[1] + _STEP_OVERHEAD), hint="lower n_iter or |T|")
     return _iterate(q0, beta, *_prep(p), n_iter, tol)
 
 
@@ -320,30 +481,64 @@ def ib_curve(pxy, betas, *, n_t: int | None = None, n_restarts: int = 4, seed=0,
 
     Parameters
     ----------
-    pxy : array_like (|X|, |Y|)
-        Joint probability table.
-    betas : array_like (B,)
-        Trade-off parameters, > 0 (any order; results follow the given order).
-    n_t : int, optional
-        Cardinality of T (default |X|, which is always enough).
-    n_restarts : int
-        Random restarts per β.
-    seed : int or numpy.random.Generator
-    n_iter, tol : iteration cap and convergence tolerance (max change of p(t|x)).
+    pxy : array_like of float, shape (|X|, |Y|)
+        Joint probability table: finite, >= 0, summing to 1 within 1e-8.
+    betas : array_like of float, shape (B,), B >= 1
+        Trade-off parameters, finite and > 0 (any order; results follow the given order).
+    n_t : int, optional, keyword-only
+        Cardinality of T, an integer >= 1 (default |X|, which is always enough).
+    n_restarts : int, keyword-only
+        Random restarts per β, an integer >= 0.
+    seed : None, int >= 0 or numpy.random.Generator, keyword-only
+    n_iter : int, keyword-only
+        Iteration cap per β, >= 1 (the iterate at the cap is used; no warning).
+    tol : float, keyword-only
+        Convergence tolerance on the max change of p(t|x), finite and > 0.
+
+    Sizes (1 GB / 1 core, :mod:`kitlib.limits`): the candidates hold
+    B·(2 + n_restarts)·|X|·|T| numbers (≤ ~3·10⁶) and the iterations cost about
+    ``n_iter``·B·((2 + n_restarts)·|X|·|T|·|Y| + 10⁴) operations (≤ 2·10⁹, ~10 s), e.g. 200 β on
+    a 10 × 10 table with 4 restarts and 400 iterations is ~1.3·10⁹ (~2 s).
 
     Returns
     -------
     IBCurve
+
+    Contract
+    --------
+    pxy
+        2-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (joint
+        probability table p(x, y), summing to 1 within 1e-8).
+    betas
+        1-D real array, finite, entries > 0, non-empty; at most 4,194,304 entries (a scalar is taken
+        as one beta).
+    n_t
+        integer >= 1 (True and fractions refused); or None.
+    n_restarts
+        integer >= 0 (True and fractions refused).
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
+    n_iter
+        integer >= 1 (True and fractions refused).
+    tol
+        finite real number >= 1e-14 and <= 1.
+    Budget (1 GB / 1 core): B·(2 + n_restarts)·|X|·|T| up to ~3e6 numbers; n_iter·B·((2 +
+    n_restarts)·|X|·|T|·|Y| + 1e4) up to 2e9 operations. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     p = _check_joint(pxy)
     b = _check_betas(betas)
     nx = p.shape[0]
-    n_t = nx if n_t is None else int(n_t)
-    if n_t < 1:
-        raise ValueError(f"n_t must be >= 1; got {n_t!r}")
-    if n_restarts < 0:
-        raise ValueError(f"n_restarts must be >= 0; got {n_restarts!r}")
-    rng = np.random.default_rng(seed)
+    n_t = nx if n_t is None else _count(n_t, "n_t", 1)
+    n_restarts = _count(n_restarts, "n_restarts", 0)
+    n_iter = _count(n_iter, "n_iter", 1)
+    tol = v.tolerance(tol, "tol")
+    n_cand = b.size * (2 + n_restarts) * nx * n_t
+    _limit(f"ib_curve with {b.size} betas, {n_restarts} restarts and n_t={n_t}",
+           nbytes=8.0 * 10 * (n_cand + b.size * (2 + n_restarts) * n_t * p.shape[1]),
+           operations=n_iter * (n_cand * p.shape[1] + b.size * _STEP_OVERHEAD),
+           hint="use fewer betas, restarts or n_iter")
+    rng = v.as_generator(seed)
     px, pyx, neg_hyx = _prep(p)
     order = np.argsort(b)
     bs = b[order]
@@ -392,10 +587,17 @@ def ib_curve(pxy, betas, *, n_t: int | None = None, n_restarts: int = 4, seed=0,
 
 
 def binary_symmetric_source(eps: float) -> np.ndarray:
-    """Doubly-symmetric binary source p(x,y) = [[(1−ε)/2, ε/2], [ε/2, (1−ε)/2]], 0 ≤ ε ≤ 1."""
-    eps = float(eps)
-    if not 0.0 <= eps <= 1.0:
-        raise ValueError(f"eps must lie in [0, 1]; got {eps!r}")
+    """Doubly-symmetric binary source p(x,y) = [[(1−ε)/2, ε/2], [ε/2, (1−ε)/2]].
+
+    Returns a (2, 2) table summing to 1.
+
+    Contract
+    --------
+    eps
+        finite real number >= 0 and <= 1.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
+    """
+    eps = v.probability(eps, "eps")
     return np.array([[(1 - eps) / 2, eps / 2], [eps / 2, (1 - eps) / 2]])
 
 
@@ -408,14 +610,22 @@ def bss_curve(eps: float, delta) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Exact IB curve of the binary symmetric source, parametrised by the flip δ ∈ (0, ½).
 
     T = X ⊕ Bernoulli(δ): I_X = ln 2 − h(δ), I_Y = ln 2 − h(ε∗δ), ε∗δ = ε(1−δ) + δ(1−ε),
-    β(δ) = log(δ/(1−δ)) / ((1−2ε)·log(c/(1−c))), c = ε∗δ. Returns (β, I_X, I_Y).
+    β(δ) = log(δ/(1−δ)) / ((1−2ε)·log(c/(1−c))), c = ε∗δ. Returns (β, I_X, I_Y), each of
+    the shape of ``delta``.
+
+    Contract
+    --------
+    eps
+        finite real number > 0 and < 0.5.
+    delta
+        real array, finite, entries > 0 and < 0.5, non-empty; at most 4,194,304 entries (a scalar or
+        an array of up to 2 dimensions).
+    Budget (1 GB / 1 core): delta up to 4,194,304 values. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
-    eps = float(eps)
-    if not 0.0 < eps < 0.5:
-        raise ValueError(f"eps must lie in (0, 0.5); got {eps!r}")
-    d = np.asarray(delta, float)
-    if np.any((d <= 0) | (d >= 0.5)):
-        raise ValueError("delta must lie in (0, 0.5)")
+    eps = v.in_range(eps, "eps", 0.0, 0.5, low_open=True, high_open=True)
+    d = v.array(delta, "delta", ndim=(0, 1, 2), max_size=MAX_TABLE, low=0.0, high=0.5,
+                low_open=True, high_open=True)
     c = eps * (1 - d) + d * (1 - eps)
     beta = np.log(d / (1 - d)) / ((1 - 2 * eps) * np.log(c / (1 - c)))
     return beta, math.log(2) - _h2(d), math.log(2) - _h2(c)
@@ -455,9 +665,10 @@ class GaussianIB:
 def _conditional_cov(cov_x, cov_xy, cov_y):
     cx = _check_cov(cov_x, "cov_x")
     cy = _check_cov(cov_y, "cov_y")
-    cxy = np.atleast_2d(np.asarray(cov_xy, float))
+    cxy = np.atleast_2d(v.array(cov_xy, "cov_xy", ndim=(0, 1, 2), max_size=MAX_TABLE))
     if cxy.shape != (cx.shape[0], cy.shape[0]):
-        raise ValueError(f"cov_xy must have shape {(cx.shape[0], cy.shape[0])}; got {cxy.shape}")
+        raise ValueError(f"cov_xy must have shape {(cx.shape[0], cy.shape[0])} to match cov_x "
+                         f"{cx.shape} and cov_y {cy.shape}; got {cxy.shape}")
     joint = np.block([[cx, cxy], [cxy.T, cy]])
     _check_cov(joint, "the joint covariance [[cov_x, cov_xy], [cov_xy.T, cov_y]]")
     cx_y = cx - cxy @ np.linalg.solve(cy, cxy.T)
@@ -474,9 +685,40 @@ def gaussian_ib(cov_x, cov_xy, cov_y, betas) -> GaussianIB:
     I(T;X) = ½ Σ_{i≤n(β)} log((β−1)(1−λ_i)/λ_i),   I(T;Y) = I(T;X) − ½ Σ_{i≤n(β)} log(β(1−λ_i)).
 
     Chechik, Globerson, Tishby, Weiss — *Information Bottleneck for Gaussian Variables*.
+
+    Parameters
+    ----------
+    cov_x : array_like, shape (n, n)
+        Covariance of X: finite, symmetric (within 1e-10), positive definite.
+    cov_xy : array_like, shape (n, m)
+        Cross-covariance, finite; the joint covariance must be positive definite.
+    cov_y : array_like, shape (m, m)
+        Covariance of Y (as ``cov_x``).
+    betas : array_like of float, shape (B,)
+        Finite and > 0.
+
+    Sizes: the encoders hold B·n² numbers (≤ ~3·10⁶ on the 1 GB budget) and the eigenproblems
+    cost ~(n + m)³ (n + m ≤ ~500 on one core). Returns :class:`GaussianIB`.
+
+    Contract
+    --------
+    cov_x
+        2-D real array, finite, non-empty (symmetric positive definite (checked after the shape)).
+    cov_xy
+        2-D real array, finite, non-empty.
+    cov_y
+        2-D real array, finite, non-empty (symmetric positive definite (checked after the shape)).
+    betas
+        1-D real array, finite, entries > 0, non-empty; at most 4,194,304 entries (a scalar is taken
+        as one beta).
+    Budget (1 GB / 1 core): B·n² up to ~3e6 numbers; n + m up to ~500. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
     """
     cx, cxy, cy, cx_y = _conditional_cov(cov_x, cov_xy, cov_y)
     b = _check_betas(betas)
+    n = cx.shape[0]
+    _limit(f"gaussian_ib with {b.size} betas in dimension {n}", nbytes=8.0 * 4 * b.size * n * (n + 2),
+           hint="pass fewer betas")
     lam, V = eigh(cx_y, cx)  # Σ_{x|y} v = λ Σ_x v  ⇔  vᵀ Σ_{x|y} Σ_x⁻¹ = λ vᵀ
     lam = np.clip(lam, 1e-300, 1.0)
     with np.errstate(divide="ignore"):
@@ -521,6 +763,20 @@ def gaussian_ib_curvature(cov_x, cov_xy, cov_y, betas) -> tuple[np.ndarray, np.n
     slope, curvature : ndarray (B,)
         ``curvature`` is NaN where n(β) = 0 (the curve is still the single point (0, 0)).
     n_active : ndarray (B,) of int
+
+    Contract
+    --------
+    cov_x
+        2-D real array, finite, non-empty (symmetric positive definite (checked after the shape)).
+    cov_xy
+        2-D real array, finite, non-empty.
+    cov_y
+        2-D real array, finite, non-empty (symmetric positive definite (checked after the shape)).
+    betas
+        1-D real array, finite, entries > 0, non-empty; at most 4,194,304 entries (a scalar is taken
+        as one beta).
+    Budget (1 GB / 1 core): B·n² up to ~3e6 numbers; n + m up to ~500. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
     """
     g = gaussian_ib(cov_x, cov_xy, cov_y, betas)
     b, n = g.betas, g.n_active
@@ -533,28 +789,79 @@ def gaussian_ib_objective(A, cov_x, cov_xy, cov_y, beta) -> tuple[float, float, 
     """(L, I(T;X), I(T;Y)) for the linear encoder T = AX + ξ, ξ ~ N(0, I).
 
     I(T;X) = ½ log det(AΣ_xAᵀ + I), I(T;Y) = I(T;X) − ½ log det(AΣ_{x|y}Aᵀ + I).
+
+    Contract
+    --------
+    A
+        2-D real array, finite, non-empty.
+    cov_x
+        2-D real array, finite, non-empty (symmetric positive definite (checked after the shape)).
+    cov_xy
+        2-D real array, finite, non-empty.
+    cov_y
+        2-D real array, finite, non-empty (symmetric positive definite (checked after the shape)).
+    beta
+        finite real number > 0.
+    Budget (1 GB / 1 core): A up to ~1000 × 1000. Bad or too-large input raises ValueError naming
+    the argument, before any allocation.
     """
     cx, _, _, cx_y = _conditional_cov(cov_x, cov_xy, cov_y)
-    A = np.atleast_2d(np.asarray(A, float))
+    A = np.atleast_2d(v.array(A, "A", ndim=(1, 2), max_size=MAX_TABLE))
+    if A.shape[1] != cx.shape[0]:
+        raise ValueError(f"A must have shape (k, {cx.shape[0]}) (one column per coordinate of X); "
+                         f"got shape {A.shape}")
+    b = positive_scalar(beta, "beta")
+    _limit(f"gaussian_ib_objective with A of shape {A.shape}", nbytes=8.0 * 6 * A.shape[0] * max(A.shape),
+           operations=10.0 * A.shape[0] * max(A.shape) ** 2, hint="use fewer rows in A")
     eye = np.eye(A.shape[0])
-    ix = 0.5 * np.linalg.slogdet(A @ cx @ A.T + eye)[1]
-    iy = ix - 0.5 * np.linalg.slogdet(A @ cx_y @ A.T + eye)[1]
-    return float(ix - beta * iy), float(ix), float(iy)
+    with np.errstate(over="ignore", invalid="ignore"):
+        m_x, m_xy = A @ cx @ A.T + eye, A @ cx_y @ A.T + eye
+    if not (np.isfinite(m_x).all() and np.isfinite(m_xy).all()):
+        raise ValueError(f"A is too large: A·cov_x·Aᵀ overflows float64 (largest |A| entry "
+                         f"{np.max(np.abs(A)):g}); rescale A")
+    ix = 0.5 * np.linalg.slogdet(m_x)[1]
+    iy = ix - 0.5 * np.linalg.slogdet(m_xy)[1]
+    return float(ix - b * iy), float(ix), float(iy)
 
 
 def canonical_covariances(rhos) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(Σ_x, Σ_xy, Σ_y) of unit-variance X, Y ∈ R^n with canonical correlations ``rhos``."""
-    r = np.atleast_1d(np.asarray(rhos, float))
-    if np.any((r < 0) | (r >= 1)):
-        raise ValueError(f"rhos must lie in [0, 1); got {r}")
+    """(Σ_x, Σ_xy, Σ_y) of unit-variance X, Y ∈ R^n with canonical correlations ``rhos``.
+
+    Returns three (n, n) arrays.
+
+    Contract
+    --------
+    rhos
+        1-D real array, finite, entries >= 0 and < 1, non-empty; at most 4,194,304 entries.
+    Budget (1 GB / 1 core): up to ~3000 correlations (three n × n matrices). Bad or too-large input
+    raises ValueError naming the argument, before any allocation.
+    """
+    r = v.array(rhos, "rhos", ndim=1, atleast_1d=True, max_size=MAX_TABLE, low=0.0, high=1.0,
+                high_open=True)
+    _limit(f"canonical_covariances in dimension {r.size}", nbytes=8.0 * 3 * r.size**2,
+           hint="use fewer canonical correlations")
     n = r.size
     return np.eye(n), np.diag(r), np.eye(n)
 
 
 def gaussian_mi(cov, dx: int) -> float:
-    """I(X;Y) = ½ log(det Σ_x det Σ_y / det Σ) for a joint covariance with X the first ``dx`` coordinates."""
+    """I(X;Y) = ½ log(det Σ_x det Σ_y / det Σ) for a joint covariance with X the first ``dx`` coordinates.
+
+    Returns the MI in nats (>= 0).
+
+    Contract
+    --------
+    cov
+        2-D real array, finite, non-empty (symmetric positive definite (checked after the shape)).
+    dx
+        integer >= 1 (True and fractions refused) (< the size of cov).
+    Budget (1 GB / 1 core): cov up to ~1000 × 1000. Bad or too-large input raises ValueError naming
+    the argument, before any allocation.
+    """
     c = _check_cov(cov, "cov")
-    dx = int(dx)
+    if c.shape[0] < 2:
+        raise ValueError(f"cov must be at least 2 × 2 (X and Y each need a coordinate); got shape {c.shape}")
+    dx = _count(dx, "dx", 1)
     if not 0 < dx < c.shape[0]:
         raise ValueError(f"dx must lie in [1, {c.shape[0] - 1}]; got {dx!r}")
     ld = lambda m: np.linalg.slogdet(m)[1]  # noqa: E731
@@ -610,14 +917,49 @@ def deterministic_ib(pxy, betas, *, n_t: int | None = None, n_init: int = 20, se
     Update f(x) = argmax_t [log q(t) − β·KL(p(y|x) ‖ q(y|t))] to a fixed point, from ``n_init``
     random hard maps, the identity map and the previous β's solution (annealing); the lowest
     objective is kept. Strouse, Schwab — *The Deterministic Information Bottleneck*.
+
+    Parameters
+    ----------
+    pxy : array_like of float, shape (|X|, |Y|)
+        Joint table: finite, >= 0, summing to 1 within 1e-8.
+    betas : array_like of float, shape (B,)
+        Finite and > 0.
+    n_t : int, optional, keyword-only
+        Number of clusters allowed, an integer >= 1 (default |X|).
+    n_init : int, keyword-only
+        Random starting maps, an integer >= 0.
+    seed : None, int >= 0 or numpy.random.Generator, keyword-only
+
+    Sizes: about B·(n_init + 3)·100·(|X|·|T|·|Y| + 10⁴) operations in the worst case (≤ 2·10⁹,
+    ~10 s on one core). Returns :class:`DIBCurve`.
+
+    Contract
+    --------
+    pxy
+        2-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (joint
+        probability table p(x, y), summing to 1 within 1e-8).
+    betas
+        1-D real array, finite, entries > 0, non-empty; at most 4,194,304 entries (a scalar is taken
+        as one beta).
+    n_t
+        integer >= 1 (True and fractions refused); or None.
+    n_init
+        integer >= 0 (True and fractions refused).
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
+    Budget (1 GB / 1 core): B·(n_init + 3)·100·(|X|·|T|·|Y| + 1e4) up to 2e9 operations. Bad or
+    too-large input raises ValueError naming the argument, before any allocation.
     """
     p = _check_joint(pxy)
     b = _check_betas(betas)
     nx = p.shape[0]
-    n_t = nx if n_t is None else int(n_t)
-    if n_t < 1 or n_init < 0:
-        raise ValueError(f"n_t must be >= 1 and n_init >= 0; got n_t={n_t!r}, n_init={n_init!r}")
-    rng = np.random.default_rng(seed)
+    n_t = nx if n_t is None else _count(n_t, "n_t", 1)
+    n_init = _count(n_init, "n_init", 0)
+    _limit(f"deterministic_ib with {b.size} betas, n_init={n_init} and n_t={n_t}",
+           nbytes=8.0 * 8 * nx * n_t * p.shape[1] + 8.0 * (n_init + 3) * nx,
+           operations=b.size * (n_init + 3) * 100 * (nx * n_t * p.shape[1] + _STEP_OVERHEAD),
+           hint="use fewer betas or n_init")
+    rng = v.as_generator(seed)
     px, pyx, neg_hyx = _prep(p)
     inits = [np.arange(nx) % n_t, np.zeros(nx, int)] + [rng.integers(0, n_t, nx) for _ in range(n_init)]
     order = np.argsort(b)
@@ -654,12 +996,27 @@ def _set_partitions(n):
 # MI estimators on samples
 # ---------------------------------------------------------------------------------------------
 def _as_samples(a, name):
-    a = np.asarray(a, float)
-    if a.ndim == 1:
-        a = a[:, None]
-    if a.ndim != 2 or a.shape[0] < 2 or not np.all(np.isfinite(a)):
-        raise ValueError(f"{name} must be a finite (N,) or (N, d) array with N >= 2; got shape {a.shape}")
-    return a
+    a = v.array(a, name, ndim=(1, 2), min_size=2, max_size=MAX_SAMPLES)
+    return a[:, None] if a.ndim == 1 else a
+
+
+def _same_n(x, y, nx: str, ny: str) -> int:
+    v.same_length(x, y, nx, ny)
+    return x.shape[0]
+
+
+def _labels(labels, n: int) -> np.ndarray:
+    y = v.array(labels, "labels", ndim=1, shape=(n,), max_size=MAX_SAMPLES)
+    if not np.all(y == np.round(y)):
+        raise ValueError("labels must be integer class labels; got a fractional entry")
+    return y
+
+
+def _pairwise_limit(what: str, n: int, n_arrays: int, hint: str) -> None:
+    """O(N²) estimators: ``n_arrays`` float64 N × N arrays alive at once (measured peaks: ~7 for
+    kolchinsky_tracey_bounds, ~8 for noisy_layer_information, ~3 for cauchy_schwarz_qmi)."""
+    _limit(f"{what} on N = {n} samples", nbytes=8.0 * n_arrays * n * n, operations=20.0 * n * n,
+           hint=hint)
 
 
 def _discrete_mi_from_codes(cx, cy):
@@ -690,38 +1047,124 @@ def mi_binned(x, y, *, bins: int = 30) -> float:
     """Plug-in MI of samples after binning every coordinate into ``bins`` equal bins over its range.
 
     Biased upwards by about (#occupied cells)/(2N); not an estimate of the truth at small N.
+
+    Parameters
+    ----------
+    x, y : array_like of float, shape (N,) or (N, d), N >= 2, same N
+        Finite samples.
+    bins : int, keyword-only
+        Bins per coordinate, an integer in [1, 2³¹ − 1].
+
+    Sizes: N·(d_x + d_y) up to ~4·10⁶ numbers on the 1 GB budget. Returns the MI in nats (>= 0).
+
+    Contract
+    --------
+    x
+        2-D real array, finite, non-empty; at most 4,194,304 entries ((N,) or (N, d) with N >= 2).
+    y
+        2-D real array, finite, non-empty; at most 4,194,304 entries ((N,) or (N, d) with N >= 2).
+    bins
+        integer >= 1 and <= 2.14748e+09 (True and fractions refused).
+    Budget (1 GB / 1 core): N·d up to 4,194,304. Bad or too-large input raises ValueError naming the
+    argument, before any allocation.
     """
     x, y = _as_samples(x, "x"), _as_samples(y, "y")
-    if x.shape[0] != y.shape[0]:
-        raise ValueError(f"x and y must have the same number of samples; got {x.shape[0]} and {y.shape[0]}")
-    bins = int(bins)
-    if bins < 1:
-        raise ValueError(f"bins must be >= 1; got {bins!r}")
+    n = _same_n(x, y, "x", "y")
+    bins = _count(bins, "bins", 1, 2**31 - 1)
+    _limit(f"mi_binned on N = {n} samples", nbytes=8.0 * 8 * n * (x.shape[1] + y.shape[1] + 2),
+           hint="subsample x and y")
     cx = _bin_codes(x, bins, x.min(0), x.max(0) + 1e-12)
     cy = _bin_codes(y, bins, y.min(0), y.max(0) + 1e-12)
     return _discrete_mi_from_codes(cx, cy)
 
 
-def mi_ksg(x, y, *, k: int = 3) -> float:
+def mi_ksg(x, y, *, k: int = 3, jitter: float = 1e-10, seed=0) -> float:
     """Kraskov–Stögbauer–Grassberger estimator (algorithm 1), max-norm, with scipy's cKDTree.
 
     I = ψ(k) + ψ(N) − ⟨ψ(n_x + 1) + ψ(n_y + 1)⟩, n_x, n_y the marginal neighbours strictly
     inside the distance to the k-th neighbour in the joint space.
     Kraskov, Stögbauer, Grassberger — *Estimating Mutual Information*.
+
+    Ties. The estimator assumes distinct sample points: with repeated values (discrete or
+    rounded data) the k-th-neighbour distance is 0 and the counts are wrong (for X = Y a fair
+    bit it returned −2.3 nats where the truth is log 2). As Kraskov et al. advise (and
+    scikit-learn does), every coordinate gets independent noise of standard deviation
+    ``jitter`` × (its standard deviation, or 1 if it is constant), from a generator seeded with
+    ``seed``, so the result is reproducible; the noise moves continuous data by ~1e-10 of their
+    scale and leaves the estimate unchanged, while tied points become distinct. (A constant
+    column gets noise of scale ``jitter`` × max(1, |value|).)
+
+    Parameters
+    ----------
+    x, y : array_like of float, shape (N,) or (N, d), N >= 2, same N
+        Finite samples.
+    k : int, keyword-only
+        Neighbour order, an integer in [1, N − 1].
+    jitter : float, keyword-only
+        Relative noise against ties, in [0, 1e-3] (0 switches it off).
+    seed : None, int >= 0 or numpy.random.Generator, keyword-only
+        Seed of the jitter.
+
+    Sizes: ~15·N·(k + 2)·log₂N·(d_x + d_y) operations up to 2·10⁹ (N up to ~5·10⁵ for 1-D x, y
+    and k = 3: ~7 s on one core; 1.5·10⁵ points take ~1.6 s).
+    Returns the estimate in nats (can be slightly negative for independent data: it is unbiased
+    up to O(1/N), not clipped).
+
+    Contract
+    --------
+    x
+        2-D real array, finite, non-empty; at most 4,194,304 entries ((N,) or (N, d) with N >= 2).
+    y
+        2-D real array, finite, non-empty; at most 4,194,304 entries ((N,) or (N, d) with N >= 2).
+    k
+        integer >= 1 (True and fractions refused) (<= N - 1).
+    jitter
+        finite real number >= 0 and <= 0.001.
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
+    Budget (1 GB / 1 core): N up to ~5e5 for 1-D x, y and k = 3 (tree queries ~N·k·log N). Bad or
+    too-large input raises ValueError naming the argument, before any allocation.
     """
     x, y = _as_samples(x, "x"), _as_samples(y, "y")
-    n = x.shape[0]
-    if y.shape[0] != n:
-        raise ValueError(f"x and y must have the same number of samples; got {n} and {y.shape[0]}")
-    k = int(k)
-    if not 1 <= k < n:
-        raise ValueError(f"k must lie in [1, {n - 1}]; got {k!r}")
+    n = _same_n(x, y, "x", "y")
+    k = _count(k, "k", 1, n - 1)
+    jitter = v.in_range(jitter, "jitter", 0.0, 1e-3)
+    rng = v.as_generator(seed)
+    _limit(f"mi_ksg on N = {n} samples with k = {k}",
+           nbytes=8.0 * 6 * n * (x.shape[1] + y.shape[1] + k + 2),
+           operations=15.0 * n * (k + 2) * max(math.log2(n), 1.0) * (x.shape[1] + y.shape[1]),
+           hint="subsample x and y")
+    if jitter > 0:
+        x = x + jitter * _scale(x) * rng.standard_normal(x.shape)
+        y = y + jitter * _scale(y) * rng.standard_normal(y.shape)
     xy = np.hstack([x, y])
     d, _ = cKDTree(xy).query(xy, k=k + 1, p=np.inf)
     eps = np.nextafter(d[:, -1], 0)
     nx = cKDTree(x).query_ball_point(x, eps, p=np.inf, return_length=True) - 1
     ny = cKDTree(y).query_ball_point(y, eps, p=np.inf, return_length=True) - 1
     return float(digamma(k) + digamma(n) - np.mean(digamma(nx + 1) + digamma(ny + 1)))
+
+
+def _scale(a):
+    """Per-column standard deviation (computed on the column divided by its largest magnitude,
+    so that values near the float64 limit do not overflow), or max(1, |value|) for a constant
+    column."""
+    m = np.max(np.abs(a), axis=0)
+    m = np.where(m > 0, m, 1.0)
+    s = (a / m).std(axis=0) * m
+    return np.where(s > 0, s, np.maximum(m, 1.0))
+
+
+#: largest magnitude of samples in the pairwise estimators: squared distances stay finite
+_MAX_ABS = 1e150
+
+
+def _no_overflow(a: np.ndarray, name: str, sigma_name: str) -> None:
+    big = float(np.max(np.abs(a)))
+    if big > _MAX_ABS:
+        raise ValueError(f"{name} must have entries of magnitude <= {_MAX_ABS:g} (squared distances would "
+                         f"overflow float64); got {big:g}. The estimate depends on {name}/{sigma_name} only: "
+                         f"rescale both by the same factor")
 
 
 def _sq_dists(h):
@@ -735,9 +1178,24 @@ def kolchinsky_tracey_bounds(h, sigma: float) -> tuple[float, float]:
     upper = log N − (1/N) Σ_i log Σ_j exp(−‖h_i − h_j‖²/(2σ²))   (pairwise KL),
     lower = the same with 8σ² (pairwise Bhattacharyya). O(N²) memory and time.
     Kolchinsky, Tracey — *Estimating Mixture Entropy with Pairwise Distances*.
+
+    Returns (lower, upper) in nats, both >= 0.
+
+    Contract
+    --------
+    h
+        real array, finite, non-empty; at most 4,194,304 entries ((N,) or (N, d) with N >= 2: a
+        flattened (N, d) array is a valid input).
+    sigma
+        finite real number > 0.
+    Budget (1 GB / 1 core): N up to ~2000 (N × N distances); entries of magnitude <= 1e150 (squared
+    distances stay finite; rescale the samples and sigma together beyond). Bad or too-large input
+    raises ValueError naming the argument, before any allocation.
     """
     h = _as_samples(h, "h")
-    s = _positive(sigma, "sigma")
+    s = positive_scalar(sigma, "sigma")
+    _no_overflow(h, "h", "sigma")
+    _pairwise_limit("kolchinsky_tracey_bounds", h.shape[0], 8, "subsample the rows of h")
     d2 = _sq_dists(h)
     n = h.shape[0]
     up = math.log(n) - float(np.mean(logsumexp(-d2 / (2 * s * s), axis=1)))
@@ -751,11 +1209,28 @@ def cauchy_schwarz_qmi(x, t, *, sigma_x: float = 1.0, sigma_t: float = 1.0) -> f
     I_CS = log(tr(K_x K_t)/N²) + log(1ᵀK_x1·1ᵀK_t1/N⁴) − 2 log(1ᵀK_x K_t 1/N³); ≥ 0, and 0
     exactly for independent kernel-smoothed densities. Not Shannon MI.
     Yu et al. — *Cauchy–Schwarz Divergence Information Bottleneck for Regression*.
+
+    Returns I_CS >= 0.
+
+    Contract
+    --------
+    x
+        2-D real array, finite, non-empty; at most 4,194,304 entries ((N,) or (N, d) with N >= 2).
+    t
+        2-D real array, finite, non-empty; at most 4,194,304 entries ((N,) or (N, d) with N >= 2).
+    sigma_x
+        finite real number > 0.
+    sigma_t
+        finite real number > 0.
+    Budget (1 GB / 1 core): N up to ~2000 (two N × N kernels); entries of magnitude <= 1e150. Bad or
+    too-large input raises ValueError naming the argument, before any allocation.
     """
     x, t = _as_samples(x, "x"), _as_samples(t, "t")
-    if x.shape[0] != t.shape[0]:
-        raise ValueError(f"x and t must have the same number of samples; got {x.shape[0]} and {t.shape[0]}")
-    sx, st = _positive(sigma_x, "sigma_x"), _positive(sigma_t, "sigma_t")
+    _same_n(x, t, "x", "t")
+    sx, st = positive_scalar(sigma_x, "sigma_x"), positive_scalar(sigma_t, "sigma_t")
+    _no_overflow(x, "x", "sigma_x")
+    _no_overflow(t, "t", "sigma_t")
+    _pairwise_limit("cauchy_schwarz_qmi", x.shape[0], 6, "subsample x and t")
     n = x.shape[0]
     kx = np.exp(-_sq_dists(x) / (2 * sx * sx))
     kt = np.exp(-_sq_dists(t) / (2 * st * st))
@@ -773,11 +1248,18 @@ def symmetric_task(n_inputs: int = 12, *, seed=0) -> tuple[np.ndarray, np.ndarra
     thresholded at its median (the Shwartz-Ziv–Tishby task, made in code; nothing downloaded).
 
     Returns (X of shape (2^n, n) float, y of shape (2^n,) int in {0, 1}).
+
+    Contract
+    --------
+    n_inputs
+        integer >= 2 and <= 16 (True and fractions refused).
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
+    Budget (1 GB / 1 core): 2**n_inputs patterns, n_inputs <= 16. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
     """
-    n = int(n_inputs)
-    if not 2 <= n <= 16:
-        raise ValueError(f"n_inputs must lie in [2, 16]; got {n_inputs!r}")
-    rng = np.random.default_rng(seed)
+    n = _count(n_inputs, "n_inputs", 2, 16)
+    rng = v.as_generator(seed)
     X = np.array(list(itertools.product([-1.0, 1.0], repeat=n)))
     W = rng.standard_normal((n, n))
     W = 0.5 * (W + W.T)
@@ -811,6 +1293,12 @@ class TrainingRecord:
     widths: tuple
 
 
+def _widths(widths) -> tuple:
+    if isinstance(widths, (str, bytes)) or not hasattr(widths, "__len__") or not 1 <= len(widths) <= 10:
+        raise ValueError(f"widths must be a sequence of 1 to 10 layer widths; got {widths!r}")
+    return tuple(_count(w, "widths", 1, 1024) for w in widths)
+
+
 def train_information_plane(activation: str = "tanh", *, widths=(10, 7, 5, 4, 3), epochs: int = 300,
                             record_every: int = 10, lr: float = 0.003, batch_size: int = 256,
                             train_fraction: float = 0.85, seed=0) -> TrainingRecord:
@@ -821,45 +1309,102 @@ def train_information_plane(activation: str = "tanh", *, widths=(10, 7, 5, 4, 3)
     (float32) so that any estimator can be applied afterwards without retraining.
     Shwartz-Ziv, Tishby — *Opening the Black Box of Deep Neural Networks via Information*;
     Saxe et al. — *On the Information Bottleneck Theory of Deep Learning*.
+
+    torch's global random state is left untouched: weights and mini-batches come from a local
+    ``torch.Generator`` seeded from ``seed``.
+
+    Parameters
+    ----------
+    activation : {"tanh", "relu"}
+    widths : sequence of int, keyword-only
+        Hidden layer widths, 1 to 10 layers of 1 to 1 024 units each.
+    epochs, record_every : int, keyword-only
+        Integers >= 1.
+    lr : float, keyword-only
+        Adam's learning rate, finite and > 0.
+    batch_size : int, keyword-only
+        Integer >= 1.
+    train_fraction : float, keyword-only
+        In (0, 1], and leaving at least one training pattern.
+    seed : None, int >= 0 or numpy.random.Generator, keyword-only
+
+    Sizes (1 GB / 1 core, :mod:`kitlib.limits`): the records hold
+    (epochs/record_every + 1)·4 096·(Σ widths + 2) float32 numbers (≤ ~6·10⁷), and training
+    costs ~6·epochs·N_train·(Σ of layer products) operations (the default is ~1.6·10⁹).
+
+    Contract
+    --------
+    activation
+        one of 'tanh', 'relu'.
+    widths
+        a sequence of 1 to 10 integer widths in [1, 1024]; tested in tests/test_ib.py.
+    epochs
+        integer >= 1 (True and fractions refused).
+    record_every
+        integer >= 1 (True and fractions refused).
+    lr
+        finite real number > 0.
+    batch_size
+        integer >= 1 (True and fractions refused).
+    train_fraction
+        finite real number > 0 and <= 1.
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
+    Budget (1 GB / 1 core): records (epochs/record_every + 1)·4096·(Σ widths + 2) float32;
+    ~6·epochs·N·weights operations (default ~1.6e9). Bad or too-large input raises ValueError naming
+    the argument, before any allocation.
     """
-    if activation not in ("tanh", "relu"):
-        raise ValueError(f"activation must be 'tanh' or 'relu'; got {activation!r}")
-    epochs, record_every = int(epochs), int(record_every)
-    if epochs < 1 or record_every < 1:
-        raise ValueError(f"epochs and record_every must be >= 1; got {epochs!r}, {record_every!r}")
-    if not 0 < train_fraction <= 1:
-        raise ValueError(f"train_fraction must lie in (0, 1]; got {train_fraction!r}")
+    activation = one_of(activation, "activation", ("tanh", "relu"))
+    widths = _widths(widths)
+    epochs, record_every = _count(epochs, "epochs", 1), _count(record_every, "record_every", 1)
+    lr = positive_scalar(lr, "lr")
+    batch_size = _count(batch_size, "batch_size", 1)
+    train_fraction = v.in_range(train_fraction, "train_fraction", 0.0, 1.0, low_open=True)
+    n = 2**12
+    n_train = int(round(train_fraction * n))
+    if n_train < 1:
+        raise ValueError(f"train_fraction must leave at least one of the {n} patterns; "
+                         f"got {train_fraction!r}")
+    sizes = (12, *widths, 2)
+    n_weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+    n_records = epochs // record_every + 1
+    _limit(f"train_information_plane with widths={widths}, epochs={epochs}, record_every={record_every}",
+           nbytes=4.0 * n_records * n * (sum(widths) + 2) + 8.0 * 4 * n * max(sizes),
+           operations=6.0 * epochs * n_train * n_weights + 2.0 * n_records * n * n_weights,
+           hint="use fewer epochs, a larger record_every or narrower layers")
+    rng = v.as_generator(seed)
     import torch
 
-    rng = np.random.default_rng(seed)
-    X, y = symmetric_task(12, seed=rng.integers(2**31))
-    n = X.shape[0]
-    train = rng.permutation(n)[: int(round(train_fraction * n))]
+    X, y = symmetric_task(12, seed=int(rng.integers(2**31)))
+    train = rng.permutation(n)[:n_train]
     gen = torch.Generator().manual_seed(int(rng.integers(2**31)))
     n_threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        sizes = (12, *widths, 2)
-        lins = [torch.nn.Linear(a, b, dtype=torch.float64) for a, b in zip(sizes[:-1], sizes[1:])]
-        with torch.no_grad():
-            for lin in lins:
-                gain = 1.0 if activation == "tanh" else math.sqrt(2.0)  # Glorot / He
-                bound = gain * math.sqrt(3.0 / lin.in_features)
-                lin.weight.uniform_(-bound, bound, generator=gen)
-                lin.bias.fill_(0.0 if activation == "tanh" else 0.1)
+        # Plain tensors rather than torch.nn.Linear, whose constructor draws a default
+        # initialisation from torch's *global* generator; the draws below are the same numbers
+        # Linear + uniform_(generator=gen) gave.
+        layers = []
+        for a, b in zip(sizes[:-1], sizes[1:]):
+            gain = 1.0 if activation == "tanh" else math.sqrt(2.0)  # Glorot / He
+            bound = gain * math.sqrt(3.0 / a)
+            w = torch.empty((b, a), dtype=torch.float64).uniform_(-bound, bound, generator=gen)
+            bias = torch.full((b,), 0.0 if activation == "tanh" else 0.1, dtype=torch.float64)
+            layers.append((w.requires_grad_(True), bias.requires_grad_(True)))
         act = torch.tanh if activation == "tanh" else torch.relu
-        params = [p for lin in lins for p in lin.parameters()]
+        params = [p for layer in layers for p in layer]
         opt = torch.optim.Adam(params, lr=lr)
         Xt = torch.tensor(X)
         yt = torch.tensor(y)
+        linear = torch.nn.functional.linear
 
         def forward(inp):
             hs = []
             h = inp
-            for lin in lins[:-1]:
-                h = act(lin(h))
+            for w, bias in layers[:-1]:
+                h = act(linear(h, w, bias))
                 hs.append(h)
-            return lins[-1](h), hs
+            return linear(h, *layers[-1]), hs
 
         rec_epochs, rec_layers, acc = [], [[] for _ in range(len(widths) + 1)], []
 
@@ -887,6 +1432,8 @@ def train_information_plane(activation: str = "tanh", *, widths=(10, 7, 5, 4, 3)
                 record(ep)
     finally:
         torch.set_num_threads(n_threads)
+    if not all(np.isfinite(h).all() for h in rec_layers[-1]):
+        raise ValueError(f"training diverged (non-finite activations) with lr={lr!r}; use a smaller lr")
     return TrainingRecord(activation=activation, epochs=np.array(rec_epochs),
                           layers=[np.stack(l_) for l_ in rec_layers], labels=y,
                           train_accuracy=np.array(acc), widths=(*widths, 2))
@@ -899,16 +1446,45 @@ def binned_layer_information(t, labels, *, n_bins: int = 30, lo: float | None = 
     Every unit is cut into ``n_bins`` equal bins on [lo, hi] (default: the layer's range);
     since T is a function of X, I(X;T) = H(binned T) ≤ log N — it measures how the
     patterns cluster at the bin scale, not a property of the network alone (Saxe et al.).
+
+    Parameters
+    ----------
+    t : array_like of float, shape (N,) or (N, d), N >= 2
+        Finite activations, one row per input pattern.
+    labels : array_like of int, shape (N,)
+        Class label of each pattern.
+    n_bins : int, keyword-only
+        Integer in [1, 2³¹ − 1].
+    lo, hi : float or None, keyword-only
+        Finite bin range (default the range of ``t``); values outside fall in the end bins.
+
+    Sizes: N·d up to ~4·10⁶ numbers on the 1 GB budget. Returns (I(X;T), I(T;Y)) in nats.
+
+    Contract
+    --------
+    t
+        real array, finite, non-empty; at most 4,194,304 entries ((N,) or (N, d) with N >= 2: a
+        flattened (N, d) array is a valid input).
+    labels
+        1-D real array, finite, non-empty (one integer label per row of t).
+    n_bins
+        integer >= 1 and <= 2.14748e+09 (True and fractions refused).
+    lo
+        finite real number; or None.
+    hi
+        finite real number; or None.
+    Budget (1 GB / 1 core): t up to 4,194,304 numbers. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     t = _as_samples(t, "t")
-    y = np.asarray(labels).ravel()
-    if y.size != t.shape[0]:
-        raise ValueError(f"labels must have {t.shape[0]} entries; got {y.size}")
-    n_bins = int(n_bins)
-    if n_bins < 1:
-        raise ValueError(f"n_bins must be >= 1; got {n_bins!r}")
-    lo = float(t.min()) if lo is None else float(lo)
-    hi = float(t.max()) if hi is None else float(hi)
+    y = _labels(labels, t.shape[0])
+    n_bins = _count(n_bins, "n_bins", 1, 2**31 - 1)
+    _limit(f"binned_layer_information on {t.shape} activations", nbytes=8.0 * 6 * t.size,
+           hint="subsample the rows of t")
+    if lo is not None and hi is not None and not real_scalar(hi, "hi") > real_scalar(lo, "lo"):
+        raise ValueError(f"hi must be > lo; got lo={lo!r}, hi={hi!r}")
+    lo = float(t.min()) if lo is None else real_scalar(lo, "lo")
+    hi = float(t.max()) if hi is None else real_scalar(hi, "hi")
     if not hi > lo:
         hi = lo + 1.0
     codes = _bin_codes(t, n_bins, lo, hi + 1e-9 * (hi - lo))
@@ -926,12 +1502,27 @@ def noisy_layer_information(t, labels, *, sigma: float) -> tuple[float, float]:
     H(T) ≈ H(T|X) − (1/N) Σ_i log (1/N) Σ_j exp(−‖h_i − h_j‖²/(2σ²)) (the H(T|X) terms cancel).
     The noise makes MI finite and well defined, but its value is set by σ, as binned values
     are set by the bin width. O(N²): subsample the inputs for large N.
+
+    Returns (I(X;T), I(T;Y)) in nats, 0 ≤ I(T;Y) ≤ I(X;T).
+
+    Contract
+    --------
+    t
+        real array, finite, non-empty; at most 4,194,304 entries ((N,) or (N, d) with N >= 2: a
+        flattened (N, d) array is a valid input).
+    labels
+        1-D real array, finite, non-empty (one integer label per row of t).
+    sigma
+        finite real number > 0.
+    Budget (1 GB / 1 core): N up to ~2000 (N × N distances); entries of magnitude <= 1e150 (squared
+    distances stay finite; rescale the samples and sigma together beyond). Bad or too-large input
+    raises ValueError naming the argument, before any allocation.
     """
     t = _as_samples(t, "t")
-    y = np.asarray(labels).ravel()
-    if y.size != t.shape[0]:
-        raise ValueError(f"labels must have {t.shape[0]} entries; got {y.size}")
-    s = _positive(sigma, "sigma")
+    y = _labels(labels, t.shape[0])
+    s = positive_scalar(sigma, "sigma")
+    _no_overflow(t, "t", "sigma")
+    _pairwise_limit("noisy_layer_information", t.shape[0], 9, "subsample the rows of t")
     d2 = _sq_dists(t) / (2 * s * s)
     n = t.shape[0]
 

@@ -57,11 +57,14 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import optimize, special, stats
+
+from kitlib import _validate as _v
 
 __all__ = [
     # evaluation on points
@@ -112,61 +115,93 @@ _BLOCK_ELEMENTS = 1 << 18
 # --------------------------------------------------------------------------------------------
 # argument checks
 # --------------------------------------------------------------------------------------------
+# All checks go through kitlib._validate (messages "h must be a finite real number > 0; got
+# -1.0"); ``func`` is kept in the helpers' signatures for the call sites' readability.
+#: largest number of entries of one float64 working array (a few of them are alive at once)
+MAX_ENTRIES = 1 << 23
+#: most κ values of one :func:`pd_expected_max_weight` call (4001 quadrature nodes each)
+PD_MAX_KAPPAS = 1 << 13
+
+
 def _fail(func: str, name: str, constraint: str, value) -> ValueError:
-    return ValueError(f"The {name!r} parameter of {func} must be {constraint}. Got {value!r} instead.")
+    return _v.fail(name, constraint, value)
 
 
-def _positive(func: str, name: str, value, *, allow_array: bool = True) -> np.ndarray | float:
-    """Check that ``value`` (a number or array) is finite and > 0; return it as float(s)."""
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise _fail(func, name, "a finite number > 0", value) from None
-    if arr.ndim and not allow_array:
-        raise _fail(func, name, "a single finite number > 0", value)
-    if arr.size == 0 or not np.all(np.isfinite(arr)) or not np.all(arr > 0):
-        bad = value if arr.ndim == 0 else arr[~(np.isfinite(arr) & (arr > 0))][:3].tolist() or value
-        raise _fail(func, name, "finite and > 0", bad)
-    return float(arr) if arr.ndim == 0 else arr
+def _values(func: str, name: str, value, *, low: float | None = None, allow_inf: bool = False,
+            max_size: int = MAX_ENTRIES) -> np.ndarray:
+    """A non-empty float array of any shape: no NaN, finite unless ``allow_inf``, >= ``low``."""
+    arr = _v.as_float_array(value, name, max_size=max_size)
+    allowed = ("a number or non-empty array, " + ("not NaN" if allow_inf else "finite")
+               + ("" if low is None else f", >= {low:g}"))
+    if arr.size == 0:
+        raise _fail(func, name, allowed, value)
+    bad = np.isnan(arr) if allow_inf else ~np.isfinite(arr)
+    if low is not None:
+        bad = bad | (arr < low)
+    if bad.any():
+        raise _fail(func, name, allowed, arr[bad][:3].tolist())
+    return arr
+
+
+#: range of bandwidths (and other scale parameters) accepted by the asymptotic formulas and the
+#: Monte Carlo: they square h in float64, which over- or underflows outside it
+SCALE_RANGE = (1e-100, 1e100)
+#: largest dimension of :func:`finite_size_thresholds` (its root searches take ~0.1 s at 1e7)
+MAX_DIMENSION = 10**8
+
+
+def _positive(func: str, name: str, value, *, allow_array: bool = True,
+              bounded: bool = False) -> np.ndarray | float:
+    """Check that ``value`` (a number or, if allowed, an array) is finite and > 0.
+
+    ``bounded`` also asks for ``SCALE_RANGE`` (quantities that are squared in float64).
+    """
+    out = _positive_unbounded(func, name, value, allow_array=allow_array)
+    lo, hi = SCALE_RANGE
+    if bounded and (np.any(out < lo) or np.any(out > hi)):
+        arr = np.asarray(out)
+        raise _fail(func, name, f"in [{lo:g}, {hi:g}] (it is squared in float64 arithmetic)",
+                    arr[(arr < lo) | (arr > hi)][:3].tolist() if arr.ndim else float(arr))
+    return out
+
+
+def _positive_unbounded(func: str, name: str, value, *, allow_array: bool = True):
+    if not allow_array or np.ndim(value) == 0 and not isinstance(value, (list, tuple)):
+        return _v.positive_scalar(value, name)
+    arr = _v.as_float_array(value, name, max_size=MAX_ENTRIES, what="finite numbers > 0")
+    if arr.size == 0:
+        raise _fail(func, name, "a non-empty array of finite numbers > 0", value)
+    if not (np.isfinite(arr).all() and (arr > 0).all()):
+        bad = arr[~(np.isfinite(arr) & (arr > 0))][:3].tolist()
+        raise _fail(func, name, "finite and > 0 everywhere", bad)
+    return arr
 
 
 def _nonneg(func: str, name: str, value) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise _fail(func, name, "a finite number >= 0", value) from None
-    if not (math.isfinite(v) and v >= 0):
-        raise _fail(func, name, "a finite number >= 0", value)
-    return v
+    return _v.nonnegative_scalar(value, name)
 
 
-def _integer(func: str, name: str, value, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, float, np.floating)):
-        raise _fail(func, name, f"an integer >= {minimum}", value)
-    if isinstance(value, (float, np.floating)) and (not math.isfinite(value) or value != int(value)):
-        raise _fail(func, name, f"an integer >= {minimum}", value)
-    if int(value) < minimum:
-        raise _fail(func, name, f"an integer >= {minimum}", value)
-    return int(value)
+def _integer(func: str, name: str, value, minimum: int, maximum: int | None = None) -> int:
+    return _v.integer(value, name, low=minimum, high=maximum)
 
 
 def _mass(func: str, value) -> float:
-    v = float(value)
-    if not (0.0 < v < 1.0):
-        raise _fail(func, "mass", "in the open interval (0, 1)", value)
-    return v
+    return _v.real_scalar(value, "mass", low=0.0, high=1.0, low_open=True, high_open=True)
 
 
 def _dtype(func: str, dtype) -> np.dtype:
-    dt = np.dtype(dtype)
+    try:
+        dt = np.dtype(dtype)
+    except TypeError as err:
+        raise _fail(func, "dtype", "numpy.float32 or numpy.float64", dtype) from err
     if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
         raise _fail(func, "dtype", "numpy.float32 or numpy.float64", dtype)
     return dt
 
 
 def _points(func: str, x, data) -> tuple[np.ndarray, np.ndarray]:
-    x = np.asarray(x)
-    data = np.asarray(data)
+    x = _v.as_float_array(x, "x", max_size=MAX_ENTRIES)
+    data = _v.as_float_array(data, "data", max_size=MAX_ENTRIES)
     if data.ndim != 2:
         raise _fail(func, "data", "a 2-D array of shape (n, d)", f"an array of shape {data.shape}")
     if x.ndim == 1:
@@ -174,14 +209,24 @@ def _points(func: str, x, data) -> tuple[np.ndarray, np.ndarray]:
     if x.ndim != 2:
         raise _fail(func, "x", "a 2-D array of shape (m, d)", f"an array of shape {x.shape}")
     if x.shape[1] != data.shape[1]:
-        raise ValueError(f"The 'x' and 'data' parameters of {func} must have the same number of "
-                         f"columns d. Got x.shape={x.shape} and data.shape={data.shape} instead.")
+        raise ValueError(f"x and data must have the same number of columns d; got "
+                         f"x.shape={x.shape} and data.shape={data.shape}")
     if data.shape[0] < 2:
         raise _fail(func, "data", "an array with n >= 2 rows", f"{data.shape[0]} row(s)")
     if data.shape[1] < 1:
         raise _fail(func, "data", "an array with d >= 1 columns", f"shape {data.shape}")
-    if not (np.isfinite(x).all() and np.isfinite(data).all()):
-        raise ValueError(f"The 'x' and 'data' parameters of {func} must be finite. Got NaN or inf.")
+    if x.shape[0] < 1:
+        raise _fail(func, "x", "an array with at least one row (evaluation point)",
+                    f"shape {x.shape}")
+    for name, arr in (("x", x), ("data", data)):
+        if not np.isfinite(arr).all():
+            raise ValueError(f"{name} must contain only finite numbers; got NaN or inf")
+        with np.errstate(over="ignore"):
+            big = float(np.einsum("ij,ij->i", arr, arr).max())
+        if not math.isfinite(4.0 * big):
+            raise ValueError(f"{name} has rows too large for float64 squared distances (|row|² "
+                             f"overflows); rescale the data (the KDE with bandwidth h of data "
+                             f"scaled by s equals the one with h/s, divided by s^d)")
     return x, data
 
 
@@ -213,6 +258,61 @@ def _augmented(x: np.ndarray, data: np.ndarray, h: float, dt: np.dtype):
     yt[:, -1] = np.einsum("ij,ij->i", y64, y64)
     row_const = -0.5 * inv * np.einsum("ij,ij->i", x64, x64)
     return xt, yt, row_const
+
+
+# largest accepted absolute error of a log-kernel in the one-product form: float64 promises
+# agreement with a brute-force sum to ~1e-12 relative; float32 is the documented fast route
+_PRODUCT_FORM_TOL = {np.dtype(np.float64): 1e-6, np.dtype(np.float32): 1e-2}
+
+
+def _augmented_is_exact_enough(x: np.ndarray, data: np.ndarray, h: float, dt: np.dtype) -> bool:
+    """Whether the one-product form keeps log-kernel errors small (else: the direct route).
+
+    The product form adds terms of size (|x|² + |y|²)/(2h²) that cancel to −|x − y|²/(2h²); its
+    absolute error is about machine-ε of ``dt`` times that size. Tiny ``h`` (or 1/h² overflowing,
+    e.g. h = 1e-160) makes it meaningless, so the direct differences are used instead.
+    """
+    if h * h == 0.0 or not math.isfinite(1.0 / (h * h)):
+        return False
+    inv = 1.0 / (h * h)
+    scale = float(np.einsum("ij,ij->i", x, x).max() + np.einsum("ij,ij->i", data, data).max())
+    return float(np.finfo(dt).eps) * scale * inv < _PRODUCT_FORM_TOL[dt]
+
+
+def _sq_dist_rows(xb: np.ndarray, data: np.ndarray) -> np.ndarray:
+    """|x_i − y_j|² for a block of rows by explicit differences (columns in bounded chunks)."""
+    n, d = data.shape
+    out = np.empty((xb.shape[0], n))
+    cols = max(1, (1 << 20) // max(1, xb.shape[0] * d))
+    for c0 in range(0, n, cols):
+        diff = xb[:, None, :] - data[None, c0:c0 + cols, :]
+        out[:, c0:c0 + cols] = np.einsum("ijk,ijk->ij", diff, diff)
+    return out
+
+
+def _log_kernels_direct(xb: np.ndarray, data: np.ndarray, h: float):
+    """(log-kernels relative to each row's nearest point, the nearest point's log-kernel).
+
+    −(D − D_min)/(2h²) and −D_min/(2h²), each computed as ((D/h)/h)/2 so that a tiny ``h``
+    gives −inf (an underflowed kernel) instead of inf − inf = NaN.
+    """
+    D = _sq_dist_rows(xb, data)
+    dmin = D.min(axis=1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        rel = -0.5 * (((D - dmin[:, None]) / h) / h)
+        top = -0.5 * ((dmin / h) / h)
+    return rel, top
+
+
+def _log_kde_direct(x: np.ndarray, data: np.ndarray, h: float) -> np.ndarray:
+    m = x.shape[0]
+    n, d = data.shape
+    rows = max(1, min(m, (1 << 20) // n))
+    out = np.empty(m)
+    for r0 in range(0, m, rows):
+        rel, top = _log_kernels_direct(x[r0:r0 + rows], data, h)
+        out[r0:r0 + rows] = top + np.log(np.exp(rel).sum(axis=1))  # the nearest term is 1
+    return out - 0.5 * d * (_LOG_2PI + 2.0 * math.log(h)) - math.log(n)
 
 
 def log_kde(x, data, h, *, dtype=np.float64) -> np.ndarray:
@@ -258,6 +358,19 @@ def log_kde(x, data, h, *, dtype=np.float64) -> np.ndarray:
     kernel_weight_stats : the normalised weights' summaries at each point.
     log_kde_from_sq_distances : the same from squared distances.
 
+    Contract
+    --------
+    x
+        2-D real array, finite, non-empty; at most 8,388,608 entries (shape (m, d) or (d,)).
+    data
+        2-D real array, finite, non-empty; at most 8,388,608 entries (shape (n, d), n >= 2).
+    h
+        finite real number > 0 (bandwidth h > 0).
+    dtype
+        numpy.float32 or numpy.float64 (refused otherwise, naming dtype).
+    Budget (1 GB / 1 core): m·n·(d + 1) within the work limit; memory one 2 MB block. Bad or
+    too-large input raises ValueError naming the argument, before any allocation.
+
     Examples
     --------
     >>> import numpy as np
@@ -274,6 +387,10 @@ def log_kde(x, data, h, *, dtype=np.float64) -> np.ndarray:
     dt = _dtype(func, dtype)
     m, d = x.shape
     n = data.shape[0]
+    # calibrated on one core: ~25 numpy-operation units per kernel (exp, sums) + matmul
+    _v.check_work(func, m * n * (20.0 + 0.15 * d), hint="evaluate fewer points or subsample data")
+    if not _augmented_is_exact_enough(x, data, h, dt):
+        return _log_kde_direct(x, data, h)
     xt, yt, row_const = _augmented(x, data, h, dt)
     rows, cols = _blocks(m, n, _BLOCK_ELEMENTS)
     out = np.empty(m, dtype=np.float64)
@@ -313,10 +430,23 @@ def sq_distances(x, data, *, dtype=np.float64) -> np.ndarray:
     Returns
     -------
     numpy.ndarray, shape (m, n)
+
+    Contract
+    --------
+    x
+        2-D real array, finite, non-empty; at most 8,388,608 entries (shape (m, d) or (d,)).
+    data
+        2-D real array, finite, non-empty; at most 8,388,608 entries (shape (n, d), n >= 2).
+    dtype
+        numpy.float32 or numpy.float64 (refused otherwise, naming dtype).
+    Budget (1 GB / 1 core): the m × n output within the memory limit. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
     """
     func = "sq_distances"
     x, data = _points(func, x, data)
     dt = _dtype(func, dtype)
+    _v.check_budget(func, 2.0 * dt.itemsize * x.shape[0] * data.shape[0],
+                    hint="pass fewer rows of x per call (log_kde never forms this matrix)")
     xd = x.astype(dt, copy=False)
     yd = data.astype(dt, copy=False)
     out = xd @ yd.T
@@ -391,6 +521,21 @@ def kernel_weight_stats(x, data, h, *, mass: float = 0.9, dtype=np.float64) -> K
     -------
     KernelWeightStats
         Arrays of shape (m,).
+
+    Contract
+    --------
+    x
+        2-D real array, finite, non-empty; at most 8,388,608 entries (shape (m, d) or (d,)).
+    data
+        2-D real array, finite, non-empty; at most 8,388,608 entries (shape (n, d), n >= 2).
+    h
+        finite real number > 0 (bandwidth h > 0).
+    mass
+        finite real number > 0 and < 1.
+    dtype
+        numpy.float32 or numpy.float64 (refused otherwise, naming dtype).
+    Budget (1 GB / 1 core): m·n·(d + log n) within the work limit; memory O(n) per block. Bad or
+    too-large input raises ValueError naming the argument, before any allocation.
     """
     func = "kernel_weight_stats"
     x, data = _points(func, x, data)
@@ -399,7 +544,13 @@ def kernel_weight_stats(x, data, h, *, mass: float = 0.9, dtype=np.float64) -> K
     dt = _dtype(func, dtype)
     m, d = x.shape
     n = data.shape[0]
-    xt, yt, row_const = _augmented(x, data, h, dt)
+    _v.check_work(func, m * n * (3.0 * math.log2(n) + 0.15 * d),
+                  hint="evaluate fewer points or subsample data")
+    direct = not _augmented_is_exact_enough(x, data, h, dt)
+    if direct:
+        row_const = np.zeros(m)
+    else:
+        xt, yt, row_const = _augmented(x, data, h, dt)
     rows = max(1, min(m, (1 << 20) // n))
     lse = np.empty(m)
     part = np.empty(m)
@@ -407,7 +558,10 @@ def kernel_weight_stats(x, data, h, *, mass: float = 0.9, dtype=np.float64) -> K
     n_mass = np.empty(m, dtype=np.int64)
     for r0 in range(0, m, rows):
         r1 = min(m, r0 + rows)
-        logk = (xt[r0:r1] @ yt.T).astype(np.float64)
+        if direct:
+            logk, row_const[r0:r1] = _log_kernels_direct(x[r0:r1], data, h)
+        else:
+            logk = (xt[r0:r1] @ yt.T).astype(np.float64)
         lse[r0:r1], part[r0:r1], wmax[r0:r1], n_mass[r0:r1] = _stats_from_logk(logk, mass)
     log_density = lse + row_const - 0.5 * d * (_LOG_2PI + 2.0 * math.log(h)) - math.log(n)
     return KernelWeightStats(log_density, part, wmax, n_mass, mass)
@@ -417,15 +571,17 @@ def kernel_weight_stats(x, data, h, *, mass: float = 0.9, dtype=np.float64) -> K
 # squared distances: sampler and statistics
 # --------------------------------------------------------------------------------------------
 def _rng(func: str, rng) -> np.random.Generator:
-    if isinstance(rng, np.random.Generator):
-        return rng
-    seedlike = (numbers.Integral, np.random.SeedSequence)
-    if rng is None or isinstance(rng, bool) or not isinstance(rng, seedlike):
-        raise _fail(func, "rng", "a numpy.random.Generator or an integer seed", rng)
-    return np.random.default_rng(rng)
+    """The seed convention of kitlib._validate, under this module's argument name ``rng``.
+
+    ``rng`` is required here (a Generator, or an int >= 0 seed); None is refused so that a
+    forgotten argument does not silently draw fresh entropy.
+    """
+    if rng is None:
+        raise _fail(func, "rng", "a numpy.random.Generator or an integer seed >= 0", rng)
+    return _v.as_generator(rng, "rng")
 
 
-def sample_sq_distances(d, n, rng, r=1.0, *, size=None) -> np.ndarray:
+def sample_sq_distances(d, n, rng, *, r=1.0, size=None) -> np.ndarray:
     r"""Draw the ``n`` squared distances :math:`D_i = |x - y_i|^2` exactly, without the points.
 
     For :math:`y_i \sim \mathcal N(0, I_d)` iid and a fixed :math:`x` with :math:`|x|^2 = r\,d`,
@@ -453,6 +609,21 @@ def sample_sq_distances(d, n, rng, r=1.0, *, size=None) -> np.ndarray:
     Returns
     -------
     numpy.ndarray, shape (n,) or (size, n), float64
+
+    Contract
+    --------
+    d
+        integer >= 1 (True and fractions refused).
+    n
+        integer >= 2 (True and fractions refused).
+    rng
+        None, an int >= 0 or a numpy.random.Generator (required (None refused)).
+    r
+        finite real number >= 0.
+    size
+        integer >= 1 (True and fractions refused); or None.
+    Budget (1 GB / 1 core): size × n within the memory limit (~16M values). Bad or too-large input
+    raises ValueError naming the argument, before any allocation.
     """
     func = "sample_sq_distances"
     d = _integer(func, "d", d, 1)
@@ -460,6 +631,9 @@ def sample_sq_distances(d, n, rng, r=1.0, *, size=None) -> np.ndarray:
     r = _nonneg(func, "r", r)
     gen = _rng(func, rng)
     shape = (n,) if size is None else (_integer(func, "size", size, 1), n)
+    _v.check_budget(func, 8.0 * 2 * math.prod(shape),
+                    hint="draw fewer distances per call (sample_smallest_sq_distances keeps only "
+                         "the k smallest, drawing in chunks)")
     g = gen.standard_normal(shape)
     out = np.subtract(math.sqrt(r * d), g, out=g)
     out *= out
@@ -470,7 +644,7 @@ def sample_sq_distances(d, n, rng, r=1.0, *, size=None) -> np.ndarray:
     return out
 
 
-def sample_smallest_sq_distances(d, n, k, rng, r=1.0, *, size=1, chunk=1 << 21) -> np.ndarray:
+def sample_smallest_sq_distances(d, n, k, rng, *, r=1.0, size=1, chunk=1 << 21) -> np.ndarray:
     r"""The ``k`` smallest of ``n`` squared distances, sorted, for ``size`` independent data sets.
 
     Draws with :func:`sample_sq_distances` in chunks of at most ``chunk`` values and keeps the
@@ -479,6 +653,25 @@ def sample_smallest_sq_distances(d, n, k, rng, r=1.0, *, size=1, chunk=1 << 21) 
     Returns
     -------
     numpy.ndarray, shape (size, k), ascending along each row.
+
+    Contract
+    --------
+    d
+        integer >= 1 (True and fractions refused).
+    n
+        integer >= 2 (True and fractions refused).
+    k
+        integer >= 1 (True and fractions refused) (<= n).
+    rng
+        None, an int >= 0 or a numpy.random.Generator.
+    r
+        finite real number >= 0.
+    size
+        integer >= 1 (True and fractions refused).
+    chunk
+        integer >= 1 (True and fractions refused).
+    Budget (1 GB / 1 core): size·n within the work limit. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     func = "sample_smallest_sq_distances"
     d = _integer(func, "d", d, 1)
@@ -487,13 +680,17 @@ def sample_smallest_sq_distances(d, n, k, rng, r=1.0, *, size=1, chunk=1 << 21) 
     if k > n:
         raise _fail(func, "k", f"an integer in [1, n={n}]", k)
     size = _integer(func, "size", size, 1)
+    r = _nonneg(func, "r", r)
     gen = _rng(func, rng)
     step = max(k, _integer(func, "chunk", chunk, 1))
+    _v.check_budget(func, 8.0 * (4 * min(step, n) + 3 * k + size * k),
+                    hint="lower chunk or k")
+    _v.check_work(func, size * (40.0 * n + 2e4), hint="lower n or size")
     out = np.empty((size, k))
     for s in range(size):
         best = np.empty(0)
         for c0 in range(0, n, step):
-            block = sample_sq_distances(d, max(2, min(step, n - c0)), gen, r)[: min(step, n - c0)]
+            block = sample_sq_distances(d, max(2, min(step, n - c0)), gen, r=r)[: min(step, n - c0)]
             both = np.concatenate([best, block])
             best = np.partition(both, k - 1)[:k] if both.size > k else both
         out[s] = np.sort(best)
@@ -501,8 +698,8 @@ def sample_smallest_sq_distances(d, n, k, rng, r=1.0, *, size=1, chunk=1 << 21) 
 
 
 def _check_sq(func: str, D) -> np.ndarray:
-    D = np.asarray(D, dtype=float)
-    if D.ndim == 0 or D.shape[-1] < 2:
+    D = _v.as_float_array(D, "D", max_size=MAX_ENTRIES)
+    if D.ndim == 0 or D.shape[-1] < 2 or D.size == 0:
         raise _fail(func, "D", "an array with n >= 2 squared distances along its last axis",
                     f"an array of shape {D.shape}")
     if not np.all(np.isfinite(D)) or np.any(D < 0):
@@ -514,38 +711,92 @@ def log_kde_from_sq_distances(D, h, d) -> np.ndarray:
     r""":math:`\ln\hat\rho_h` from the squared distances ``D`` (last axis = the n data points).
 
     .. math:: \ln\hat\rho_h = -\tfrac d2\ln(2\pi h^2) - \ln n + \operatorname{LSE}_i(-D_i/(2h^2)).
+
+    Contract
+    --------
+    D
+        real array, finite, entries >= 0, non-empty; at most 8,388,608 entries (squared distances,
+        shape (..., n), n >= 2).
+    h
+        finite real number > 0.
+    d
+        integer >= 1 (True and fractions refused).
+    Budget (1 GB / 1 core): D up to 8,388,608 values. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     func = "log_kde_from_sq_distances"
     D = _check_sq(func, D)
     h = _positive(func, "h", h, allow_array=False)
     d = _integer(func, "d", d, 1)
     n = D.shape[-1]
-    return (special.logsumexp(-D / (2 * h * h), axis=-1)
+    rel, top = _relative_log_kernels(D, h)
+    return (top + np.log(np.exp(rel).sum(axis=-1))
             - 0.5 * d * (_LOG_2PI + 2 * math.log(h)) - math.log(n))
 
 
+def _relative_log_kernels(D: np.ndarray, h: float):
+    """−(D − D_min)/(2h²) and −D_min/(2h²) along the last axis, as ((·/h)/h)/2.
+
+    The nearest point's term is exactly 1 after the shift, and a tiny ``h`` gives −inf
+    (underflowed kernels) instead of the NaN of −D/(2h²) with h² = 0.
+    """
+    dmin = D.min(axis=-1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        rel = -0.5 * (((D - dmin[..., None]) / h) / h)
+        top = -0.5 * ((dmin / h) / h)
+    return rel, top
+
+
 def weight_stats_from_sq_distances(D, h, d, *, mass: float = 0.9) -> KernelWeightStats:
-    r"""Like :func:`kernel_weight_stats`, from squared distances ``D`` of shape (..., n)."""
+    r"""Like :func:`kernel_weight_stats`, from squared distances ``D`` of shape (..., n).
+
+    Contract
+    --------
+    D
+        real array, finite, entries >= 0, non-empty; at most 8,388,608 entries (squared distances,
+        shape (..., n), n >= 2).
+    h
+        finite real number > 0.
+    d
+        integer >= 1 (True and fractions refused).
+    mass
+        finite real number > 0 and < 1.
+    Budget (1 GB / 1 core): D up to 8,388,608 values. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
+    """
     func = "weight_stats_from_sq_distances"
     D = _check_sq(func, D)
     h = _positive(func, "h", h, allow_array=False)
     d = _integer(func, "d", d, 1)
     mass = _mass(func, mass)
-    lse, part, wmax, n_mass = _stats_from_logk(-D / (2 * h * h), mass)
-    log_density = lse - 0.5 * d * (_LOG_2PI + 2 * math.log(h)) - math.log(D.shape[-1])
+    rel, top = _relative_log_kernels(D, h)
+    lse, part, wmax, n_mass = _stats_from_logk(rel, mass)
+    log_density = lse + top - 0.5 * d * (_LOG_2PI + 2 * math.log(h)) - math.log(D.shape[-1])
     return KernelWeightStats(log_density, part, wmax, n_mass, mass)
 
 
-def top_weights(D, h, k: int = 20) -> np.ndarray:
+def top_weights(D, h, *, k: int = 20) -> np.ndarray:
     r"""The ``k`` largest normalised weights :math:`w_i = e^{-D_i/(2h^2)}/\sum_j e^{-D_j/(2h^2)}`,
     in decreasing order, for squared distances ``D`` of shape (..., n). Returns shape (..., k')
-    with ``k' = min(k, n)``."""
+    with ``k' = min(k, n)``.
+
+    Contract
+    --------
+    D
+        real array, finite, entries >= 0, non-empty; at most 8,388,608 entries (squared distances,
+        shape (..., n), n >= 2).
+    h
+        finite real number > 0.
+    k
+        integer >= 1 (True and fractions refused).
+    Budget (1 GB / 1 core): D up to 8,388,608 values. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
+    """
     func = "top_weights"
     D = _check_sq(func, D)
     h = _positive(func, "h", h, allow_array=False)
     k = min(_integer(func, "k", k, 1), D.shape[-1])
-    logk = -(D - D.min(axis=-1, keepdims=True)) / (2 * h * h)
-    w = np.exp(logk)
+    w = np.exp(_relative_log_kernels(D, h)[0])
     w /= w.sum(axis=-1, keepdims=True)
     part = -np.partition(-w, k - 1, axis=-1)[..., :k]
     return -np.sort(-part, axis=-1)
@@ -562,18 +813,29 @@ def log_expected_kde(x_sq_norm, h, d):
         :math:`|x|^2` (``r·d`` for the sampler's test point).
     h : float or array, > 0
     d : int, >= 1
+
+    Contract
+    --------
+    x_sq_norm
+        real array, finite, entries >= 0, non-empty; at most 8,388,608 entries.
+    h
+        real array, finite, entries > 0, non-empty; at most 8,388,608 entries (bandwidths > 0, float
+        or array (broadcast)).
+    d
+        integer >= 1 (True and fractions refused).
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     func = "log_expected_kde"
     h = _positive(func, "h", h)
     d = _integer(func, "d", d, 1)
-    s = np.asarray(x_sq_norm, dtype=float)
-    if not np.all(np.isfinite(s)) or np.any(s < 0):
-        raise _fail(func, "x_sq_norm", "finite and >= 0", x_sq_norm)
+    s = _v.as_float_array(x_sq_norm, "x_sq_norm", max_size=MAX_ENTRIES)
+    if s.size == 0 or not np.all(np.isfinite(s)) or np.any(s < 0):
+        raise _fail(func, "x_sq_norm", "finite and >= 0 (non-empty)", x_sq_norm)
     h2 = np.square(h)
     return -0.5 * d * (_LOG_2PI + np.log1p(h2)) - s / (2 * (1 + h2))
 
 
-def relative_variance(h, d, n, x_sq_norm=None):
+def relative_variance(h, d, n, *, x_sq_norm=None):
     r"""Exact relative variance of the estimator over data sets at a fixed :math:`x`:
 
     .. math::
@@ -584,19 +846,39 @@ def relative_variance(h, d, n, x_sq_norm=None):
     It sets the width of :math:`\ln(\hat\rho/\rho_h)` only in the CLT regime; below
     :math:`h_{CLT}` the variance is dominated by rare data sets. Returns ``inf`` where the value
     overflows. ``x_sq_norm`` defaults to ``d`` (a typical test point).
+
+    Contract
+    --------
+    h
+        real array, finite, entries > 0, non-empty; at most 8,388,608 entries (bandwidths > 0, float
+        or array (broadcast)).
+    d
+        integer >= 1 (True and fractions refused).
+    n
+        integer >= 1 (True and fractions refused).
+    x_sq_norm
+        finite real number >= 0; or None (|x|², default d).
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     func = "relative_variance"
     h = _positive(func, "h", h)
     d = _integer(func, "d", d, 1)
     n = _integer(func, "n", n, 1)
     s = float(d) if x_sq_norm is None else _nonneg(func, "x_sq_norm", x_sq_norm)
-    h2 = np.square(h)
-    expo = 0.5 * d * (2 * np.log1p(h2) - np.log(h2) - np.log(2 + h2)) + s / ((1 + h2) * (2 + h2))
     with np.errstate(over="ignore"):
+        h2 = np.square(h)
+    # ln((1 + h²)²/(h²(2 + h²))) = ln(1 + 1/(h²(2 + h²))) > 0: for h >= 1 take that log1p form
+    # (the three-log form cancels to a negative round-off, e.g. −5e-17 at h = 1e4); for h < 1
+    # the three logs, which keep their digits as h → 0 (where h²(2 + h²) underflows)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        big = np.log1p(1.0 / (h2 * (2.0 + h2)))
+        small = 2.0 * np.log1p(h2) - 2.0 * np.log(h) - np.log(2.0 + h2)
+        log_ratio = np.where(h >= 1.0, big, small)
+        expo = 0.5 * d * log_ratio + s / ((1 + h2) * (2 + h2))
         return np.expm1(expo) / n
 
 
-def clt_log_ratio_pdf(z, h, d, n, x_sq_norm=None):
+def clt_log_ratio_pdf(z, h, d, n, *, x_sq_norm=None):
     r"""Density of :math:`z = \ln(\hat\rho_h/\rho_h)` if :math:`\hat\rho_h/\rho_h` were
     Gaussian with mean 1 and the exact variance :math:`v` of :func:`relative_variance`:
 
@@ -604,12 +886,29 @@ def clt_log_ratio_pdf(z, h, d, n, x_sq_norm=None):
 
     Right in the CLT regime (:math:`h > h_{CLT}`); wrong below it, which is the point.
     Returns zeros where :math:`v` is infinite.
+
+    Contract
+    --------
+    z
+        real array, finite, non-empty; at most 8,388,608 entries.
+    h
+        finite real number > 0.
+    d
+        integer >= 1 (True and fractions refused).
+    n
+        integer >= 1 (True and fractions refused).
+    x_sq_norm
+        finite real number >= 0; or None.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     func = "clt_log_ratio_pdf"
-    z = np.asarray(z, dtype=float)
+    z = _v.as_float_array(z, "z", max_size=MAX_ENTRIES)
+    if z.size == 0:
+        raise _fail(func, "z", "a non-empty array", z)
     if not np.all(np.isfinite(z)):
         raise _fail(func, "z", "finite", "an array with NaN or inf")
-    v = float(relative_variance(_positive(func, "h", h, allow_array=False), d, n, x_sq_norm))
+    h = _positive(func, "h", h, allow_array=False)
+    v = float(relative_variance(h, d, n, x_sq_norm=x_sq_norm))
     if not (math.isfinite(v) and v > 0):
         return np.zeros_like(z)
     with np.errstate(over="ignore"):
@@ -620,9 +919,18 @@ def clt_log_ratio_pdf(z, h, d, n, x_sq_norm=None):
 def spacing_pdf(z, h_G):
     r"""Density of a normalised nearest-neighbour spacing :math:`j\,(D_{(j+1)} - D_{(j)})`:
     exponential with mean :math:`2h_G^2`, :math:`p(z) = e^{-z/(2h_G^2)}/(2h_G^2)` for
-    :math:`z \ge 0` (see :func:`h_G_from_gaps`)."""
-    z = np.asarray(z, dtype=float)
-    mean = 2.0 * _positive("spacing_pdf", "h_G", h_G, allow_array=False) ** 2
+    :math:`z \ge 0` (see :func:`h_G_from_gaps`).
+
+    Contract
+    --------
+    z
+        real array, no NaN, non-empty; at most 8,388,608 entries (±inf allowed (density 0 / limit)).
+    h_G
+        finite real number > 0 and <= 1e+100 (>= 1e-100).
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
+    """
+    z = _values("spacing_pdf", "z", z, allow_inf=True)
+    mean = 2.0 * _positive("spacing_pdf", "h_G", h_G, allow_array=False, bounded=True) ** 2
     return np.where(z >= 0, np.exp(-np.maximum(z, 0) / mean) / mean, 0.0)[()]
 
 
@@ -725,11 +1033,33 @@ def monte_carlo_kde(d, n, h, *, n_sets, rng, r=1.0, dtype=np.float32,
     Returns
     -------
     MonteCarloKDE
+
+    Contract
+    --------
+    d
+        integer >= 1 (True and fractions refused).
+    n
+        integer >= 2 (True and fractions refused).
+    h
+        1-D real array, finite, entries > 0 and <= 1e+100, non-empty; at most 8,388,608 entries (1-D
+        bandwidths >= 1e-100).
+    n_sets
+        integer >= 1 (True and fractions refused).
+    rng
+        None, an int >= 0 or a numpy.random.Generator.
+    r
+        finite real number >= 0; or None.
+    dtype
+        numpy.float32 or numpy.float64 (refused otherwise, naming dtype).
+    progress
+        an iterable wrapper such as tqdm, or None.
+    Budget (1 GB / 1 core): one data set of n distances in memory; n_sets·n·len(h) within the work
+    limit. Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     func = "monte_carlo_kde"
     d = _integer(func, "d", d, 1)
     n = _integer(func, "n", n, 2)
-    hs = np.atleast_1d(_positive(func, "h", h)).astype(float)
+    hs = np.atleast_1d(_positive(func, "h", h, bounded=True)).astype(float)
     if hs.ndim != 1:
         raise _fail(func, "h", "a 1-D array of bandwidths", f"an array of shape {hs.shape}")
     n_sets = _integer(func, "n_sets", n_sets, 1)
@@ -737,6 +1067,10 @@ def monte_carlo_kde(d, n, h, *, n_sets, rng, r=1.0, dtype=np.float32,
     dt = _dtype(func, dtype)
     r_fixed = None if r is None else _nonneg(func, "r", r)
     H = hs.size
+    _v.check_budget(func, 8.0 * 8 * n + 8.0 * 5 * H * n_sets,
+                    hint="lower n (one data set of n distances is held at a time) or n_sets")
+    # calibrated: 600 sets × n = 20 000 × 45 bandwidths take ~3 s on one core
+    _v.check_work(func, float(n_sets) * n * (1.2 * H + 5.0), hint="lower n_sets, n or len(h)")
     shape = (H, n_sets)
     log_sum = np.empty(shape)
     part = np.empty(shape)
@@ -754,9 +1088,9 @@ def monte_carlo_kde(d, n, h, *, n_sets, rng, r=1.0, dtype=np.float32,
     for s0 in starts:
         s1 = min(n_sets, s0 + per_chunk)
         if r_fixed is None:
-            D = np.stack([sample_sq_distances(d, n, gen, x_sq[s] / d) for s in range(s0, s1)])
+            D = np.stack([sample_sq_distances(d, n, gen, r=x_sq[s] / d) for s in range(s0, s1)])
         else:
-            D = sample_sq_distances(d, n, gen, r_fixed, size=s1 - s0)
+            D = sample_sq_distances(d, n, gen, r=r_fixed, size=s1 - s0)
         dmin = D.min(axis=1)
         dmin_all[s0:s1] = dmin
         delta = (D - dmin[:, None]).astype(dt)
@@ -782,7 +1116,7 @@ def monte_carlo_kde(d, n, h, *, n_sets, rng, r=1.0, dtype=np.float32,
                          max_weight=np.minimum(wmax, 1.0), weighted_sq_distance=wd)
 
 
-def h_G_from_gaps(smallest, k: int | None = None) -> float:
+def h_G_from_gaps(smallest, *, k: int | None = None) -> float:
     r"""Estimate :math:`h_G(d, n)` from the gaps between the smallest squared distances.
 
     Near the minimum the :math:`D_i` form a Poisson process whose intensity grows like
@@ -809,24 +1143,44 @@ def h_G_from_gaps(smallest, k: int | None = None) -> float:
     Returns
     -------
     float
+
+    Contract
+    --------
+    smallest
+        2-D real array, finite, entries >= 0, non-empty; at most 8,388,608 entries ((m, K) smallest
+        squared distances, ascending rows, K >= 2).
+    k
+        integer >= 1 (True and fractions refused); or None.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     return math.sqrt(0.5 * float(_spacings("h_G_from_gaps", smallest, k).mean()))
 
 
-def normalised_spacings(smallest, k: int | None = None) -> np.ndarray:
+def normalised_spacings(smallest, *, k: int | None = None) -> np.ndarray:
     r"""The normalised spacings :math:`j\,(D_{(j+1)} - D_{(j)})`, :math:`j = 1..k`, of each row of
     ascending smallest squared distances: shape (m, k). Near the minimum they are iid exponential
-    with mean :math:`2h_G^2` (see :func:`h_G_from_gaps`, :func:`spacing_pdf`)."""
+    with mean :math:`2h_G^2` (see :func:`h_G_from_gaps`, :func:`spacing_pdf`).
+
+    Contract
+    --------
+    smallest
+        2-D real array, finite, entries >= 0, non-empty; at most 8,388,608 entries.
+    k
+        integer >= 1 (True and fractions refused); or None.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
+    """
     return _spacings("normalised_spacings", smallest, k)
 
 
 def _spacings(func: str, smallest, k) -> np.ndarray:
-    s = np.atleast_2d(np.asarray(smallest, dtype=float))
-    if s.ndim != 2 or s.shape[1] < 2 or not np.all(np.isfinite(s)):
+    s = np.atleast_2d(_v.as_float_array(smallest, "smallest", max_size=MAX_ENTRIES))
+    if s.ndim != 2 or s.shape[0] < 1 or s.shape[1] < 2 or not np.all(np.isfinite(s)):
         raise _fail(func, "smallest", "a finite array of shape (m, K) with K >= 2",
                     f"an array of shape {np.shape(smallest)}")
     if np.any(np.diff(s, axis=1) < 0):
         raise _fail(func, "smallest", "sorted in ascending order along each row", "unsorted rows")
+    if np.any(s[:, 0] < 0):
+        raise _fail(func, "smallest", "squared distances >= 0", f"a minimum {float(s.min())!r}")
     kmax = s.shape[1] - 1
     k = kmax if k is None else _integer(func, "k", k, 1)
     if k > kmax:
@@ -928,13 +1282,20 @@ def thresholds(alpha) -> Thresholds:
     Thresholds
         Floats for a scalar ``alpha``, arrays otherwise.
 
+    Contract
+    --------
+    alpha
+        real array, finite, entries > 0 and <= 1e+100, non-empty; at most 8,388,608 entries (α = ln
+        n / d >= 1e-100, float or array).
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
+
     Examples
     --------
     >>> th = thresholds(0.2)
     >>> round(th.h_G, 4), round(th.h_CLT, 4), round(th.h_KL, 4), round(th.u_min, 4)
     (1.0457, 1.4788, 0.8917, 0.7951)
     """
-    a = _positive("thresholds", "alpha", alpha)
+    a = _positive("thresholds", "alpha", alpha, bounded=True)
     arr = np.atleast_1d(np.asarray(a, dtype=float))
     s, eps = _t_star(arr)
     t = np.exp(s)
@@ -953,8 +1314,16 @@ def thresholds(alpha) -> Thresholds:
 def alpha_G(h):
     r"""Inverse of :math:`h_G(\alpha)`: :math:`\alpha_G(h) = A(1/h^2) =
     \tfrac12\big[\ln(1 + 1/h^2) - h^2/(1+h^2)^2\big]`. The extreme-value regime at bandwidth
-    ``h`` is :math:`\alpha > \alpha_G(h)`; the CLT regime is :math:`\alpha < \alpha_G(h/\sqrt2)`."""
-    h = _positive("alpha_G", "h", h)
+    ``h`` is :math:`\alpha > \alpha_G(h)`; the CLT regime is :math:`\alpha < \alpha_G(h/\sqrt2)`.
+
+    Contract
+    --------
+    h
+        real array, finite, entries > 0 and <= 1e+100, non-empty; at most 8,388,608 entries
+        (bandwidths >= 1e-100, float or array (broadcast)).
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
+    """
+    h = _positive("alpha_G", "h", h, bounded=True)
     h2 = np.square(h)
     return 0.5 * (np.log1p(1.0 / h2) - h2 / (1 + h2) ** 2)
 
@@ -964,9 +1333,19 @@ def stable_index(h, alpha):
 
     :math:`\kappa < 1`: extreme-value regime; :math:`1 < \kappa < 2`: heavy-tailed;
     :math:`\kappa > 2`: CLT. Broadcasts over ``h`` and ``alpha``.
+
+    Contract
+    --------
+    h
+        real array, finite, entries > 0 and <= 1e+100, non-empty; at most 8,388,608 entries
+        (bandwidths >= 1e-100, float or array (broadcast)).
+    alpha
+        real array, finite, entries > 0 and <= 1e+100, non-empty; at most 8,388,608 entries (α = ln
+        n / d >= 1e-100, float or array).
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
-    h = _positive("stable_index", "h", h)
-    q = thresholds(_positive("stable_index", "alpha", alpha)).q_star
+    h = _positive("stable_index", "h", h, bounded=True)
+    q = thresholds(_positive("stable_index", "alpha", alpha, bounded=True)).q_star
     return np.asarray(q) * np.square(h) if np.ndim(q) or np.ndim(h) else float(q * h * h)
 
 
@@ -975,17 +1354,30 @@ _REGIMES = ((1.0, "extreme-value"), (2.0, "heavy-tailed"), (math.inf, "CLT"))
 
 def regime_name(kappa) -> str:
     r"""Name of the regime at stable index ``kappa``: ``"extreme-value"`` (:math:`\kappa < 1`),
-    ``"heavy-tailed"`` (:math:`1 \le \kappa < 2`) or ``"CLT"`` (:math:`\kappa \ge 2`)."""
-    k = float(kappa)
-    if not (math.isfinite(k) and k >= 0):
-        raise _fail("regime_name", "kappa", "a finite number >= 0", kappa)
+    ``"heavy-tailed"`` (:math:`1 \le \kappa < 2`) or ``"CLT"`` (:math:`\kappa \ge 2`).
+
+    Contract
+    --------
+    kappa
+        finite real number >= 0.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
+    """
+    k = _v.nonnegative_scalar(kappa, "kappa")
     return next(name for bound, name in _REGIMES if k < bound)
 
 
 def annealed_log_density(h):
     r"""Annealed :math:`\frac1d\ln\rho_h(x)` at a typical point (:math:`|x|^2 = d`):
-    :math:`-\tfrac12\ln(2\pi(1+h^2)) - \frac{1}{2(1+h^2)}`."""
-    h = _positive("annealed_log_density", "h", h)
+    :math:`-\tfrac12\ln(2\pi(1+h^2)) - \frac{1}{2(1+h^2)}`.
+
+    Contract
+    --------
+    h
+        real array, finite, entries > 0 and <= 1e+100, non-empty; at most 8,388,608 entries
+        (bandwidths >= 1e-100, float or array (broadcast)).
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
+    """
+    h = _positive("annealed_log_density", "h", h, bounded=True)
     h2 = np.square(h)
     return -0.5 * (_LOG_2PI + np.log1p(h2)) - 0.5 / (1 + h2)
 
@@ -995,8 +1387,7 @@ _BRANCHES = ("both", "high", "low")
 
 def _branch(func: str, branch: str) -> str:
     if branch not in _BRANCHES:
-        raise ValueError(f"The 'branch' parameter of {func} must be one of {list(_BRANCHES)}. "
-                         f"Got {branch!r} instead.")
+        _v.one_of(branch, "branch", _BRANCHES)
     return branch
 
 
@@ -1029,10 +1420,22 @@ def typical_log_density(h, alpha, *, branch: str = "both"):
     branch : {"both", "high", "low"}, keyword-only
         ``"both"`` (default) the actual limit; ``"high"``/``"low"`` one formula for every ``h``
         (to draw a branch's continuation past :math:`h_G`).
+
+    Contract
+    --------
+    h
+        real array, finite, entries > 0 and <= 1e+100, non-empty; at most 8,388,608 entries
+        (bandwidths >= 1e-100, float or array (broadcast)).
+    alpha
+        real array, finite, entries > 0 and <= 1e+100, non-empty; at most 8,388,608 entries (α = ln
+        n / d >= 1e-100, float or array).
+    branch
+        one of 'both', 'high', 'low'.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     func = "typical_log_density"
-    h = _positive(func, "h", h)
-    th = thresholds(_positive(func, "alpha", alpha))
+    h = _positive(func, "h", h, bounded=True)
+    th = thresholds(_positive(func, "alpha", alpha, bounded=True))
     branch = _branch(func, branch)
     h2 = np.square(h)
     low = -0.5 * (_LOG_2PI + np.log(h2)) - th.alpha - th.u_min / (2 * h2)
@@ -1052,10 +1455,22 @@ def kl_per_dim(h, alpha, *, branch: str = "both"):
     i.e. :math:`\mathbb E\ln\rho/d = -\tfrac12\ln 2\pi - \tfrac12` minus
     :func:`typical_log_density`. Minimal at :math:`h_{KL} = \sqrt{u_{\min}} < h_G`, inside the
     extreme-value regime. ``branch`` as in :func:`typical_log_density`.
+
+    Contract
+    --------
+    h
+        real array, finite, entries > 0 and <= 1e+100, non-empty; at most 8,388,608 entries
+        (bandwidths >= 1e-100, float or array (broadcast)).
+    alpha
+        real array, finite, entries > 0 and <= 1e+100, non-empty; at most 8,388,608 entries (α = ln
+        n / d >= 1e-100, float or array).
+    branch
+        one of 'both', 'high', 'low'.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     func = "kl_per_dim"
-    h = _positive(func, "h", h)
-    th = thresholds(_positive(func, "alpha", alpha))
+    h = _positive(func, "h", h, bounded=True)
+    th = thresholds(_positive(func, "alpha", alpha, bounded=True))
     branch = _branch(func, branch)
     h2 = np.square(h)
     high = 0.5 * (np.log1p(h2) + 1 / (1 + h2) - 1)
@@ -1066,10 +1481,15 @@ def kl_per_dim(h, alpha, *, branch: str = "both"):
 def expected_participation(kappa):
     r"""Asymptotic :math:`\mathbb E\sum_i w_i^2 = \max(1-\kappa, 0)`: Poisson–Dirichlet
     :math:`PD(\kappa, 0)` below :math:`h_G` (:math:`\kappa = (h/h_G)^2 < 1`), 0 above.
-    Use ``kappa = stable_index(h, alpha)`` or the finite-size ``FiniteSizeThresholds.kappa(h)``."""
-    k = np.asarray(kappa, dtype=float)
-    if not np.all(np.isfinite(k)) or np.any(k < 0):
-        raise _fail("expected_participation", "kappa", "finite and >= 0", kappa)
+    Use ``kappa = stable_index(h, alpha)`` or the finite-size ``FiniteSizeThresholds.kappa(h)``.
+
+    Contract
+    --------
+    kappa
+        real array, finite, entries >= 0, non-empty; at most 8,388,608 entries (κ >= 0).
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
+    """
+    k = _values("expected_participation", "kappa", kappa, low=0.0)
     return np.maximum(1.0 - k, 0.0)[()]
 
 
@@ -1085,21 +1505,26 @@ def pd_expected_max_weight(kappa):
 
     evaluated by the trapezoid rule in :math:`\ln s` (error below 1e-10). Values for
     :math:`\kappa = 0.1, 0.5, 0.9`: 0.930, 0.627, 0.217.
+
+    Contract
+    --------
+    kappa
+        real array, finite, entries >= 0, non-empty; at most 8,192 entries.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
-    k = np.asarray(kappa, dtype=float)
-    if not np.all(np.isfinite(k)) or np.any(k < 0):
-        raise _fail("pd_expected_max_weight", "kappa", "finite and >= 0", kappa)
+    k = _values("pd_expected_max_weight", "kappa", kappa, low=0.0, max_size=PD_MAX_KAPPAS)
     flat = k.ravel()
     out = np.zeros_like(flat)
-    inside = (flat > 0) & (flat < 1)
+    inside = np.flatnonzero((flat > 0) & (flat < 1))
     out[flat == 0] = 1.0
-    if np.any(inside):
-        kk = flat[inside][:, None]
-        u = np.linspace(-40.0, 5.0, 4001)
-        s = np.exp(u)[None, :]
+    u = np.linspace(-40.0, 5.0, 4001)
+    s = np.exp(u)[None, :]
+    for c0 in range(0, inside.size, 256):  # 256 × 4001 quadrature nodes per batch (~8 MB)
+        rows = inside[c0:c0 + 256]
+        kk = flat[rows][:, None]
         lower = special.gamma(1 - kk) * special.gammainc(1 - kk, s)
         integrand = s * np.exp(-s) / (np.exp(-s) + s**kk * lower)
-        out[inside] = np.trapezoid(integrand, u, axis=1)
+        out[rows] = np.trapezoid(integrand, u, axis=1)
     return out.reshape(k.shape)[()]
 
 
@@ -1143,7 +1568,7 @@ class FiniteSizeThresholds:
 
     def kappa(self, h):
         r"""Finite-size stable index :math:`\kappa_d(h) = 2h^2c = (h/h_G(d,n))^2`."""
-        h = _positive("FiniteSizeThresholds.kappa", "h", h)
+        h = _positive("FiniteSizeThresholds.kappa", "h", h, bounded=True)
         return 2.0 * np.square(h) * self.c
 
 
@@ -1155,22 +1580,30 @@ def _saddle_log_cdf_pdf(D: float, d: int, lam: float) -> tuple[float, float, flo
     :math:`\kappa_4/8 - 5\kappa_3^2/24` correction; distribution: Lugannani–Rice with its
     second-order term (Daniels 1987), evaluated in log space so that it holds far in the tail.
     """
-    tau = 2.0 * D / (d + math.sqrt(d * d + 4.0 * lam * D))
-    s = 0.5 * (1.0 - 1.0 / tau)
-    K = 0.5 * d * math.log(tau) + 0.5 * lam * (tau - 1.0)  # = (d/2) ln tau + lam * s * tau
+    root = math.sqrt(d * d + 4.0 * lam * D)
+    tau = 2.0 * D / (d + root)
+    # ε = τ − 1 and s·D − K without cancellation (near the mean, at large λ, both are tiny
+    # differences of numbers ~λ): from (2D − d)² − root² = −4Dδ with δ = d + λ − D,
+    # ε = −2δ/(root + d + 2λ); and with K'(s) = dτ + λτ² = D, s·D − K = (d/2)(ε − ln(1 + ε))
+    # + λε²/2 (derived here).
+    delta = (d + lam) - D
+    eps = -2.0 * delta / (root + d + 2.0 * lam)
+    s = 0.5 * eps / tau
+    log_tau = math.log1p(eps) if eps > -0.5 else math.log(tau)
+    sd_minus_k = 0.5 * d * (eps - log_tau) + 0.5 * lam * eps * eps
     # K'' = tau^2 b, K''' = tau^3 (8d + 24 lam tau), K'''' = tau^4 (48d + 192 lam tau): the
     # standardised cumulants below are free of tau powers, so nothing underflows for tiny D.
     b = 2.0 * d + 4.0 * lam * tau
     r3 = (8.0 * d + 24.0 * lam * tau) / b**1.5
     r4 = (48.0 * d + 192.0 * lam * tau) / (b * b)
-    w = math.copysign(math.sqrt(max(2.0 * (s * D - K), 0.0)), s)
-    u = 0.5 * (tau - 1.0) * math.sqrt(b)  # = s sqrt(K'')
+    w = math.copysign(math.sqrt(max(2.0 * sd_minus_k, 0.0)), s)
+    u = 0.5 * eps * math.sqrt(b)  # = s sqrt(K'')
     corr = r4 / 8 - 5 * r3 * r3 / 24
     log_phi = -0.5 * w * w - 0.5 * _LOG_2PI
     mills = math.sqrt(math.pi / 2) * float(special.erfcx(-w / math.sqrt(2)))
     bracket = mills + 1 / w - 1 / u - (corr / u - 1 / u**3 - r3 / (2 * u * u) + 1 / w**3)
     log_F = log_phi + math.log(bracket) if bracket > 0 else -math.inf
-    log_f = K - s * D - 0.5 * (_LOG_2PI + 2.0 * math.log(tau) + math.log(b)) + math.log1p(corr)
+    log_f = -sd_minus_k - 0.5 * (_LOG_2PI + 2.0 * math.log(tau) + math.log(b)) + math.log1p(corr)
     return log_F, log_f, w
 
 
@@ -1218,9 +1651,23 @@ def finite_size_thresholds(d, n=None, *, log_n=None, r=1.0, method: str = "auto"
     ValueError
         For ``n < 2``, ``d < 1``, ``r <= 0``, an unknown ``method``, or when ``method="exact"``
         cannot reach the requested size.
+
+    Contract
+    --------
+    d
+        integer >= 1 and <= 1e+08 (True and fractions refused).
+    n
+        finite real number >= 2; or None (give n or log_n).
+    log_n
+        finite real number >= 0.693147; or None.
+    r
+        finite real number > 0 and <= 1e+100 (>= 1e-100).
+    method
+        one of 'auto', 'exact', 'saddlepoint'.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     func = "finite_size_thresholds"
-    d = _integer(func, "d", d, 1)
+    d = _integer(func, "d", d, 1, MAX_DIMENSION)
     if (n is None) == (log_n is None):
         raise ValueError(f"{func} takes exactly one of 'n' and 'log_n'. Got n={n!r}, log_n={log_n!r}.")
     if n is not None:
@@ -1233,22 +1680,37 @@ def finite_size_thresholds(d, n=None, *, log_n=None, r=1.0, method: str = "auto"
         ln_n = float(log_n)
         if not (math.isfinite(ln_n) and ln_n >= math.log(2)):
             raise _fail(func, "log_n", "a finite number >= ln 2", log_n)
-    r = _positive(func, "r", r, allow_array=False)
+    r = _positive(func, "r", r, allow_array=False, bounded=True)
     if method not in _METHODS:
-        raise ValueError(f"The 'method' parameter of {func} must be one of {list(_METHODS)}. "
-                         f"Got {method!r} instead.")
+        _v.one_of(method, "method", _METHODS)
     lam = r * d
     mean = d + lam
-    result = None
+    exact = saddle = None
+    saddle_error = None
     if method in ("auto", "exact"):
-        result = _exact_quantile_slope(d, lam, ln_n, mean)
-        if result is None and method == "exact":
-            raise ValueError(f"{func}: scipy.stats.ncx2 cannot reach the 1/n quantile at d={d}, "
-                             f"ln n={ln_n:.4g} (its CDF underflows); use method='saddlepoint'.")
-        used = "exact"
-    if result is None:
-        result = _saddle_quantile_slope(d, lam, ln_n, mean)
-        used = "saddlepoint"
+        exact = _exact_quantile_slope(d, lam, ln_n, mean)
+    if exact is None and method in ("auto", "saddlepoint") or method == "exact" and exact is None:
+        try:
+            saddle = _saddle_quantile_slope(d, lam, ln_n, mean)
+        except ValueError as err:
+            saddle_error = err
+    where = f"d={d}, ln n={ln_n:.4g}, r={r:g}"
+    if method == "exact" and exact is None:
+        other = ("method='saddlepoint' (or 'auto') handles it" if saddle is not None else
+                 f"the saddle-point form fails too ({saddle_error})")
+        raise ValueError(f"{func}: scipy.stats.ncx2 cannot reach the 1/n quantile at {where} "
+                         f"(its CDF underflows); {other}.")
+    if method == "saddlepoint" and saddle is None:
+        exact = _exact_quantile_slope(d, lam, ln_n, mean)
+        other = ("method='exact' (or 'auto') handles it" if exact is not None else
+                 "the exact ncx2 quantile fails too")
+        raise ValueError(f"{func}: {saddle_error} at {where}; {other}.") from saddle_error
+    if exact is None and saddle is None:
+        raise ValueError(f"{func}: neither scipy.stats.ncx2 (its CDF underflows) nor the "
+                         f"saddle-point form ({saddle_error}) reaches the 1/n quantile at "
+                         f"{where}.") from saddle_error
+    result, used = (exact, "exact") if method != "saddlepoint" and exact is not None else (
+        saddle, "saddlepoint")
     D_star, c = result
     h_G = 1.0 / math.sqrt(2.0 * c)
     return FiniteSizeThresholds(d=d, log_n=ln_n, r=r, D_star=D_star, c=c, h_G=h_G,
@@ -1258,6 +1720,14 @@ def finite_size_thresholds(d, n=None, *, log_n=None, r=1.0, method: str = "auto"
 
 
 def _exact_quantile_slope(d: int, lam: float, ln_n: float, mean: float):
+    # scipy/boost warn when their ncx2 series give up; the result is checked below (None if
+    # unusable), so the warnings carry no information for the caller
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _exact_quantile_slope_raw(d, lam, ln_n, mean)
+
+
+def _exact_quantile_slope_raw(d: int, lam: float, ln_n: float, mean: float):
     dist = stats.ncx2(d, lam)
     if ln_n > 600:
         return None
@@ -1282,7 +1752,10 @@ def _exact_quantile_slope(d: int, lam: float, ln_n: float, mean: float):
             glo = float(vals[first]) + ln_n
             if glo > 0:
                 return None  # the quantile lies where scipy's CDF has underflowed
-        D_star = optimize.brentq(g, lo, mean, xtol=1e-300, rtol=1e-14)
+        try:
+            D_star = optimize.brentq(g, lo, mean, xtol=1e-300, rtol=1e-14, maxiter=500)
+        except (RuntimeError, ValueError):  # no convergence within the cap: not usable
+            return None
         log_f = float(dist.logpdf(D_star))
         log_F = float(dist.logcdf(D_star))
     c = math.exp(log_f - log_F)
@@ -1299,11 +1772,15 @@ def _saddle_quantile_slope(d: int, lam: float, ln_n: float, mean: float):
     hi = mean - 0.05 * math.sqrt(2.0 * d + 4.0 * lam)
     lo = 1e-300
     if not (hi > 0 and g(hi) > 0):
-        raise ValueError(f"finite_size_thresholds: n is too small for the saddle-point form "
-                         f"(ln n={ln_n:.4g} at d={d}); use method='exact'.")
+        raise ValueError("n is too small for the saddle-point form (the 1/n quantile is too "
+                         "close to the mean)")
     if not g(lo) < 0:
-        raise ValueError(f"finite_size_thresholds: the 1/n quantile at d={d}, ln n={ln_n:.4g} "
-                         f"is below the smallest positive float; choose a smaller ln n / d.")
-    D_star = optimize.brentq(g, lo, hi, xtol=1e-300, rtol=1e-14, maxiter=500)
+        raise ValueError("the 1/n quantile is below the smallest positive float (choose a "
+                         "smaller ln n or a larger d)")
+    try:
+        D_star = optimize.brentq(g, lo, hi, xtol=1e-300, rtol=1e-14, maxiter=500)
+    except RuntimeError as err:
+        raise ValueError("the saddle-point quantile search did not converge in 500 "
+                         "iterations") from err
     log_F, log_f, _w = _saddle_log_cdf_pdf(D_star, d, lam)
     return D_star, math.exp(log_f - log_F)

@@ -40,6 +40,22 @@ Reward Model Overoptimization* (Gao, Schulman, Hilton 2022); *Approximating KL D
 
 Importing this module imports neither matplotlib nor torch; only :func:`train_policy` and
 :func:`dpo_policy` import torch.
+
+Argument contract (every public function; the machine-readable table is ``kitlib.contracts.rlhf``)
+-----------------------------------------------------------------------------------------------
+* Probability vectors (``p_ref``, ``policy``): 1-D float arrays, finite, >= 0, summing to 1
+  within 1e-8 (then renormalised exactly), at most ``MAX_RESPONSES`` = 2²² entries.
+* ``rewards``: finite floats of the shape of the probability vector they go with.
+* β, learning rates, ``delta``, ``c``, ``k`` of pass@k: finite real numbers > 0; ``kl_budget`` >= 0.
+* Counts (``steps``, ``batch``, ``n_pairs``, ``m``, ``n_tokens``, ...) are integers; ``True`` and
+  fractions such as 2.5 are refused, never truncated. ``seed``: None, an int >= 0 or a
+  ``numpy.random.Generator``; global random state (numpy's, torch's) is never touched.
+* Sizes: every call estimates its memory and work from the argument sizes and, past
+  :mod:`kitlib.limits` (256 MiB and ~2·10⁹ operations, a 1 GB / 1-core budget), refuses before
+  allocating with a ``ValueError`` naming the limit and a cheaper route. The largest size each
+  function accepts at the default limits is stated in its docstring.
+* Every refusal is a ``ValueError`` whose message names the argument, what is allowed and the
+  value received.
 """
 
 from __future__ import annotations
@@ -50,6 +66,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import optimize, special, stats
+
+from kitlib import _validate as _v
 
 __all__ = [
     # KL-regularised optimum
@@ -69,7 +87,9 @@ __all__ = [
     "goodhart_bon", "goodhart_lambda_star", "fit_gao",
 ]
 
-_SUM_TOL = 1e-8
+_SUM_TOL = _v.PROB_TOL
+#: largest probability vector (and rewards) on the 1 GB budget
+MAX_RESPONSES = 2**22
 F_REGULARIZERS = ("reverse_kl", "forward_kl", "js", "alpha", "chi2", "tv")
 
 
@@ -77,60 +97,54 @@ F_REGULARIZERS = ("reverse_kl", "forward_kl", "js", "alpha", "chi2", "tv")
 # validation
 # ---------------------------------------------------------------------------------------------
 def _prob(p, name: str = "p_ref") -> np.ndarray:
-    try:
-        arr = np.asarray(p, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be a 1-D array of probabilities; got {p!r}") from err
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D probability vector; got shape {arr.shape}")
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} must contain only finite numbers; got {int((~np.isfinite(arr)).sum())} "
-                         "non-finite entries")
-    if arr.min() < 0:
-        raise ValueError(f"{name} must be non-negative; got min {arr.min():g}")
-    s = float(arr.sum())
-    if abs(s - 1.0) > _SUM_TOL:
-        raise ValueError(f"{name} must sum to 1 (tolerance {_SUM_TOL:.0e}); got a sum of {s!r}")
-    return arr / s
+    return _v.probability_vector(p, name, max_size=MAX_RESPONSES)
 
 
-def _rewards(r, p: np.ndarray, name: str = "rewards") -> np.ndarray:
-    try:
-        arr = np.asarray(r, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be an array of real numbers; got {r!r}") from err
+def _rewards(r, p: np.ndarray, name: str = "rewards", ref: str = "p_ref") -> np.ndarray:
+    arr = _v.array(r, name, ndim=(0, 1, 2), max_size=MAX_RESPONSES, finite=False)
     if arr.shape != p.shape:
-        raise ValueError(f"{name} must have the shape of p_ref {p.shape}; got {arr.shape}")
+        raise ValueError(f"{name} must have the shape of {ref} {p.shape}; got {arr.shape}")
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} must be finite; got {int((~np.isfinite(arr)).sum())} non-finite entries")
+    with np.errstate(over="ignore"):
+        span = arr.max() - arr.min() if arr.size else 0.0
+    if not np.isfinite(span):
+        raise ValueError(f"{name} must span a finite range (max − min overflows float64); got "
+                         f"min {arr.min():g} and max {arr.max():g}. Rescale the rewards.")
     return arr
 
 
 def _positive(x, name: str) -> float:
-    if isinstance(x, (bool, str, bytes)) or np.ndim(x) != 0:
-        raise ValueError(f"{name} must be a real number > 0; got {x!r}")
-    v = float(x)
-    if not (math.isfinite(v) and v > 0):
-        raise ValueError(f"{name} must be a finite real number > 0; got {x!r}")
-    return v
+    return _v.positive_scalar(x, name)
 
 
 def _budget(x) -> float:
-    if isinstance(x, (bool, str, bytes)) or np.ndim(x) != 0:
-        raise ValueError(f"kl_budget must be a finite real number >= 0; got {x!r}")
-    v = float(x)
-    if not (math.isfinite(v) and v >= 0):
-        raise ValueError(f"kl_budget must be a finite real number >= 0; got {x!r}")
-    return v
+    return _v.nonnegative_scalar(x, "kl_budget")
 
 
 def _betas(betas) -> np.ndarray:
-    b = np.atleast_1d(np.asarray(betas, dtype=np.float64))
-    if b.ndim != 1 or b.size == 0:
-        raise ValueError(f"betas must be a non-empty 1-D array; got shape {b.shape}")
-    if not (np.isfinite(b).all() and (b > 0).all()):
-        raise ValueError(f"betas must be finite and > 0; got min {np.nanmin(b)!r}")
-    return b
+    return _v.array(betas, "betas", ndim=1, atleast_1d=True, max_size=MAX_RESPONSES, low=0.0,
+                    low_open=True)
+
+
+#: operations charged for the fixed cost of one small step, so that many tiny steps are not
+#: free (measured on one busy core: a vanilla_pg_path step ~0.16 ms, a train_policy step ~1.7 ms;
+#: the limit of 2e9 operations is ~10 s)
+_STEP_OVERHEAD = 1e5
+_TORCH_STEP_OVERHEAD = 3e5
+
+
+def _limit(what: str, *, nbytes: float = 0.0, operations: float = 0.0, hint: str) -> None:
+    """Refuse, before allocating, a call whose estimated memory or work passes kitlib.limits."""
+    _v.check_budget(what, nbytes, hint=hint)
+    _v.check_work(what, operations, hint=hint)
+
+
+def _torch_seed(seed) -> int:
+    """An int seed for a local torch.Generator: the seed itself, or drawn from a Generator."""
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, (bool, np.bool_)) and seed >= 0:
+        return int(seed)
+    return int(_v.as_generator(seed).integers(2**63))  # refuses a bad seed, naming it
 
 
 def _pr(p_ref, rewards) -> tuple[np.ndarray, np.ndarray]:
@@ -151,13 +165,34 @@ def _lse(a: np.ndarray, axis: int = -1) -> np.ndarray:
 # 1. the KL-regularised optimum and its frontier
 # ---------------------------------------------------------------------------------------------
 def expected_reward(policy, rewards) -> float:
-    """E_π r = Σ_y π(y) r(y)."""
+    """E_π r = Σ_y π(y) r(y).
+
+    Contract
+    --------
+    policy
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    Budget (1 GB / 1 core): up to 4,194,304 responses. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
+    """
     pi = _prob(policy, "policy")
-    return float(pi @ _rewards(rewards, pi))
+    return float(pi @ _rewards(rewards, pi, ref="policy"))
 
 
 def kl_to_ref(policy, p_ref) -> float:
-    """KL(π‖π_ref) = Σ π log(π/π_ref) (0·log 0 = 0; +inf where π > 0 = π_ref)."""
+    """KL(π‖π_ref) = Σ π log(π/π_ref) (0·log 0 = 0; +inf where π > 0 = π_ref).
+
+    Contract
+    --------
+    policy
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    Budget (1 GB / 1 core): up to 4,194,304 responses. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
+    """
     pi, p = _prob(policy, "policy"), _prob(p_ref)
     if pi.shape != p.shape:
         raise ValueError(f"policy and p_ref must have the same shape; got {pi.shape} and {p.shape}")
@@ -173,6 +208,20 @@ def tilt(p_ref, rewards, beta) -> np.ndarray:
     """The optimum of E_π r − β·KL(π‖π_ref): π_β(y) = π_ref(y)·e^{r(y)/β}/Z(β).
 
     Computed as π = exp(a − LSE(a)) with a = log π_ref + (r − r_max)/β, finite for any β > 0.
+
+    Returns π_β, shape (M,).
+
+    Contract
+    --------
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    beta
+        finite real number > 0.
+    Budget (1 GB / 1 core): up to 4,194,304 responses. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
 
     Examples
     --------
@@ -207,9 +256,24 @@ def frontier(p_ref, rewards, betas) -> Frontier:
 
     Limits: β → ∞ gives KL → 0, R → E_ref r; β → 0 gives R → max r and
     KL → −log π_ref(argmax set).
+
+    Contract
+    --------
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    betas
+        1-D real array, finite, entries > 0, non-empty; at most 4,194,304 entries (a scalar is taken
+        as one beta).
+    Budget (1 GB / 1 core): betas × responses up to ~4e6. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     p, r = _pr(p_ref, rewards)
     b = _betas(betas)
+    _limit(f"frontier with {b.size} betas and {p.size} responses", nbytes=8.0 * 6 * b.size * p.size,
+           hint="pass fewer betas")
     logp = _logp(p)
     sup = p > 0
     rmax = float(r[sup].max())
@@ -246,6 +310,18 @@ def kl_budget_policy(p_ref, rewards, kl_budget) -> ConstrainedPolicy:
 
     The answer is the tilt π_β with KL(β) = Δ (root-found in log β; KL is monotone in 1/β). If
     Δ ≥ −log π_ref(argmax set), it is π_ref restricted to the argmax set (``beta = 0``).
+
+    Contract
+    --------
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    kl_budget
+        finite real number >= 0.
+    Budget (1 GB / 1 core): up to 4,194,304 responses. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     p, r = _pr(p_ref, rewards)
     delta = _budget(kl_budget)
@@ -280,6 +356,18 @@ def dual_reward(p_ref, rewards, kl_budget) -> float:
     """Dual of the constrained problem: R*(Δ) = min_{β>0} β·(Δ + log E_ref e^{r/β}).
 
     Minimised over log β (convex in β); for Δ ≥ −log π_ref(argmax set) the infimum is max r.
+
+    Contract
+    --------
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    kl_budget
+        finite real number >= 0.
+    Budget (1 GB / 1 core): up to 4,194,304 responses. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     p, r = _pr(p_ref, rewards)
     delta = _budget(kl_budget)
@@ -306,9 +394,25 @@ def rlhf_objective(policy, p_ref, rewards, beta) -> float:
 
     Korbak's identity (*RL with KL penalties is better viewed as Bayesian inference*):
     J(q) = −β·KL(q‖π_β) + β·log Z(β), so maximising J is variational inference towards π_β.
+
+    Contract
+    --------
+    policy
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    beta
+        finite real number > 0.
+    Budget (1 GB / 1 core): up to 4,194,304 responses. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     p, r = _pr(p_ref, rewards)
     b = _positive(beta, "beta")
+    if _prob(policy, "policy").shape != p.shape:
+        raise ValueError(f"policy and p_ref must have the same shape; got {np.shape(policy)} and {p.shape}")
     return expected_reward(policy, r) - b * kl_to_ref(policy, p)
 
 
@@ -317,10 +421,21 @@ def rlhf_objective(policy, p_ref, rewards, beta) -> float:
 # ---------------------------------------------------------------------------------------------
 def bon_kl_bound(n):
     """The popular best-of-N KL: log N − (N−1)/N (exact for continuous rewards, an upper bound
-    otherwise). Accepts arrays; N ≥ 1."""
-    arr = np.asarray(n, dtype=np.float64)
+    otherwise).
+
+    Returns a float for a scalar, else an array of the shape of ``n``.
+
+    Contract
+    --------
+    n
+        real array, finite, entries >= 1, non-empty; at most 4,194,304 entries (a scalar or an array
+        of any shape up to 2-D).
+    Budget (1 GB / 1 core): up to 4,194,304 values. Bad or too-large input raises ValueError naming
+    the argument, before any allocation.
+    """
+    arr = _v.array(n, "n", ndim=(0, 1, 2), max_size=MAX_RESPONSES, finite=False)
     if not (np.isfinite(arr).all() and (arr >= 1).all()):
-        raise ValueError(f"n must be finite and >= 1; got {n!r}")
+        raise ValueError(f"n must be finite and >= 1; got {_v._fmt(n)}")
     out = np.log(arr) - (arr - 1.0) / arr
     return float(out) if out.ndim == 0 else out
 
@@ -371,6 +486,7 @@ class BestOfN:
 
 def _levels(p: np.ndarray, r: np.ndarray, ties: str):
     """Distinct ranks in increasing order: (values, masses, index of each response's level)."""
+    _v.one_of(ties, "ties", ("draw_order", "identity"))
     sup = np.flatnonzero(p > 0)
     if ties == "draw_order":
         vals, inv = np.unique(r[sup], return_inverse=True)
@@ -398,30 +514,45 @@ def best_of_n_levels(values, log_masses, *, log_n):
     log_masses : (K,) log π_ref-masses of the levels (log-sum-exp 0).
     log_n : float or (B,) array, log N ≥ 0.
 
+
     Returns
     -------
     log_q : (K,) or (B, K) log level probabilities under best-of-N.
+
+    Contract
+    --------
+    values
+        1-D real array, finite, non-empty; at most 4,194,304 entries (strictly increasing).
+    log_masses
+        1-D real array, no NaN, non-empty; at most 4,194,304 entries (log-masses, -inf allowed
+        (empty level), log-sum-exp 0).
+    log_n
+        1-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (a scalar or a
+        1-D array).
+    Budget (1 GB / 1 core): len(log_n) × levels up to ~4e6. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
-    v = np.asarray(values, dtype=np.float64)
-    lP = np.asarray(log_masses, dtype=np.float64)
-    if v.ndim != 1 or v.shape != lP.shape:
+    v = _v.array(values, "values", ndim=1, max_size=MAX_RESPONSES)
+    lP = _v.array(log_masses, "log_masses", ndim=1, max_size=MAX_RESPONSES, finite=False)
+    if v.shape != lP.shape:
         raise ValueError(f"values and log_masses must be 1-D of equal shape; got {v.shape}, {lP.shape}")
     if v.size > 1 and not (np.diff(v) > 0).all():
         raise ValueError("values must be strictly increasing")
-    ln = np.asarray(log_n, dtype=np.float64)
-    if not (np.isfinite(ln).all() and (ln >= 0).all()):
-        raise ValueError(f"log_n must be finite and >= 0; got {log_n!r}")
+    if np.isnan(lP).any() or (lP == np.inf).any():
+        raise ValueError("log_masses must not contain NaN or +inf (−inf marks an empty level)")
+    total = float(_lse(lP))
+    if not abs(total) <= _SUM_TOL:
+        raise ValueError(f"log_masses must have log-sum-exp 0 (masses summing to 1, tolerance "
+                         f"{_SUM_TOL:.0e}); got {total!r}. Subtract scipy.special.logsumexp(log_masses).")
+    ln = _v.array(log_n, "log_n", ndim=(0, 1), max_size=MAX_RESPONSES, low=0.0)
+    _limit(f"best_of_n_levels with {ln.size} values of log_n and {v.size} levels",
+           nbytes=8.0 * 8 * ln.size * v.size, hint="pass fewer values of log_n")
     lq = _bon_log_q(lP, ln)
     return lq[0] if ln.ndim == 0 else lq
 
 
 def _check_n(n) -> float:
-    if isinstance(n, (bool, str)) or np.ndim(n) != 0:
-        raise ValueError(f"n must be a real number >= 1; got {n!r}")
-    v = float(n)
-    if not (math.isfinite(v) and v >= 1):
-        raise ValueError(f"n must be a finite real number >= 1; got {n!r}")
-    return v
+    return _v.real_scalar(n, "n", low=1.0)
 
 
 def best_of_n(p_ref, rewards, n, *, ties: str = "draw_order") -> BestOfN:
@@ -437,6 +568,20 @@ def best_of_n(p_ref, rewards, n, *, ties: str = "draw_order") -> BestOfN:
       response is its own level, which gives a different (higher-KL) distribution.
 
     ``n`` may be any real ≥ 1 (computed in log space).
+
+    Contract
+    --------
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    n
+        finite real number >= 1.
+    ties
+        one of 'draw_order', 'identity'.
+    Budget (1 GB / 1 core): up to 4,194,304 responses. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     p, r = _pr(p_ref, rewards)
     nn = _check_n(n)
@@ -453,12 +598,27 @@ def best_of_n(p_ref, rewards, n, *, ties: str = "draw_order") -> BestOfN:
 
 
 def best_of_n_curve(p_ref, rewards, ns, *, ties: str = "draw_order") -> Frontier:
-    """Exact (KL, reward) of best-of-N for many N at once (``beta`` holds N here)."""
+    """Exact (KL, reward) of best-of-N for many N at once (``beta`` holds N here).
+
+    Contract
+    --------
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    ns
+        1-D real array, finite, entries >= 1, non-empty; at most 4,194,304 entries.
+    ties
+        one of 'draw_order', 'identity'.
+    Budget (1 GB / 1 core): len(ns) × distinct rewards up to ~4e6. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
+    """
     p, r = _pr(p_ref, rewards)
-    ns = np.atleast_1d(np.asarray(ns, dtype=np.float64))
-    if not (np.isfinite(ns).all() and (ns >= 1).all()):
-        raise ValueError(f"ns must be finite and >= 1; got min {ns.min()!r}")
+    ns = _v.array(ns, "ns", ndim=1, atleast_1d=True, max_size=MAX_RESPONSES, low=1.0)
     vals, masses, _, _ = _levels(p, r, ties)
+    _limit(f"best_of_n_curve with {ns.size} values of N and {vals.size} levels",
+           nbytes=8.0 * 6 * ns.size * vals.size, hint="pass fewer values of N")
     lP = np.log(masses)
     lq = _bon_log_q(lP, np.log(ns))
     q = np.exp(lq)
@@ -468,9 +628,24 @@ def best_of_n_curve(p_ref, rewards, ns, *, ties: str = "draw_order") -> Frontier
 
 
 def win_rate(policy, p_ref, rewards) -> float:
-    """P(r(Y) > r(Y')) + ½·P(r(Y) = r(Y')) for Y ~ π, Y' ~ π_ref. Best-of-N: ≤ N/(N+1)."""
+    """P(r(Y) > r(Y')) + ½·P(r(Y) = r(Y')) for Y ~ π, Y' ~ π_ref. Best-of-N: ≤ N/(N+1).
+
+    Contract
+    --------
+    policy
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    Budget (1 GB / 1 core): up to 4,194,304 responses. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
+    """
     p, r = _pr(p_ref, rewards)
     pi = _prob(policy, "policy")
+    if pi.shape != p.shape:
+        raise ValueError(f"policy and p_ref must have the same shape; got {pi.shape} and {p.shape}")
     vals, inv = np.unique(r, return_inverse=True)
     P = np.bincount(inv, weights=p, minlength=vals.size)
     Q = np.bincount(inv, weights=pi, minlength=vals.size)
@@ -482,13 +657,12 @@ def win_rate(policy, p_ref, rewards) -> float:
 # 3. f-regularised optima (f-DPO)
 # ---------------------------------------------------------------------------------------------
 def _check_div(divergence: str, alpha):
-    if divergence not in F_REGULARIZERS:
+    if not isinstance(divergence, str) or divergence not in F_REGULARIZERS:
         raise ValueError(f"divergence must be one of {list(F_REGULARIZERS)}; got {divergence!r}")
     if divergence == "alpha":
-        if alpha is None or np.ndim(alpha) != 0 or not (0.0 < float(alpha) < 1.0):
-            raise ValueError(f"alpha must lie in the open interval (0, 1) for divergence='alpha'; "
-                             f"got {alpha!r}")
-        return float(alpha)
+        return _v.real_scalar(alpha, "alpha", low=0.0, high=1.0, low_open=True, high_open=True,
+                              allowed="a real number in the open interval (0, 1) for "
+                                      "divergence='alpha'")
     if alpha is not None:
         raise ValueError(f"alpha is only used by divergence='alpha'; got alpha={alpha!r}")
     return None
@@ -542,6 +716,22 @@ def f_regularized_policy(p_ref, rewards, beta, divergence: str, *, alpha=None) -
     nothing changes. ``js``, ``alpha`` and ``tv`` charge a finite price per unit of mass outside
     (β·log 2, β/α, β/2); this function **restricts them to supp π_ref** (a convention: their
     unrestricted optima can leave the support when an outside reward is high enough).
+
+    Contract
+    --------
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    beta
+        finite real number > 0.
+    divergence
+        one of 'reverse_kl', 'forward_kl', 'js', 'alpha', 'chi2', 'tv'.
+    alpha
+        finite real number > 0 and < 1; or None (only (and required) for divergence='alpha').
+    Budget (1 GB / 1 core): up to 4,194,304 responses. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     p, r = _pr(p_ref, rewards)
     b = _positive(beta, "beta")
@@ -625,21 +815,32 @@ def f_regularized_batch(p_ref, rewards, beta, divergence: str) -> np.ndarray:
 
     ``"js"`` is the kit's 2·JSD generator f(u) = u log u − (u+1) log((u+1)/2), so
     u = 1/(2e^{(λ − r)/β} − 1); a regulariser β·JSD is the same family at β/2.
+
+    Contract
+    --------
+    p_ref
+        probability vector(s) along the last axis: finite, >= 0, summing to 1 within 1e-08; at most
+        4,194,304 entries (one vector per row).
+    rewards
+        2-D real array, finite, non-empty; at most 4,194,304 entries.
+    beta
+        finite real number > 0.
+    divergence
+        one of 'reverse_kl', 'forward_kl', 'js'.
+    Budget (1 GB / 1 core): prompts × responses up to ~4e6 (200 bisection steps). Bad or too-large
+    input raises ValueError naming the argument, before any allocation.
     """
-    p = np.asarray(p_ref, dtype=np.float64)
-    r = np.asarray(rewards, dtype=np.float64)
-    if p.ndim != 2 or r.shape != p.shape:
-        raise ValueError(f"p_ref and rewards must be 2-D of equal shape; got {p.shape}, {r.shape}")
-    if (p < 0).any() or np.abs(p.sum(1) - 1).max() > _SUM_TOL or not np.isfinite(r).all():
-        raise ValueError("each row of p_ref must be a probability vector and rewards finite")
+    p = _v.probability_vector(p_ref, "p_ref", ndim=2, max_size=MAX_RESPONSES)
+    r = _v.array(rewards, "rewards", ndim=2, shape=p.shape, max_size=MAX_RESPONSES)
+    _limit(f"f_regularized_batch on {p.shape[0]} prompts × {p.shape[1]} responses",
+           nbytes=8.0 * 8 * p.size, operations=5.0 * 200 * p.size, hint="pass fewer prompts at once")
     b = _positive(beta, "beta")
+    _v.one_of(divergence, "divergence", ("reverse_kl", "forward_kl", "js"))
     rmax = np.where(p > 0, r, -np.inf).max(1, keepdims=True)
     x = r - rmax
     if divergence == "reverse_kl":
         a = _logp(p) + x / b
         return np.exp(a - _lse(a)[:, None])
-    if divergence not in ("forward_kl", "js"):
-        raise ValueError(f"divergence must be 'reverse_kl', 'forward_kl' or 'js'; got {divergence!r}")
     ptop = np.where(x == 0, p, 0.0).sum(1, keepdims=True)
     x_all = x
     x = np.where(p > 0, x, -np.inf)  # responses π_ref never gives keep u·π_ref = 0
@@ -712,29 +913,50 @@ def matched_beta(p_ref, rewards, target, divergence: str, *, score=None,
         What is averaged (default ``rewards``).
     bracket : (float, float)
         0 < β_lo < β_hi searched (log scale).
+
+    Contract
+    --------
+    p_ref
+        probability vector(s) along the last axis: finite, >= 0, summing to 1 within 1e-08; at most
+        4,194,304 entries (one vector per row).
+    rewards
+        2-D real array, finite, non-empty; at most 4,194,304 entries (same shape as p_ref).
+    target
+        finite real number (strictly between the scores reached at the ends of bracket).
+    divergence
+        one of 'reverse_kl', 'forward_kl', 'js'.
+    score
+        None (score = rewards) or a finite (P, M) array.
+    bracket
+        (low, high) with 0 < low < high, finite.
+    xtol
+        finite real number > 0.
+    Budget (1 GB / 1 core): prompts × responses up to ~1e7; each bisection-batch solve ~200 passes.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
-    p = np.asarray(p_ref, dtype=np.float64)
-    if p.ndim != 2 or p.size > 10**7:
-        raise ValueError(f"p_ref must be a 2-D (prompts, responses) array with at most 10**7 entries; "
-                         f"got shape {p.shape}")
-    s = np.asarray(rewards if score is None else score, dtype=np.float64)
-    if s.shape != p.shape:
-        raise ValueError(f"score must have the shape of p_ref {p.shape}; got {s.shape}")
-    if not np.isfinite(s).all():
-        raise ValueError("score must be finite")
-    if divergence not in ("reverse_kl", "forward_kl", "js"):
-        raise ValueError(f"divergence must be 'reverse_kl', 'forward_kl' or 'js'; got {divergence!r}")
-    t = float(target)
-    if not math.isfinite(t):
-        raise ValueError(f"target must be a finite real number; got {target!r}")
-    if len(bracket) != 2 or not (0 < float(bracket[0]) < float(bracket[1]) < math.inf):
+    p = _v.probability_vector(p_ref, "p_ref", ndim=2, max_size=MAX_RESPONSES)
+    r = _v.array(rewards, "rewards", ndim=2, shape=p.shape, max_size=MAX_RESPONSES)
+    s = r if score is None else _v.array(score, "score", ndim=2, shape=p.shape,
+                                         max_size=MAX_RESPONSES)
+    _v.one_of(divergence, "divergence", ("reverse_kl", "forward_kl", "js"))
+    t = _v.real_scalar(target, "target")
+    xtol = _v.positive_scalar(xtol, "xtol")
+    if (isinstance(bracket, (str, bytes)) or np.ndim(bracket) != 1 or len(bracket) != 2
+            or isinstance(bracket[0], (bool, np.bool_)) or isinstance(bracket[1], (bool, np.bool_))):
         raise ValueError(f"bracket must be two numbers 0 < lo < hi < inf; got {bracket!r}")
+    try:
+        lo_b, hi_b = float(bracket[0]), float(bracket[1])
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"bracket must be two numbers 0 < lo < hi < inf; got {bracket!r}") from err
+    if not (0 < lo_b < hi_b < math.inf):
+        raise ValueError(f"bracket must be two numbers 0 < lo < hi < inf; got {bracket!r}")
+    rewards = r
 
     def gap(log_b):
         pol = f_regularized_batch(p, rewards, math.exp(log_b), divergence)
         return float(np.mean((pol * s).sum(1))) - t
 
-    a, b = math.log(float(bracket[0])), math.log(float(bracket[1]))
+    a, b = math.log(lo_b), math.log(hi_b)
     ga, gb = gap(a), gap(b)
     if ga == 0.0:
         return math.exp(a)
@@ -753,6 +975,19 @@ def f_divergence_value(policy, p_ref, divergence: str, *, alpha=None) -> float:
     ``reverse_kl`` is KL(π‖π_ref), ``forward_kl`` KL(π_ref‖π) (+inf if π drops a response),
     ``js`` 2·JSD, ``alpha`` Minka's D_α with p = π_ref, ``chi2`` Σ(π − π_ref)²/π_ref,
     ``tv`` ½Σ|π − π_ref|.
+
+    Contract
+    --------
+    policy
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    divergence
+        one of 'reverse_kl', 'forward_kl', 'js', 'alpha', 'chi2', 'tv'.
+    alpha
+        finite real number > 0 and < 1; or None (only (and required) for divergence='alpha').
+    Budget (1 GB / 1 core): up to 4,194,304 responses. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     pi, p = _prob(policy, "policy"), _prob(p_ref)
     if pi.shape != p.shape:
@@ -780,20 +1015,52 @@ def f_divergence_value(policy, p_ref, divergence: str, *, alpha=None) -> float:
 # diversity
 # ---------------------------------------------------------------------------------------------
 def entropy(policy) -> float:
-    """Shannon entropy H(π) = −Σ π log π (nats)."""
+    """Shannon entropy H(π) = −Σ π log π (nats).
+
+    Contract
+    --------
+    policy
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    Budget (1 GB / 1 core): up to 4,194,304 responses. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
+    """
     pi = _prob(policy, "policy")
     return float(special.entr(pi).sum())
 
 
-def coverage(policy, p_ref, c: float = 0.1) -> float:
-    """π_ref-mass of the responses the policy keeps alive: Σ π_ref·1[π ≥ c·π_ref]."""
+def coverage(policy, p_ref, *, c: float = 0.1) -> float:
+    """π_ref-mass of the responses the policy keeps alive: Σ π_ref·1[π ≥ c·π_ref].
+
+    Contract
+    --------
+    policy
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    c
+        finite real number > 0.
+    Budget (1 GB / 1 core): up to 4,194,304 responses. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
+    """
     pi, p = _prob(policy, "policy"), _prob(p_ref)
+    if pi.shape != p.shape:
+        raise ValueError(f"policy and p_ref must have the same shape; got {pi.shape} and {p.shape}")
     cc = _positive(c, "c")
     return float(p[pi >= cc * p].sum())
 
 
 def expected_distinct(policy, k) -> float:
-    """Expected number of distinct responses in k draws: Σ_y 1 − (1 − π(y))^k."""
+    """Expected number of distinct responses in k draws: Σ_y 1 − (1 − π(y))^k.
+
+    Contract
+    --------
+    policy
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    k
+        finite real number > 0.
+    Budget (1 GB / 1 core): up to 4,194,304 responses. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
+    """
     pi = _prob(policy, "policy")
     kk = _positive(k, "k")
     with np.errstate(divide="ignore"):
@@ -838,8 +1105,19 @@ def pass_at_k(p_correct, k):
     Computed as −expm1(k·log1p(−p)), so p = 1e-12, k = 1e6 gives 9.999995e-7 (the naive
     1 − (1 − p)^k loses every digit). Budget: prompts × len(k) ≤ 2·10⁷ (160 MB); larger input is
     refused before allocating.
+
+    Contract
+    --------
+    p_correct
+        real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (any shape up to 2-D;
+        entries in [0, 1] (1 + 1e-12 accepted as rounding, so 'above' is not generated)).
+    k
+        finite real number >= 1 (or a 1-D array of such values (one result per k)).
+    Budget (1 GB / 1 core): prompts × len(k) up to 2·10⁷. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
-    pc = np.asarray(p_correct, dtype=np.float64)
+    pc = _v.array(p_correct, "p_correct", ndim=(0, 1, 2), min_size=0, max_size=MAX_RESPONSES,
+                  finite=False)
     if pc.size == 0:
         raise ValueError("p_correct must hold at least one probability; got an empty array")
     if not (np.isfinite(pc).all() and (pc >= 0).all() and (pc <= 1 + 1e-12).all()):
@@ -876,6 +1154,17 @@ def pass_at_k_unbiased(n: int, c, k: int):
     Returns
     -------
     float for scalar ``c``; an array of c's shape otherwise.
+
+    Contract
+    --------
+    n
+        integer >= 1 (True and fractions refused) (<= 10**7).
+    c
+        integer >= 0 (True and fractions refused) (<= n; or an integer array (elementwise)).
+    k
+        integer >= 1 (True and fractions refused) (<= n).
+    Budget (1 GB / 1 core): c up to ~3e7 factors. Bad or too-large input raises ValueError naming
+    the argument, before any allocation.
     """
     if not (_is_int_like(n) and np.ndim(n) == 0):
         raise ValueError(f"n must be an integer >= 1; got {n!r}")
@@ -910,8 +1199,21 @@ def kl_estimates(log_policy, log_ref) -> dict:
 
     k1 = −log ρ (unbiased, high variance), k2 = ½(log ρ)² (biased, low variance),
     k3 = (ρ − 1) − log ρ (unbiased, ≥ 0). Returns ``{"k1": ..., "k2": ..., "k3": ...}``.
+
+    Contract
+    --------
+    log_policy
+        1-D real array, finite, non-empty; at most 4,194,304 entries (same shape as log_ref).
+    log_ref
+        1-D real array, finite, non-empty; at most 4,194,304 entries (same shape as log_policy).
+    Budget (1 GB / 1 core): up to 4,194,304 samples. Bad or too-large input raises ValueError naming
+    the argument, before any allocation.
     """
-    lr = np.asarray(log_ref, dtype=np.float64) - np.asarray(log_policy, dtype=np.float64)
+    lpi = _v.array(log_policy, "log_policy", ndim=(0, 1, 2), max_size=MAX_RESPONSES)
+    lref = _v.array(log_ref, "log_ref", ndim=(0, 1, 2), max_size=MAX_RESPONSES)
+    if lpi.shape != lref.shape:
+        raise ValueError(f"log_policy and log_ref must have the same shape; got {lpi.shape} and {lref.shape}")
+    lr = lref - lpi
     return {"k1": -lr, "k2": 0.5 * lr**2, "k3": np.expm1(lr) - lr}
 
 
@@ -950,23 +1252,53 @@ def train_policy(p_ref, rewards, beta, *, estimator: str = "k1", placement: str 
       of KL(π_ref‖π)); k1 has zero expected gradient (no regularisation at all).
 
     Uses a mean baseline and Adam; torch is imported here, lazily. Returns π_θ after ``steps``.
+    torch's global random state is untouched (a local ``torch.Generator`` seeded from ``seed``).
+
+    Contract
+    --------
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (every entry > 0 for training (log π_ref finite)).
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    beta
+        finite real number > 0.
+    estimator
+        one of 'k1', 'k2', 'k3'.
+    placement
+        one of 'reward', 'loss'.
+    steps
+        integer >= 1 (True and fractions refused).
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
+    batch
+        integer >= 1 (True and fractions refused).
+    lr
+        finite real number > 0.
+    Budget (1 GB / 1 core): steps·(50·(batch + responses) + 3e5) up to 2e9 operations (~6 000
+    steps). Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     p, r = _pr(p_ref, rewards)
     b = _positive(beta, "beta")
-    if estimator not in ("k1", "k2", "k3"):
-        raise ValueError(f"estimator must be one of ['k1', 'k2', 'k3']; got {estimator!r}")
-    if placement not in ("reward", "loss"):
-        raise ValueError(f"placement must be 'reward' or 'loss'; got {placement!r}")
-    if int(steps) < 1 or int(batch) < 1:
-        raise ValueError(f"steps and batch must be >= 1; got steps={steps!r}, batch={batch!r}")
+    _v.one_of(estimator, "estimator", ("k1", "k2", "k3"))
+    _v.one_of(placement, "placement", ("reward", "loss"))
+    steps = _v.integer(steps, "steps", low=1)
+    batch = _v.integer(batch, "batch", low=1)
+    lr = _positive(lr, "lr")
+    _limit(f"train_policy with steps={steps}, batch={batch} and {p.size} responses",
+           nbytes=8.0 * 20 * (batch + p.size),
+           operations=steps * (50.0 * (batch + p.size) + _TORCH_STEP_OVERHEAD),
+           hint="use fewer steps or a smaller batch")
     if (p == 0).any():
         raise ValueError("p_ref must be > 0 everywhere for training (log π_ref must be finite)")
+    torch_seed = _torch_seed(seed)
     torch = _torch()
-    gen = torch.Generator().manual_seed(int(seed))
+    gen = torch.Generator().manual_seed(torch_seed)
     logp_ref = torch.tensor(np.log(p), dtype=torch.float64)
     rew = torch.tensor(r, dtype=torch.float64)
     with _one_thread(torch):
-        return _reinforce(torch, logp_ref, rew, b, estimator, placement, int(steps), int(batch), lr, gen)
+        return _reinforce(torch, logp_ref, rew, b, estimator, placement, steps, batch, lr, gen)
 
 
 def _reinforce(torch, logp_ref, rew, b, estimator, placement, steps, batch, lr, gen):
@@ -990,7 +1322,15 @@ def _reinforce(torch, logp_ref, rew, b, estimator, placement, steps, batch, lr, 
         loss.backward()
         opt.step()
     with torch.no_grad():
-        return torch.softmax(theta, 0).numpy().astype(np.float64)
+        return _trained(torch.softmax(theta, 0).numpy().astype(np.float64), lr)
+
+
+def _trained(pi: np.ndarray, lr: float) -> np.ndarray:
+    """The trained policy, or ValueError naming ``lr`` when the optimisation diverged."""
+    if not np.isfinite(pi).all():
+        raise ValueError(f"training diverged (the policy became non-finite) with lr={lr!r}; use a "
+                         "smaller lr")
+    return pi
 
 
 def _f_score(torch, log_u, divergence: str, alpha):
@@ -1016,19 +1356,51 @@ def dpo_policy(p_ref, rewards, beta, *, n_pairs, seed: int = 0, divergence: str 
     logsigmoid(log u) (JS) or (1 − u^{−α})/α (α) — *Direct Preference Optimization: Your Language
     Model is Secretly a Reward Model*; *Beyond Reverse KL* (f-DPO). Full-batch Adam on the pair
     counts. Returns the fitted policy.
+
+    Contract
+    --------
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (every entry > 0 for training (log π_ref finite)).
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    beta
+        finite real number > 0.
+    n_pairs
+        integer >= 1 (True and fractions refused).
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
+    divergence
+        one of 'reverse_kl', 'forward_kl', 'js', 'alpha'.
+    alpha
+        finite real number > 0 and < 1; or None (only (and required) for divergence='alpha').
+    steps
+        integer >= 1 (True and fractions refused).
+    lr
+        finite real number > 0.
+    Budget (1 GB / 1 core): responses up to ~1200 (M × M pair counts and autograd temporaries);
+    steps·(20·M² + 3e5) + 50·n_pairs up to 2e9 operations. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     p, r = _pr(p_ref, rewards)
     b = _positive(beta, "beta")
-    a = _check_div(divergence, alpha) if divergence == "alpha" else alpha
-    if int(n_pairs) < 1:
-        raise ValueError(f"n_pairs must be >= 1; got {n_pairs!r}")
+    _v.one_of(divergence, "divergence", ("reverse_kl", "forward_kl", "js", "alpha"))
+    a = _check_div(divergence, alpha)
+    n_pairs = _v.integer(n_pairs, "n_pairs", low=1)
+    steps = _v.integer(steps, "steps", low=1)
+    lr = _positive(lr, "lr")
+    m = p.size
+    _limit(f"dpo_policy with {m} responses, n_pairs={n_pairs} and steps={steps}",
+           # torch's autograd holds ~20 M × M temporaries per step (measured RSS)
+           nbytes=8.0 * 24 * m * m + 8.0 * 6 * n_pairs, operations=steps * (20.0 * m * m + _TORCH_STEP_OVERHEAD) + 50.0 * n_pairs,
+           hint="use fewer responses, pairs or steps")
     if (p == 0).any():
         raise ValueError("p_ref must be > 0 everywhere for DPO (log π_ref must be finite)")
-    rng = np.random.default_rng(seed)
-    m = p.size
-    y1 = rng.choice(m, size=int(n_pairs), p=p)
-    y2 = rng.choice(m, size=int(n_pairs), p=p)
-    first = rng.random(int(n_pairs)) < special.expit(r[y1] - r[y2])
+    rng = _v.as_generator(seed)
+    y1 = rng.choice(m, size=n_pairs, p=p)
+    y2 = rng.choice(m, size=n_pairs, p=p)
+    first = rng.random(n_pairs) < special.expit(r[y1] - r[y2])
     w = np.where(first, y1, y2)
     lo = np.where(first, y2, y1)
     counts = np.zeros((m, m))
@@ -1039,7 +1411,7 @@ def dpo_policy(p_ref, rewards, beta, *, n_pairs, seed: int = 0, divergence: str 
     with _one_thread(torch):
         theta = logp_ref.clone().requires_grad_(True)
         opt = torch.optim.Adam([theta], lr=lr)
-        for _ in range(int(steps)):
+        for _ in range(steps):
             log_u = torch.log_softmax(theta, 0) - logp_ref
             s = _f_score(torch, log_u, divergence, a)
             loss = -(C * torch.nn.functional.logsigmoid(b * (s[:, None] - s[None, :]))).sum()
@@ -1047,7 +1419,7 @@ def dpo_policy(p_ref, rewards, beta, *, n_pairs, seed: int = 0, divergence: str 
             loss.backward()
             opt.step()
         with torch.no_grad():
-            return torch.softmax(theta, 0).numpy().astype(np.float64)
+            return _trained(torch.softmax(theta, 0).numpy().astype(np.float64), lr)
 
 
 def natural_pg_path(p_ref, rewards, times) -> np.ndarray:
@@ -1055,23 +1427,56 @@ def natural_pg_path(p_ref, rewards, times) -> np.ndarray:
 
     It walks exactly along the frontier: π_t is the tilt with β = 1/t. Returns (T, M) policies
     (t = 0 gives π_ref).
+
+    Contract
+    --------
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    times
+        1-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (a scalar is one
+        time).
+    Budget (1 GB / 1 core): times × responses up to ~4e6. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     p, r = _pr(p_ref, rewards)
-    t = np.atleast_1d(np.asarray(times, dtype=np.float64))
-    if not (np.isfinite(t).all() and (t >= 0).all()):
-        raise ValueError("times must be finite and >= 0")
+    t = _v.array(times, "times", ndim=1, atleast_1d=True, max_size=MAX_RESPONSES, low=0.0)
+    _limit(f"natural_pg_path with {t.size} times and {p.size} responses", nbytes=8.0 * 6 * t.size * p.size,
+           hint="pass fewer times")
     a = _logp(p)[None, :] + t[:, None] * (r - r[p > 0].max())[None, :]
     return np.exp(a - _lse(a)[:, None])
 
 
 def vanilla_pg_path(p_ref, rewards, lr: float, steps: int) -> np.ndarray:
     """Exact (expected-gradient) softmax policy gradient on E_π r from logits log π_ref:
-    θ ← θ + η·π⊙(r − E_π r). Returns (steps + 1, M) policies; it runs below the frontier."""
+    θ ← θ + η·π⊙(r − E_π r). Returns (steps + 1, M) policies; it runs below the frontier.
+
+    Contract
+    --------
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries.
+    rewards
+        1-D real array, finite, non-empty; at most 4,194,304 entries (one finite reward per
+        response, finite range).
+    lr
+        finite real number > 0.
+    steps
+        integer >= 0 (True and fractions refused).
+    Budget (1 GB / 1 core): (steps + 1) × responses up to ~4e6 numbers; steps·(20·responses + 1e5)
+    up to 2e9 operations (~20 000 steps). Bad or too-large input raises ValueError naming the
+    argument, before any allocation.
+    """
     p, r = _pr(p_ref, rewards)
     eta = _positive(lr, "lr")
+    steps = _v.integer(steps, "steps", low=0)
+    _limit(f"vanilla_pg_path with steps={steps} and {p.size} responses",
+           nbytes=8.0 * 3 * (steps + 1) * p.size, operations=steps * (20.0 * p.size + _STEP_OVERHEAD),
+           hint="use fewer steps")
     theta = _logp(p).copy()
     out = [p.copy()]
-    for _ in range(int(steps)):
+    for _ in range(steps):
         pi = np.exp(theta - _lse(theta))
         theta = theta + eta * pi * (r - pi @ r)
         out.append(np.exp(theta - _lse(theta)))
@@ -1088,22 +1493,37 @@ def categorical_lm(m: int, peakedness: float, *, seed=0, reward: str = "gaussian
     ``reward="gaussian"``: r = ρ·z + √(1 − ρ²)·ε (ε ~ N(0,1), ρ = ``correlation``);
     ``reward="levels"``: the same rounded onto ``n_levels`` equally spaced values in [0, 1] (ties).
     Returns ``(p_ref, rewards)``.
+
+    Contract
+    --------
+    m
+        integer >= 2 (True and fractions refused).
+    peakedness
+        finite real number >= 0.
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
+    reward
+        one of 'gaussian', 'levels'.
+    n_levels
+        integer >= 2 (True and fractions refused).
+    correlation
+        finite real number >= -1 and <= 1.
+    Budget (1 GB / 1 core): m up to ~4e6. Bad or too-large input raises ValueError naming the
+    argument, before any allocation.
     """
-    if int(m) < 2:
-        raise ValueError(f"m must be an integer >= 2; got {m!r}")
-    if not (math.isfinite(float(peakedness)) and float(peakedness) >= 0):
-        raise ValueError(f"peakedness must be a finite real number >= 0; got {peakedness!r}")
-    if not (-1.0 <= float(correlation) <= 1.0):
-        raise ValueError(f"correlation must lie in [-1, 1]; got {correlation!r}")
-    rng = np.random.default_rng(seed)
-    z = rng.standard_normal(int(m))
-    eps = rng.standard_normal(int(m))
-    a = float(peakedness) * z
+    m = _v.integer(m, "m", low=2)
+    _limit(f"categorical_lm with m = {m}", nbytes=8.0 * 8 * m, hint="use a smaller m")
+    peakedness = _v.nonnegative_scalar(peakedness, "peakedness")
+    correlation = _v.in_range(correlation, "correlation", -1.0, 1.0)
+    _v.one_of(reward, "reward", ("gaussian", "levels"))
+    n_levels = _v.integer(n_levels, "n_levels", low=2)
+    rng = _v.as_generator(seed)
+    z = rng.standard_normal(m)
+    eps = rng.standard_normal(m)
+    a = peakedness * z
     p = np.exp(a - _lse(a))
     r = correlation * z + math.sqrt(1.0 - correlation**2) * eps
     if reward == "levels":
-        if int(n_levels) < 2:
-            raise ValueError(f"n_levels must be >= 2; got {n_levels!r}")
         ranks = stats.rankdata(r) / (r.size + 1)
         r = np.floor(ranks * n_levels) / (n_levels - 1)
     elif reward != "gaussian":
@@ -1119,11 +1539,29 @@ def prompts_toy(n_prompts: int = 300, n_responses: int = 64, *, seed=0, peakedne
     π_ref puts less mass on correct answers for hard prompts. With ``proxy_noise`` > 0 a noisy
     proxy reward (correct + N(0, σ²)) is also returned. Returns ``(p_ref, correct, proxy)`` with
     shapes (P, M); ``proxy`` equals ``correct`` when the noise is 0.
+
+    Contract
+    --------
+    n_prompts
+        integer >= 1 (True and fractions refused).
+    n_responses
+        integer >= 2 (True and fractions refused).
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
+    peakedness
+        finite real number.
+    proxy_noise
+        finite real number >= 0.
+    Budget (1 GB / 1 core): prompts × responses up to ~4e6. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
-    rng = np.random.default_rng(seed)
-    P, M = int(n_prompts), int(n_responses)
-    if P < 1 or M < 2:
-        raise ValueError(f"need n_prompts >= 1 and n_responses >= 2; got {n_prompts!r}, {n_responses!r}")
+    P = _v.integer(n_prompts, "n_prompts", low=1)
+    M = _v.integer(n_responses, "n_responses", low=2)
+    peakedness = _v.real_scalar(peakedness, "peakedness")
+    proxy_noise = _v.nonnegative_scalar(proxy_noise, "proxy_noise")
+    _limit(f"prompts_toy with {P} prompts × {M} responses", nbytes=8.0 * 8 * P * M,
+           hint="use fewer prompts or responses")
+    rng = _v.as_generator(seed)
     frac = rng.beta(0.5, 1.5, size=P)
     correct = (rng.random((P, M)) < np.maximum(frac, 1.0 / M)[:, None]).astype(np.float64)
     correct[np.arange(P), rng.integers(0, M, P)] = 1.0  # every prompt has a correct answer
@@ -1158,12 +1596,22 @@ def memoryless_bon(n_tokens: int, q: float, delta: float) -> MemorylessBoN:
     Sequences of n iid tokens with binary reward, P(r = 1) = q, sequence reward = sum. Best-of-N
     with N = e^{nΔ} is exact through the Binomial level masses in log space. As n grows the
     per-token reward tends to x* with kl(x*‖q) = Δ and KL(BoN‖tilt)/n → 0.
+
+    Contract
+    --------
+    n_tokens
+        integer >= 1 (True and fractions refused).
+    q
+        finite real number > 0 and < 1.
+    delta
+        finite real number > 0.
+    Budget (1 GB / 1 core): n_tokens up to ~2.5e6. Bad or too-large input raises ValueError naming
+    the argument, before any allocation.
     """
-    n = int(n_tokens)
-    if n < 1:
-        raise ValueError(f"n_tokens must be >= 1; got {n_tokens!r}")
-    if not (0.0 < float(q) < 1.0):
-        raise ValueError(f"q must lie in (0, 1); got {q!r}")
+    n = _v.integer(n_tokens, "n_tokens", low=1)
+    _limit(f"memoryless_bon with n_tokens = {n}", nbytes=8.0 * 12 * (n + 1), hint="use fewer tokens")
+    q = _v.real_scalar(q, "q", low=0.0, high=1.0, low_open=True, high_open=True,
+                       allowed="a real number in (0, 1)")
     d = _positive(delta, "delta")
     k = np.arange(n + 1, dtype=np.float64)
     lP = stats.binom.logpmf(k, n, q)
@@ -1197,21 +1645,34 @@ def goodhart_tilt(lam, c: float) -> dict:
     tilt e^{λ·proxy} (λ = 1/β < 1) makes r* ~ N(λ, 1), h ~ Exp(1 − λ):
     KL = λ²/2 + λ/(1 − λ) + log(1 − λ), proxy gain λ + λ/(1 − λ), gold gain λ − cλ/(1 − λ),
     peaking at λ* = 1 − √c. Returns arrays ``kl``, ``proxy``, ``gold``.
+
+    Contract
+    --------
+    lam
+        real array, finite, entries >= 0 and < 1, non-empty; at most 4,194,304 entries (a scalar or
+        an array up to 2-D).
+    c
+        finite real number >= 0.
+    Budget (1 GB / 1 core): up to 4,194,304 values. Bad or too-large input raises ValueError naming
+    the argument, before any allocation.
     """
-    lm = np.asarray(lam, dtype=np.float64)
-    if not (np.isfinite(lm).all() and (lm >= 0).all() and (lm < 1).all()):
-        raise ValueError(f"lam must lie in [0, 1); got {lam!r}")
-    if not (math.isfinite(float(c)) and float(c) >= 0):
-        raise ValueError(f"c must be a finite real number >= 0; got {c!r}")
+    lm = _v.array(lam, "lam", ndim=(0, 1, 2), max_size=MAX_RESPONSES, low=0.0, high=1.0, high_open=True)
+    c = _v.nonnegative_scalar(c, "c")
     kl = 0.5 * lm**2 + lm / (1 - lm) + np.log1p(-lm)
     return {"kl": np.maximum(kl, 0.0), "proxy": lm + lm / (1 - lm), "gold": lm - c * lm / (1 - lm)}
 
 
 def goodhart_lambda_star(c: float) -> float:
-    """λ* = 1 − √c, the tilt strength at which the gold gain peaks (0 < c < 1)."""
-    if not (0.0 < float(c) < 1.0):
-        raise ValueError(f"c must lie in (0, 1); got {c!r}")
-    return 1.0 - math.sqrt(float(c))
+    """λ* = 1 − √c, the tilt strength at which the gold gain peaks.
+
+    Contract
+    --------
+    c
+        finite real number > 0 and < 1.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
+    """
+    c = _v.in_range(c, "c", 0.0, 1.0, low_open=True, high_open=True)
+    return 1.0 - math.sqrt(c)
 
 
 _GH_S = np.linspace(-9.0, 60.0, 6001)
@@ -1236,12 +1697,20 @@ def goodhart_bon(ns, c: float) -> dict:
     given S = s, h is N(s − 1, 1) truncated to h ≥ 0, so E[h | s] = m + φ(m)/Φ(m) with m = s − 1.
     BoN's proxy density is N F(s)^{N−1} f(s); its KL is exactly log N − (N−1)/N.
     Returns arrays ``kl``, ``proxy``, ``gold`` (gains over π_ref).
+
+    Contract
+    --------
+    ns
+        1-D real array, finite, entries >= 1 and <= 1e+20, non-empty; at most 4,194,304 entries.
+    c
+        finite real number >= 0.
+    Budget (1 GB / 1 core): up to ~800 values of N (6001-point grid). Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
     """
-    n = np.atleast_1d(np.asarray(ns, dtype=np.float64))
-    if not (np.isfinite(n).all() and (n >= 1).all()):
-        raise ValueError(f"ns must be finite and >= 1; got {ns!r}")
-    if not (math.isfinite(float(c)) and float(c) >= 0):
-        raise ValueError(f"c must be a finite real number >= 0; got {c!r}")
+    n = _v.array(ns, "ns", ndim=1, atleast_1d=True, max_size=MAX_RESPONSES, low=1.0, high=1e20)
+    c = _v.nonnegative_scalar(c, "c")
+    _limit(f"goodhart_bon with {n.size} values of N", nbytes=8.0 * 7 * n.size * _GH_S.size,
+           hint="pass fewer values of N")
     s, lf, lF, eh = _goodhart_grid()
     gold_s = s - (1.0 + c) * eh
     lw = np.log(n)[:, None] + (n[:, None] - 1) * lF[None, :] + lf[None, :]
@@ -1254,13 +1723,24 @@ def goodhart_bon(ns, c: float) -> dict:
 def fit_gao(kl, reward, form: str) -> tuple[float, float]:
     """Least-squares fit of Gao et al.'s forms (*Scaling Laws for Reward Model Overoptimization*),
     with d = √KL: ``"bon"`` R = d(α − β d), ``"rl"`` R = d(α − β log d). Both are linear in
-    (α, β). Returns (α, β)."""
-    k = np.asarray(kl, dtype=np.float64)
-    R = np.asarray(reward, dtype=np.float64)
-    if k.shape != R.shape or k.ndim != 1 or k.size < 2:
+    (α, β). Returns (α, β).
+
+    Contract
+    --------
+    kl
+        1-D real array, finite, entries > 0, non-empty; at most 4,194,304 entries.
+    reward
+        1-D real array, finite, non-empty; at most 4,194,304 entries.
+    form
+        one of 'bon', 'rl'.
+    Budget (1 GB / 1 core): up to 4,194,304 points. Bad or too-large input raises ValueError naming
+    the argument, before any allocation.
+    """
+    k = _v.array(kl, "kl", ndim=1, min_size=2, max_size=MAX_RESPONSES, low=0.0, low_open=True)
+    R = _v.array(reward, "reward", ndim=1, min_size=2, max_size=MAX_RESPONSES)
+    if k.shape != R.shape:
         raise ValueError(f"kl and reward must be 1-D of equal length >= 2; got {k.shape}, {R.shape}")
-    if not (np.isfinite(k).all() and (k > 0).all() and np.isfinite(R).all()):
-        raise ValueError("kl must be finite and > 0, reward finite")
+    _v.one_of(form, "form", ("bon", "rl"))
     d = np.sqrt(k)
     if form == "bon":
         A = np.stack([d, -d * d], axis=1)

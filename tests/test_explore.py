@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from kitlib.explore import (Explorer, checkbox, drawn_arrays, drawn_texts, dropdown,
-                            figure_pixels, log_slider, new_figure, slider)
+                            figure_pixels, int_slider, log_slider, new_figure,
+                            non_finite_drawn, slider)
 
 
 def _line_explorer(fail_above=None):
@@ -178,6 +179,46 @@ def test_drawn_arrays_and_texts_see_nan():
     assert any("nan" in t for t in drawn_texts(fig))
 
 
+def _clean_figure():
+    from matplotlib.collections import LineCollection
+
+    fig, ax = new_figure()
+    bars = ax.bar([0, 1], [1.0, 2.0])
+    (line,) = ax.plot([0, 1], [0, 1])
+    ax.fill_between([0, 1], [0, 0], [1, 2])
+    segs = LineCollection([[(0, 0), (1, 1)]])
+    ax.add_collection(segs)
+    im = ax.imshow(np.ones((2, 2)), extent=(0, 1, 0, 1))
+    label = ax.text(0.5, 0.5, "KL = 0.25 (information, ∞ allowed as a symbol)")
+    return fig, ax, bars, line, segs, im, label
+
+
+def test_non_finite_drawn_is_empty_for_a_clean_figure():
+    fig, *_ = _clean_figure()
+    assert non_finite_drawn(fig) == []
+
+
+@pytest.mark.parametrize("spoil, where", [
+    (lambda f: f[2][1].set_height(np.nan), "Rectangle"),  # a bar whose height is NaN
+    (lambda f: f[2][0].set_x(np.inf), "Rectangle"),
+    (lambda f: f[4].set_segments([[(0, 0), (1, np.nan)]]), "LineCollection"),
+    # set_extent refuses NaN itself, but an extent stored without it is drawn as is
+    (lambda f: setattr(f[5], "_extent", (0, np.nan, 0, 1)), "image extent"),
+    (lambda f: f[6].set_text("gain = nan%"), "text"),
+    (lambda f: f[6].set_text("KL=inf"), "text"),
+    (lambda f: f[6].set_text("(-inf, 1)"), "text"),
+    (lambda f: f[6].set_position((np.nan, 0.5)), "position"),
+    (lambda f: f[1].axes.fill_between([0, 1], [0, 0], [1, 2]).set_verts([[(0, 0), (np.nan, 1)]]),
+     "FillBetweenPolyCollection"),
+])
+def test_non_finite_drawn_sees_every_kind_of_artist(spoil, where):
+    """Bars, segments, fills, images, text values and text anchors: all checked (issue 17)."""
+    parts = _clean_figure()
+    spoil(parts)
+    bad = non_finite_drawn(parts[0])
+    assert bad and any(where in b for b in bad), bad
+
+
 def test_layout_is_solved_once_then_frozen():
     from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
@@ -194,3 +235,38 @@ def test_deferred_build_runs_no_update_until_set():
     assert calls["compute"] == 0 and ex.n_updates == 0
     ex.set(k=0.5)
     assert calls["compute"] == 1 and line.get_ydata()[-1] == pytest.approx(0.5)
+
+
+def _int_explorer():
+    fig, _ = new_figure()
+    seen = []
+    controls = {"n": int_slider("n", 3, 1, 10), "k": slider("k", 1.0, 0.0, 2.0, 0.1),
+                "h": log_slider("h", 1.0, -1, 1), "mode": dropdown("mode", [1, 2], 1)}
+    return Explorer(controls, lambda p: seen.append(dict(p)), lambda d: None, fig=fig), seen
+
+
+@pytest.mark.parametrize("bad", [{"k": True}, {"k": False}, {"h": True}, {"n": True},
+                                 {"n": np.True_}, {"mode": True}])
+def test_set_refuses_booleans_on_numeric_controls(bad):
+    """True used to be taken as 1.0 on every numeric slider (issue 17)."""
+    ex, seen = _int_explorer()
+    before = ex.params
+    with pytest.raises(ValueError, match=f"control '{next(iter(bad))}'"):
+        ex.set(**bad)
+    assert ex.params == before and len(seen) == 1
+
+
+@pytest.mark.parametrize("value", [2.7, 2.5, np.float64(3.2)])
+def test_set_refuses_fractions_on_integer_sliders(value):
+    """2.7 used to be truncated to 2 (issue 17)."""
+    ex, _ = _int_explorer()
+    with pytest.raises(ValueError, match="control 'n' takes an integer"):
+        ex.set(n=value)
+    assert ex.params["n"] == 3
+
+
+def test_set_accepts_integral_floats_on_integer_sliders():
+    ex, seen = _int_explorer()
+    ex.set(n=4.0, k=1)  # an int on a float slider is a number, not a boolean
+    assert ex.params["n"] == 4 and isinstance(ex.params["n"], int)
+    assert seen[-1]["n"] == 4 and ex.params["k"] == 1.0

@@ -463,7 +463,7 @@ def test_js_gradient_vanishes_while_w2_keeps_pulling():
 def teacher(T=1.0, K=20):
     k = np.arange(K)
     z = 3.0 * np.exp(-0.5 * ((k - 5) / 1.5) ** 2) + 2.6 * np.exp(-0.5 * ((k - 14) / 1.5) ** 2)
-    return softmax(z / 0.5, T)
+    return softmax(z / 0.5, temperature=T)
 
 
 def test_softmax():
@@ -471,11 +471,11 @@ def test_softmax():
     p = softmax(z)
     np.testing.assert_allclose(p.sum(-1), 1.0)
     np.testing.assert_allclose(p[1], [0.5, 0.5, 0.0])
-    np.testing.assert_allclose(softmax(z[0] + 7.0, 2.0), softmax(z[0], 2.0))
-    hot, cold = softmax(z[0], 5.0), softmax(z[0], 0.2)
+    np.testing.assert_allclose(softmax(z[0] + 7.0, temperature=2.0), softmax(z[0], temperature=2.0))
+    hot, cold = softmax(z[0], temperature=5.0), softmax(z[0], temperature=0.2)
     assert hot.max() < softmax(z[0]).max() < cold.max()
     with pytest.raises(ValueError, match="temperature"):
-        softmax(z, 0.0)
+        softmax(z, temperature=0.0)
     with pytest.raises(ValueError, match="logits"):
         softmax([1.0, np.nan])
 

@@ -301,3 +301,84 @@ def test_gaussian_curve_slope_is_continuous_and_curvature_jumps_at_each_critical
         assert sides[-1][1] == pytest.approx(curv[0], rel=2e-3)
     slope, curv, n = ib.gaussian_ib_curvature(*cov, [1.1, 1.3])
     assert n[0] == 0 and np.isnan(curv[0]) and curv[1] < 0
+
+# ---- issue 17: wrong answers and bad input -----------------------------------------------------
+def test_ksg_on_tied_data_matches_the_discrete_truth():
+    """Tied samples (discrete data) used to give negative MI (−4.6 nats for X = Y a fair bit);
+    with the documented jitter KSG recovers H(X) = log 2 and log 4, and ~0 when independent."""
+    rng = np.random.default_rng(0)
+    bit = rng.integers(0, 2, 2000).astype(float)
+    assert ib.mi_ksg(bit, bit) == pytest.approx(math.log(2), abs=0.02)
+    four = rng.integers(0, 4, 2000).astype(float)
+    assert ib.mi_ksg(four, four) == pytest.approx(math.log(4), abs=0.05)
+    other = rng.integers(0, 2, 2000).astype(float)
+    assert abs(ib.mi_ksg(bit, other)) < 0.03
+    assert ib.mi_ksg(bit, bit, seed=1) == pytest.approx(ib.mi_ksg(bit, bit, seed=1), abs=0)
+
+
+def test_ksg_jitter_leaves_continuous_estimates_unchanged():
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal(1500)
+    b = 0.8 * a + 0.6 * rng.standard_normal(1500)
+    assert ib.mi_ksg(a, b) == pytest.approx(ib.mi_ksg(a, b, jitter=0.0), abs=1e-12)
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: ib.ib_lagrangian([[np.nan, 1.0], [0.5, 0.5]], BSS, 2.0), "q"),
+    (lambda: ib.ib_lagrangian([[0.7, 0.7], [0.5, 0.5]], BSS, 2.0), "q"),  # a row sums to 1.4
+    (lambda: ib.ib_lagrangian(np.full((3, 2), 0.5), BSS, 2.0), "q"),  # was an einsum error
+    (lambda: ib.ib_lagrangian([[1.0, 0.0], [0.0, 1.0]], BSS, np.nan), "beta"),
+    (lambda: ib.entropy([np.nan, 0.5]), "p"),  # was 0.347
+    (lambda: ib.entropy(None), "p"),  # was -0.0
+    (lambda: ib.ib_curve(BSS, [1.0], n_t=2.7), "n_t"),  # was truncated to 2
+    (lambda: ib.ib_curve(BSS, [1.0], n_restarts=True), "n_restarts"),
+    (lambda: ib.ib_curve(BSS, [1.0], seed=1.5), "seed"),  # was "SeedSequence expects int"
+    (lambda: ib.mi_binned([0.0, 1.0, 2.0], [1.0, 0.0, 2.0], bins=2.5), "bins"),
+    (lambda: ib.mi_ksg([0.0, 1.0, 2.0], [1.0, 0.0, 2.0], k=1.5), "k"),
+    (lambda: ib.deterministic_ib(BSS, [1.0], n_init=-1), "n_init"),
+    (lambda: ib.train_information_plane(widths=(0,), epochs=1), "widths"),  # was ZeroDivisionError
+    (lambda: ib.train_information_plane(epochs=2.5), "epochs"),
+    (lambda: ib.binned_layer_information(np.zeros(4), [0, 1, 0, 1], lo=1.0, hi=0.0), "hi"),
+    (lambda: ib.gaussian_ib_objective(np.ones((1, 3)), *ib.canonical_covariances([0.5, 0.2]), 2.0), "A"),
+])
+def test_bad_input_is_refused_naming_the_argument(call, name):
+    with pytest.raises(ValueError, match=rf"\b{name}\b"):
+        call()
+
+
+def test_pairwise_estimators_refuse_before_allocating_gigabytes():
+    with pytest.raises(ValueError, match="limit") as err:
+        ib.kolchinsky_tracey_bounds(np.zeros((30_000, 1)), 1.0)  # 4 N² float64 ≈ 27 GiB
+    assert "subsample" in str(err.value)
+    from kitlib import limits
+    h = np.linspace(0, 1, 200)
+    with limits.raised(memory_bytes=1e5), pytest.raises(ValueError, match="limit"):
+        ib.kolchinsky_tracey_bounds(h, 0.1)
+    assert np.isfinite(ib.kolchinsky_tracey_bounds(h, 0.1)).all()
+
+
+def test_training_leaves_torch_global_random_state_untouched():
+    torch = pytest.importorskip("torch")
+    before = torch.get_rng_state().clone()
+    ib.train_information_plane("tanh", widths=(3,), epochs=1, record_every=1, seed=0)
+    assert torch.equal(torch.get_rng_state(), before)
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: ib.kolchinsky_tracey_bounds(np.full((5, 1), 1e300) * np.arange(5)[:, None], 0.5), "h"),
+    (lambda: ib.cauchy_schwarz_qmi(np.arange(5.0) * 1e300, np.arange(5.0)), "x"),
+    (lambda: ib.noisy_layer_information(np.arange(6.0) * 1e300, [0, 1] * 3, sigma=0.5), "t"),
+    (lambda: ib.gaussian_ib_objective([[1e300, 0.0]], *ib.canonical_covariances([0.5, 0.2]), 2.0), "A"),
+    (lambda: ib.gaussian_ib(np.eye(2), np.zeros((2, 1)), [[1.0, 0.0], [0.0, 1.0]], [2.0]), "cov_y"),
+    (lambda: ib.gaussian_mi([[2.0]], 1), "cov"),
+    (lambda: ib.mi_ksg([0.0, 1.0, 2.0, 3.0], [1.0, 0.0, 2.0, 3.0], k=1, jitter=1.0), "jitter"),
+])
+def test_careless_probe_cases_are_refused_not_nan(call, name):
+    """Found by a careless-user probe: these returned NaN or named the wrong argument."""
+    with pytest.raises(ValueError, match=rf"\b{name}\b"):
+        call()
+
+
+def test_ksg_handles_values_near_the_float64_limit():
+    x = np.repeat([1e300, -1e300], 50)
+    assert ib.mi_ksg(x, x) == pytest.approx(math.log(2), abs=0.05)

@@ -404,18 +404,18 @@ def test_gao_fits_recover_coefficients():
     (lambda: R.tilt([0.5, 0.5], [0, 1], 0.0), "beta must be"),
     (lambda: R.tilt([0.5, 0.5], [0, 1], -1.0), "beta must be"),
     (lambda: R.tilt([0.5, 0.5], [0, 1, 2], 1.0), "shape of p_ref"),
-    (lambda: R.frontier([0.5, 0.5], [0, 1], [1.0, -1.0]), "betas must be"),
+    (lambda: R.frontier([0.5, 0.5], [0, 1], [1.0, -1.0]), "betas must"),
     (lambda: R.best_of_n([0.5, 0.5], [0, 1], 0), "n must be"),
     (lambda: R.best_of_n([0.5, 0.5], [0, 1], 2, ties="random"), "ties must be"),
-    (lambda: R.f_regularized_policy([0.5, 0.5], [0, 1], 1.0, "alpha", alpha=1.0), r"alpha must lie"),
-    (lambda: R.f_regularized_policy([0.5, 0.5], [0, 1], 1.0, "alpha"), r"alpha must lie"),
+    (lambda: R.f_regularized_policy([0.5, 0.5], [0, 1], 1.0, "alpha", alpha=1.0), r"alpha must be a real number in the open interval"),
+    (lambda: R.f_regularized_policy([0.5, 0.5], [0, 1], 1.0, "alpha"), r"alpha must be a real number in the open interval"),
     (lambda: R.f_regularized_policy([0.5, 0.5], [0, 1], 1.0, "hellinger"), "divergence must be one of"),
     (lambda: R.kl_budget_policy([0.5, 0.5], [0, 1], -0.1), "kl_budget"),
     (lambda: R.dual_reward([0.5, 0.5], [0, 1], "a"), "kl_budget"),
     (lambda: R.bon_kl_bound(0.5), "n must be"),
     (lambda: R.train_policy([0.5, 0.5], [0, 1], 1.0, estimator="k4"), "estimator"),
     (lambda: R.train_policy([0.5, 0.5], [0, 1], 1.0, placement="x"), "placement"),
-    (lambda: R.memoryless_bon(10, 1.5, 0.1), "q must lie"),
+    (lambda: R.memoryless_bon(10, 1.5, 0.1), "q must"),
 ])
 def test_invalid_input_raises(call, match):
     with pytest.raises(ValueError, match=match):
@@ -471,3 +471,42 @@ def test_matched_beta_hits_the_target_exactly():
         R.matched_beta(p, correct, 0.5, "js", bracket=(1.0, 0.5))
     with pytest.raises(ValueError, match="2-D"):
         R.matched_beta(p[0], correct[0], 0.5, "js")
+
+# -- issue 17: bad input, limits, global state -------------------------------------------------------
+@pytest.mark.parametrize("call, name", [
+    (lambda: R.vanilla_pg_path(U4, R4, 0.1, 2.5), "steps"),  # was truncated to 2
+    (lambda: R.train_policy(U4, R4, 1.0, steps=2.5), "steps"),
+    (lambda: R.train_policy(U4, R4, 1.0, steps=2, seed=1.5), "seed"),
+    (lambda: R.dpo_policy(U4, R4, 1.0, n_pairs=10, seed="a"), "seed"),
+    (lambda: R.categorical_lm(True, 1.0), "m"),
+    (lambda: R.categorical_lm(5, 1.0, correlation=None), "correlation"),
+    (lambda: R.kl_estimates([0.1, 0.2], [0.1, 0.2, 0.3]), "log_policy"),  # was a broadcast error
+    (lambda: R.win_rate([1.0], U4, R4), "policy"),
+    (lambda: R.best_of_n_levels([0.0, 1.0], [0.0, 0.0], log_n=1.0), "log_masses"),  # unnormalised
+    (lambda: R.tilt(np.array([0.5, 0.5]), np.array([-1e308, 1e308]), 1.0), "rewards"),  # overflow
+    (lambda: R.goodhart_bon([1e30], 0.5), "ns"),  # beyond the integration grid
+    (lambda: R.pass_at_k_unbiased(10, 2.5, 3), "c"),
+])
+def test_bad_input_is_refused_naming_the_argument(call, name):
+    with pytest.raises(ValueError, match=rf"\b{name}\b"):
+        call()
+
+
+def test_huge_calls_are_refused_before_allocating():
+    with pytest.raises(ValueError, match="limit"):
+        R.vanilla_pg_path(U4, R4, 0.1, 10**9)
+    with pytest.raises(ValueError, match="limit"):
+        R.dpo_policy(np.full(20_000, 1 / 20_000), np.zeros(20_000), 1.0, n_pairs=10)
+
+
+def test_coverage_threshold_is_keyword_only():
+    with pytest.raises(TypeError):
+        R.coverage(U4, U4, 0.1)
+    assert R.coverage(U4, U4, c=0.1) == 1.0
+
+
+def test_training_leaves_torch_global_random_state_untouched():
+    torch = pytest.importorskip("torch")
+    before = torch.get_rng_state().clone()
+    R.train_policy(U4, R4, 1.0, steps=3, batch=8, seed=0)
+    assert torch.equal(torch.get_rng_state(), before)

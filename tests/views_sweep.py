@@ -7,7 +7,7 @@ import itertools
 import ipywidgets as W
 import numpy as np
 
-from kitlib.explore import drawn_arrays, drawn_texts, figure_pixels
+from kitlib.explore import figure_pixels, non_finite_drawn
 
 
 def control_values(widget, n_inner: int = 3) -> list:
@@ -63,11 +63,12 @@ def corners(explorer, max_corners: int = 64) -> list[dict]:
 
 
 def assert_clean(explorer, where: str) -> None:
+    """No error message, and nothing non-finite drawn: every line, collection (offsets, colour
+    arrays, segments, fills), image, patch (bars), text anchor and axis limit holds finite
+    numbers, and no visible text shows "nan" or "inf" (see kitlib.explore.non_finite_drawn)."""
     assert explorer.last_error is None, f"{where}: {explorer.last_error}"
-    for arr in drawn_arrays(explorer.fig):
-        assert np.isfinite(arr).all(), f"{where}: non-finite value drawn"
-    for text in drawn_texts(explorer.fig):
-        assert "nan" not in text.lower().split(), f"{where}: text shows NaN: {text!r}"
+    bad = non_finite_drawn(explorer.fig)
+    assert not bad, f"{where}: non-finite values drawn in " + "; ".join(bad[:5])
 
 
 def pixels(explorer):

@@ -48,7 +48,7 @@ def exercise_2(answer):
 
 
 def _one_step(q, pxy, beta):
-    return ib.blahut_arimoto(pxy, beta, q, n_iter=1, tol=0.0)
+    return ib.blahut_arimoto(pxy, beta, q, n_iter=1, tol=1e-14)
 
 
 def _random_joint(rng, nx, ny):

@@ -359,7 +359,7 @@ def far_gradients() -> dict:
 @functools.lru_cache(maxsize=512)
 def _student(temperature: float, divergence: str, weight: float | None):
     """One student fit, cached: slider positions repeat as students drag back and forth."""
-    teacher = ft.softmax(_TEACHER_LOGITS, temperature)
+    teacher = ft.softmax(_TEACHER_LOGITS, temperature=temperature)
     kw = {} if weight is None else {"weight": weight}
     return ft.student_fit(teacher, divergence, **kw)
 
@@ -378,7 +378,7 @@ def _precompute_students() -> None:
 def distillation_compute(params: dict) -> dict:
     _precompute_students()
     temperature = float(np.round(params["temperature"], 6))
-    teacher = ft.softmax(_TEACHER_LOGITS, temperature)
+    teacher = ft.softmax(_TEACHER_LOGITS, temperature=temperature)
     students = {name: _student(temperature, name, float(params["balance"]) if name == "balanced" else None)
                 for name, _, _ in _STUDENTS}
     grads = far_gradients()

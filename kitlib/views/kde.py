@@ -222,7 +222,7 @@ def _histograms(n: int = N_DEFAULT) -> dict:
         xlo, xhi = min(lo - pad, -0.02 * (hi - lo) - 0.02), max(hi + pad, 0.02 * (hi - lo) + 0.02)
         z = np.linspace(xlo, xhi, 400)
         if fs.kappa(h) >= 1.0:  # the Gaussian prediction is drawn outside the extreme-value regime
-            pdf = kde.clt_log_ratio_pdf(z, h, D_DEFAULT, n, D_DEFAULT)
+            pdf = kde.clt_log_ratio_pdf(z, h, D_DEFAULT, n, x_sq_norm=D_DEFAULT)
         else:
             z, pdf = np.empty(0), np.empty(0)
         bins.append((counts, edges, (xlo, xhi)))
@@ -525,7 +525,7 @@ _TOP_SETS = 8
 @functools.lru_cache(maxsize=1)
 def _top_data() -> np.ndarray:
     rng = np.random.default_rng(_SEED + 6)
-    return kde.sample_sq_distances(D_DEFAULT, N_DEFAULT, rng, 1.0, size=_TOP_SETS)
+    return kde.sample_sq_distances(D_DEFAULT, N_DEFAULT, rng, r=1.0, size=_TOP_SETS)
 
 
 def top_weights_explorer() -> Explorer:
@@ -553,7 +553,7 @@ def top_weights_explorer() -> Explorer:
         h, s = params["h"], params["data_set"]
         stats = kde.weight_stats_from_sq_distances(D[s], h, D_DEFAULT)
         kappa = float(fs.kappa(h))
-        return {"h": h, "w": kde.top_weights(D[s], h, _TOP_K), "kappa": kappa,
+        return {"h": h, "w": kde.top_weights(D[s], h, k=_TOP_K), "kappa": kappa,
                 "regime": kde.regime_name(kappa), "part": float(stats.participation),
                 "wmax": float(stats.max_weight), "n90": int(stats.n_mass),
                 "pd": float(kde.pd_expected_max_weight(min(kappa, 1.0)))}
@@ -594,7 +594,7 @@ def _gaps() -> dict:
     rng = np.random.default_rng(_SEED + 7)
     smallest = [kde.sample_smallest_sq_distances(D_DEFAULT, int(n), _GAP_K + 1, rng, size=_GAP_POINTS)
                 for n in tqdm(_GAP_N, desc="nearest-neighbour distances", leave=False)]
-    est = np.array([[kde.h_G_from_gaps(s, k) for s in smallest] for k in range(1, _GAP_K + 1)])
+    est = np.array([[kde.h_G_from_gaps(s, k=k) for s in smallest] for k in range(1, _GAP_K + 1)])
     fs = np.array([kde.finite_size_thresholds(D_DEFAULT, int(n)).h_G for n in _GAP_N])
     fs_fine = np.array([kde.finite_size_thresholds(D_DEFAULT, float(n)).h_G for n in _GAP_N_FINE])
     asym_fine = kde.thresholds(np.log(_GAP_N_FINE) / D_DEFAULT).h_G

@@ -240,7 +240,7 @@ def f_divergence_explorer() -> Explorer:
         pi = rlhf.f_regularized_policy(p, r, beta, div, alpha=alpha)
         return {"c": c, "div": div, "alpha": params["alpha"], "beta": beta, "R": float(pi @ r),
                 "KL": rlhf.kl_to_ref(pi, p), "D": rlhf.f_divergence_value(pi, p, div, alpha=alpha),
-                "H": rlhf.entropy(pi), "cov": rlhf.coverage(pi, p, 0.1), "alive": int((pi > 0).sum())}
+                "H": rlhf.entropy(pi), "cov": rlhf.coverage(pi, p, c=0.1), "alive": int((pi > 0).sum())}
 
     def draw(d):
         c = d["c"]
