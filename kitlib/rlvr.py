@@ -66,6 +66,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import special
 
+from kitlib import _validate as v
 from kitlib._validate import integer_at_least, one_of, positive_scalar, real_scalar
 from kitlib.rlhf import kl_estimates, pass_at_k, pass_at_k_unbiased
 from kitlib.rlhf import f_regularized_policy as _f_regularized_policy
@@ -94,13 +95,9 @@ MAX_CELLS = 10_000_000           # prompts × answers, prompts × G, samples dra
 # validation (local helpers; the generic scalar checks come from kitlib._validate)
 # ---------------------------------------------------------------------------------------------
 def _float_array(x, name: str, *, what: str) -> np.ndarray:
-    if isinstance(x, (str, bytes)):
-        raise ValueError(f"{name} must be {what}; got {x!r}")
-    try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be {what}; got {x!r}") from err
-    return arr
+    """``x`` as float64 (no copy if it already is); None, strings, dicts, sets and complex
+    values are refused (:func:`kitlib._validate.as_float_array`)."""
+    return v.as_float_array(x, name, what=what)
 
 
 def _logits(x, name: str = "logits", *, allow_holes: bool = True) -> np.ndarray:
@@ -186,8 +183,7 @@ def _group(group_size) -> int:
 
 def _grpo_options(scale, ddof, eps, part=None):
     one_of(scale, "scale", SCALES)
-    if isinstance(ddof, (bool, np.bool_)) or ddof not in (0, 1):
-        raise ValueError(f"ddof must be 0 or 1; got {ddof!r}")
+    ddof = v.integer(ddof, "ddof", low=0, high=1)
     e = real_scalar(eps, "eps", allowed="a finite real number >= 0")
     if e < 0:
         raise ValueError(f"eps must be a finite real number >= 0; got {e!r}")
@@ -260,11 +256,10 @@ def pass_at_k_spread(p_correct, n: int, k) -> dict:
     n = integer_at_least(n, "n", 1)
     if pc.size * (n + 1) > MAX_CELLS:
         raise ValueError(f"len(p_correct) × (n + 1) must be <= {MAX_CELLS}; got {pc.size} × {n + 1}")
-    kk = np.asarray(k)
-    if isinstance(k, (bool, np.bool_)) or kk.dtype.kind not in "iu" or kk.ndim > 1 or kk.size == 0:
-        raise ValueError(f"k must be an integer with 1 <= k <= n = {n} or a 1-D array of them; got {k!r}")
-    if kk.min() < 1 or kk.max() > n:
-        raise ValueError(f"k must satisfy 1 <= k <= n = {n}; got {int(kk[(kk < 1) | (kk > n)].ravel()[0])!r}")
+    kk = _k_values(k, n)
+    if kk.size * max(pc.size, n + 1) > MAX_CELLS:
+        raise ValueError(f"len(k) × max(len(p_correct), n + 1) must be <= {MAX_CELLS}; got "
+                         f"{kk.size} × {max(pc.size, n + 1)}")
     pc = np.minimum(pc, 1.0)
     c = np.arange(n + 1)
     pmf = _binom_pmf(n, pc)  # (P, n+1)
@@ -302,6 +297,27 @@ def crossover_k(p_before, p_after, *, k_max: int = 4096):
     diff = pass_at_k(a, ks) - pass_at_k(b, ks)
     hit = np.flatnonzero(diff > 0)
     return int(ks[hit[0]]) if hit.size else None
+
+
+def _k_values(k, n: int) -> np.ndarray:
+    """``k`` of pass_at_k_spread: an integer in [1, n] or a non-empty 1-D array of them
+    (integral floats accepted; True, fractions and strings refused); int64, same ndim."""
+    allowed = f"an integer with 1 <= k <= n = {n} or a 1-D array of them"
+    if isinstance(k, (bool, np.bool_, str, bytes, dict, set)) or k is None:
+        raise v.fail("k", allowed, k)
+    try:
+        kk = np.asarray(k)
+    except (TypeError, ValueError) as err:
+        raise v.fail("k", allowed, k) from err
+    if kk.dtype.kind not in "iuf" or kk.ndim > 1 or kk.size == 0:
+        raise v.fail("k", allowed, k)
+    if kk.dtype.kind == "f":
+        if not (np.isfinite(kk).all() and (kk == np.round(kk)).all()):
+            raise v.fail("k", allowed, k)
+    if kk.min() < 1 or kk.max() > n:
+        bad = kk[(kk < 1) | (kk > n)].ravel()[0]
+        raise ValueError(f"k must satisfy 1 <= k <= n = {n}; got {int(bad)!r}")
+    return kk.astype(np.int64)
 
 
 @functools.lru_cache(maxsize=64)
@@ -384,10 +400,12 @@ def group_advantage_means(p, group_size: int, *, scale: str = "std", ddof: int =
     G = _group(group_size)
     ddof, e = _grpo_options(scale, ddof, eps)
     pp = _float_array(p, "p", what="a probability or 1-D array of probabilities")
-    if pp.ndim > 1 or not (np.isfinite(pp).all() and (pp >= 0).all() and (pp <= 1 + 1e-12).all()):
-        raise ValueError(f"p must be a probability in [0, 1] or a 1-D array of them; got {p!r}")
     if pp.size * G > MAX_CELLS:
         raise ValueError(f"len(p) × group_size must be <= {MAX_CELLS}; got {pp.size} × {G}")
+    if pp.ndim > 1 or pp.size == 0 or not (np.isfinite(pp).all() and (pp >= 0).all()
+                                           and (pp <= 1 + 1e-12).all()):
+        raise ValueError(f"p must be a probability in [0, 1] or a non-empty 1-D array of them; "
+                         f"got {v._fmt(p)}")
     ap, am = _adv_means(np.atleast_1d(np.minimum(pp, 1.0)), G, scale, ddof, e)
     if pp.ndim == 0:
         return float(ap[0]), float(am[0])
@@ -551,13 +569,8 @@ def grpo_expected_update(logits, rewards, group_size: int, *, scale: str = "std"
     return _levels_update(_softmax(th), R, G, scale, ddof, e, part)
 
 
-def _rng(rng) -> np.random.Generator:
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or (isinstance(rng, (int, np.integer)) and not isinstance(rng, (bool, np.bool_))
-                       and int(rng) >= 0):
-        return np.random.default_rng(rng)
-    raise ValueError(f"rng must be None, an integer seed >= 0 or a numpy Generator; got {rng!r}")
+def _rng(rng, name: str = "rng") -> np.random.Generator:
+    return v.as_generator(rng, name)
 
 
 def _sample_answers(pi: np.ndarray, shape, gen: np.random.Generator) -> np.ndarray:
@@ -805,13 +818,17 @@ def lp_reg_proxy(logits, *, tau=None, kappa=None) -> np.ndarray:
     return _lp_proxy(_softmax(th), tau, kappa)
 
 
-def _lp_options(tau, kappa):
-    if (tau is None) == (kappa is None):
-        raise ValueError(f"give exactly one of tau and kappa; got tau={tau!r}, kappa={kappa!r}")
+def _lp_options(tau, kappa, *, need_one: bool = True, names=("tau", "kappa")):
+    """Each given value in (0, 1] (checked first, so a bad value is named), then exactly one
+    of them when ``need_one``."""
     if tau is not None:
-        tau = _unit_interval(tau, "tau")
-    else:
-        kappa = _unit_interval(kappa, "kappa")
+        tau = _unit_interval(tau, names[0])
+    if kappa is not None:
+        kappa = _unit_interval(kappa, names[1])
+    if need_one and (tau is None) == (kappa is None):
+        alias = "" if names == ("tau", "kappa") else f" ({names[0]} or {names[1]})"
+        raise ValueError(f"give exactly one of tau and kappa{alias}; got "
+                         f"{names[0]}={tau!r}, {names[1]}={kappa!r}")
     return tau, kappa
 
 
@@ -1036,30 +1053,42 @@ def grpo_train(logits, rewards, *, steps: int = 200, group_size: int = 8, lr: fl
     if mode == "sampled" and R.shape[0] * ng * G > MAX_CELLS:
         raise ValueError(f"prompts × n_groups × group_size must be <= {MAX_CELLS}; got "
                          f"{R.shape[0]} × {ng} × {G}")
-    gen = _rng(seed) if mode == "sampled" else None
+    v.check_seed(seed, "seed")
+    gen = _rng(seed, "seed") if mode == "sampled" else None
     kl_c, kd_c = _coef(kl_coef, "kl_coef"), _coef(kd_coef, "kd_coef")
     ent_c, lp_c = _coef(entropy_coef, "entropy_coef"), _coef(lp_coef, "lp_coef")
     one_of(kl_estimator, "kl_estimator", ESTIMATORS)
     one_of(kl_placement, "kl_placement", PLACEMENTS)
     one_of(kd_estimator, "kd_estimator", ESTIMATORS)
     one_of(kd_placement, "kd_placement", PLACEMENTS)
+    # reference/teacher logits are checked whenever given; the estimator-dependent −inf rule
+    # only applies when their term is on (coefficient > 0)
     log_ref = None
+    if ref_logits is not None:
+        ref = _ref_logits(ref_logits, th, "k3", "loss")
+        if kl_c > 0:
+            _ref_logits(ref, th, kl_estimator, kl_placement)
     if kl_c > 0:
-        ref = th if ref_logits is None else _ref_logits(ref_logits, th, kl_estimator, kl_placement)
-        log_ref = _log_softmax(ref)
+        log_ref = _log_softmax(th if ref_logits is None else ref)
     log_teacher = None
+    if teacher_logits is not None:
+        teacher = _ref_logits(teacher_logits, th, "k3", "loss", "teacher_logits")
+        if kd_c > 0:
+            _ref_logits(teacher, th, kd_estimator, kd_placement, "teacher_logits")
     if kd_c > 0:
         if teacher_logits is None:
             raise ValueError("teacher_logits must be given (a (K,) logit vector) when kd_coef > 0; got None")
-        log_teacher = _log_softmax(_ref_logits(teacher_logits, th, kd_estimator, kd_placement,
-                                               "teacher_logits"))
+        log_teacher = _log_softmax(teacher)
     tp = _unit_interval(top_p, "top_p")
-    if lp_c > 0:
-        lp_tau, lp_kappa = _lp_options(lp_tau, lp_kappa)
+    lp_tau, lp_kappa = _lp_options(lp_tau, lp_kappa, need_one=lp_c > 0,
+                                   names=("lp_tau", "lp_kappa"))
+    K, P = th.size, R.shape[0]
+    per_step = 4 * P * (K + G) + 40 * K + (10 * P * ng * G if mode == "sampled" else 0)
+    v.check_work("grpo_train", T * per_step,
+                 hint="use fewer steps, prompts, answers or groups")
 
     tables = _adv_tables(G, scale, ddof, e)
     rows, weights = _distinct_rows(R)
-    K, P = th.size, R.shape[0]
     pols = np.empty((T + 1, K))
     ent = np.empty(T + 1)
     pcs = np.empty((T + 1, P))
@@ -1134,6 +1163,15 @@ def kl_descent(logits, ref_logits, estimator: str, placement: str, *, lr: float 
     return out
 
 
+#: elementary operations of one exact optimum per answer (sort/unique and a root find)
+_OPT_COST = 60
+
+
+def _ks(ks) -> np.ndarray:
+    """``ks`` of the frontier tables: a number >= 1 or a 1-D array of them (at most 10⁴)."""
+    return v.array(ks, "ks", ndim=(0, 1), atleast_1d=True, low=1, max_size=10_000)
+
+
 def _shared_policy_toy(toy) -> Toy:
     if not isinstance(toy, Toy):
         raise ValueError(f"toy must be a Toy (toy_t1, toy_t2, ...); got {type(toy).__name__}")
@@ -1152,7 +1190,10 @@ def optimum_frontier(toy: Toy, betas, divergence: str, *, ks=(1, 256)) -> dict:
     if b.ndim != 1 or b.size == 0 or b.size > 10_000 or not (np.isfinite(b).all() and (b > 0).all()):
         raise ValueError(f"betas must be a 1-D array of 1 to 10000 finite numbers > 0; got {betas!r}")
     one_of(divergence, "divergence", DIVERGENCES)
-    kk = np.atleast_1d(np.asarray(ks, dtype=np.float64))
+    kk = _ks(ks)
+    v.check_work("optimum_frontier", b.size * (_OPT_COST * t.logits.size
+                                               + 4 * kk.size * t.rewards.size),
+                 hint="use fewer betas")
     p, s = t.p_ref, t.solve_rate
     pols = np.array([_f_regularized_policy(p, s, float(x), divergence) for x in b])
     pc = np.minimum(pols @ t.rewards.T, 1.0)
@@ -1175,9 +1216,14 @@ def matched_optima(toy: Toy, pass1, *, ks=(1, 256)) -> dict:
     tg = np.atleast_1d(_float_array(pass1, "pass1", what="targets of pass@1"))
     p, s = t.p_ref, t.solve_rate
     lo, hi = float(p @ s), float(s.max())
-    if tg.ndim != 1 or tg.size > 100 or not (np.isfinite(tg).all() and (tg > lo).all() and (tg < hi).all()):
+    if tg.ndim != 1 or tg.size == 0 or tg.size > 100 or not (np.isfinite(tg).all() and (tg > lo).all() and (tg < hi).all()):
         raise ValueError(f"pass1 must be 1 to 100 targets strictly between the reference's pass@1 "
-                         f"{lo:.6g} and the best answer's {hi:.6g}; got {pass1!r}")
+                         f"{lo:.6g} and the best answer's {hi:.6g}; got {v._fmt(pass1)}")
+    kk = _ks(ks)
+    # ~100 objective evaluations per root find, two divergences, then the frontiers
+    v.check_work("matched_optima", tg.size * 2 * (100 * _OPT_COST * t.logits.size
+                                                  + 4 * kk.size * t.rewards.size),
+                 hint="use fewer pass@1 targets")
     out = {}
     for div in DIVERGENCES:
         betas = []
@@ -1188,5 +1234,5 @@ def matched_optima(toy: Toy, pass1, *, ks=(1, 256)) -> dict:
             while f(b) > 0 and b < 60:
                 b += 10.0
             betas.append(math.exp(optimize.brentq(f, a, b, xtol=1e-13, rtol=1e-13)))
-        out[div] = optimum_frontier(t, betas, div, ks=ks)
+        out[div] = optimum_frontier(t, betas, div, ks=kk)
     return out
