@@ -147,8 +147,10 @@ def _binary_rewards(x, k: int, name: str = "rewards", *, binary: bool = True) ->
         if not np.isfinite(arr).all():
             raise ValueError(f"{name} must be finite; got {arr[~np.isfinite(arr)].ravel()[0]!r}")
         return arr
-    if not np.isin(arr, (0.0, 1.0)).all():
-        bad = arr[~np.isin(arr, (0.0, 1.0))].ravel()[0]
+    ok = arr == 0.0
+    ok |= arr == 1.0  # (np.isin sorts a copy: several times the input's memory)
+    if not ok.all():
+        bad = arr[~ok].ravel()[0]
         raise ValueError(f"{name} must be verifiable (binary): every entry 0 or 1; got {bad!r}")
     return arr
 
@@ -181,13 +183,16 @@ def _group(group_size) -> int:
     return g
 
 
-def _grpo_options(scale, ddof, eps, part=None):
+_NO_PART = object()
+
+
+def _grpo_options(scale, ddof, eps, part=_NO_PART):
     one_of(scale, "scale", SCALES)
     ddof = v.integer(ddof, "ddof", low=0, high=1)
     e = real_scalar(eps, "eps", allowed="a finite real number >= 0")
     if e < 0:
         raise ValueError(f"eps must be a finite real number >= 0; got {e!r}")
-    if part is not None:
+    if part is not _NO_PART:
         one_of(part, "part", PARTS)
     return int(ddof), e
 
@@ -251,6 +256,19 @@ def pass_at_k_spread(p_correct, n: int, k) -> dict:
     dict with ``true`` (pass@k), ``unbiased_mean`` (= true), ``unbiased_sd``, ``plugin_mean``
     (biased low: n = 10, p = .2, k = 5 gives .5936 vs .6723), ``plugin_sd``: floats for an int
     ``k``, (len(k),) arrays for an array.
+
+    Contract
+    --------
+    p_correct
+        1-D real array, finite, entries >= 0, non-empty; at most 10,000,000 entries (per-prompt
+        success probabilities in [0, 1] (1 + 1e-12 accepted as rounding, so 'above' is not
+        generated); a scalar is one prompt).
+    n
+        integer >= 1 (True and fractions refused).
+    k
+        integer >= 1 (True and fractions refused) (<= n; or a non-empty 1-D array of such integers).
+    Budget (1 GB / 1 core): len(p_correct) × (n + 1) and len(k) × max(len(p_correct), n + 1) up to
+    10**7. Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     pc = _probabilities(p_correct, "p_correct")
     n = integer_at_least(n, "n", 1)
@@ -284,6 +302,20 @@ def crossover_k(p_before, p_after, *, k_max: int = 4096):
     ``p_before``, ``p_after``: 1-D arrays of per-prompt success probabilities of equal length
     (len × k_max ≤ 2·10⁷). Used for "the base model wins from k = …" (Yue et al. 2025; RAPO:
     the gain "diminishes or even vanishes"). T2, base vs 200 exact GRPO steps: 15.
+
+    Contract
+    --------
+    p_before
+        1-D real array, finite, entries >= 0, non-empty; at most 10,000,000 entries (per-prompt
+        success probabilities in [0, 1] (1 + 1e-12 accepted as rounding, so 'above' is not
+        generated); a scalar is one prompt).
+    p_after
+        1-D real array, finite, entries >= 0, non-empty; at most 10,000,000 entries (same length as
+        p_before).
+    k_max
+        integer >= 1 (True and fractions refused).
+    Budget (1 GB / 1 core): len(p_before) × k_max up to 2·10**7. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
     """
     a = _probabilities(p_before, "p_before")
     b = _probabilities(p_after, "p_after")
@@ -358,11 +390,26 @@ def grpo_advantages(rewards, *, scale: str = "std", ddof: int = 0, eps: float = 
     Returns
     -------
     ndarray of the same shape.
+
+    Contract
+    --------
+    rewards
+        real array, finite, non-empty; at most 10,000,000 entries (any shape (..., G) with a last
+        axis (the group) of length >= 2).
+    scale
+        one of 'std', 'none'.
+    ddof
+        integer >= 0 and <= 1 (True and fractions refused).
+    eps
+        finite real number >= 0.
+    Budget (1 GB / 1 core): rewards up to 10**7 entries. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
     """
     ddof, e = _grpo_options(scale, ddof, eps)
     r = _float_array(rewards, "rewards", what="an array of real rewards with a last axis of length >= 2")
-    if r.ndim == 0 or r.shape[-1] < 2:
-        raise ValueError(f"rewards must have a last axis (the group) of length >= 2; got shape {r.shape}")
+    if r.ndim == 0 or r.shape[-1] < 2 or r.size == 0:
+        raise ValueError(f"rewards must have a last axis (the group) of length >= 2 and no empty "
+                         f"axis; got shape {r.shape}")
     if r.size > MAX_CELLS:
         raise ValueError(f"rewards may hold at most {MAX_CELLS} entries; got {r.size}")
     if not np.isfinite(r).all():
@@ -396,6 +443,22 @@ def group_advantage_means(p, group_size: int, *, scale: str = "std", ddof: int =
     -------
     (a_plus, a_minus), floats or (P,) arrays. Limits: ``scale="none"`` gives
     (1 − 1/G)(1 − p) and −(1 − 1/G)p; hard prompts (p → 0) give a_plus → √(G − 1).
+
+    Contract
+    --------
+    p
+        1-D real array, finite, entries >= 0, non-empty; at most 5,000,000 entries (a probability or
+        a 1-D array of them, <= 1 (1 + 1e-12 accepted as rounding); len(p) × group_size <= 10**7).
+    group_size
+        integer >= 2 and <= 4096 (True and fractions refused).
+    scale
+        one of 'std', 'none'.
+    ddof
+        integer >= 0 and <= 1 (True and fractions refused).
+    eps
+        finite real number >= 0.
+    Budget (1 GB / 1 core): len(p) × group_size up to 10**7. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
     """
     G = _group(group_size)
     ddof, e = _grpo_options(scale, ddof, eps)
@@ -556,6 +619,28 @@ def grpo_expected_update(logits, rewards, group_size: int, *, scale: str = "std"
     Returns
     -------
     (K,) expected change of the logits per unit learning rate.
+
+    Contract
+    --------
+    logits
+        1-D real array, no NaN, non-empty; at most 1,000,000 entries (at least 2 logits; -inf is a
+        support hole, NaN and +inf refused, at least one finite).
+    rewards
+        2-D real array, finite, non-empty; at most 10,000,000 entries ((P, K) with K = len(logits),
+        or a (K,) vector for one prompt; finite reals (verifiable: 0/1)).
+    group_size
+        integer >= 2 and <= 4096 (True and fractions refused).
+    scale
+        one of 'std', 'none'.
+    ddof
+        integer >= 0 and <= 1 (True and fractions refused).
+    eps
+        finite real number >= 0.
+    part
+        one of 'all', 'positive', 'negative'.
+    Budget (1 GB / 1 core): answers up to 10**6; prompts × answers and prompts × group_size up to
+    10**7; multi-level rewards: prompts × C(G + L - 2, L - 1) × L up to 10**7. Bad or too-large
+    input raises ValueError naming the argument, before any allocation.
     """
     th, R, G, ddof, e = _prep_update(logits, rewards, group_size, scale, ddof, eps, part)
     if _is_binary(R):
@@ -602,6 +687,31 @@ def grpo_sampled_update(logits, rewards, group_size: int, *, scale: str = "std",
 
     Parameters as :func:`grpo_expected_update`, plus ``n_groups`` (int ≥ 1; P·n_groups·G ≤ 10⁷)
     and ``rng`` (None, an int seed or a ``numpy.random.Generator``, as ``np.random.default_rng``).
+
+    Contract
+    --------
+    logits
+        1-D real array, no NaN, non-empty; at most 1,000,000 entries (at least 2 logits; -inf is a
+        support hole, NaN and +inf refused, at least one finite).
+    rewards
+        2-D real array, finite, non-empty; at most 10,000,000 entries ((P, K) with K = len(logits),
+        or a (K,) vector for one prompt; finite reals (verifiable: 0/1)).
+    group_size
+        integer >= 2 and <= 4096 (True and fractions refused).
+    scale
+        one of 'std', 'none'.
+    ddof
+        integer >= 0 and <= 1 (True and fractions refused).
+    eps
+        finite real number >= 0.
+    part
+        one of 'all', 'positive', 'negative'.
+    n_groups
+        integer >= 1 (True and fractions refused).
+    rng
+        None, an int >= 0 or a numpy.random.Generator.
+    Budget (1 GB / 1 core): prompts × n_groups × group_size up to 10**7. Bad or too-large input
+    raises ValueError naming the argument, before any allocation.
     """
     th, R, G, ddof, e = _prep_update(logits, rewards, group_size, scale, ddof, eps, part)
     ng = integer_at_least(n_groups, "n_groups", 1)
@@ -636,6 +746,18 @@ def entropy_change(logits, delta, *, exact: bool = False) -> float:
 
     Examples: π = [.5, .2, .3], r = [1, 1, 0], G = 4, δ = .1·(expected update): first order
     −4.7832e-3, exact −5.1026e-3.
+
+    Contract
+    --------
+    logits
+        1-D real array, no NaN, non-empty; at most 1,000,000 entries (at least 2 logits; -inf is a
+        support hole, NaN and +inf refused, at least one finite).
+    delta
+        1-D real array, finite, non-empty (shape (K,) like logits).
+    exact
+        True or False.
+    Budget (1 GB / 1 core): answers up to 10**6. Bad or too-large input raises ValueError naming the
+    argument, before any allocation.
     """
     th = _logits(logits)
     d = _real_vector(delta, th.size, "delta")
@@ -705,6 +827,21 @@ def kl_grad(logits, ref_logits, estimator: str, placement: str) -> np.ndarray:
     Returns
     -------
     (K,) gradient; answers with π = 0 get 0.
+
+    Contract
+    --------
+    logits
+        1-D real array, no NaN, non-empty; at most 1,000,000 entries (at least 2 logits; -inf is a
+        support hole, NaN and +inf refused, at least one finite).
+    ref_logits
+        1-D real array, no NaN, non-empty (same shape as logits; -inf where the policy has mass only
+        with estimator 'k3', placement 'loss').
+    estimator
+        one of 'k1', 'k2', 'k3'.
+    placement
+        one of 'reward', 'loss'.
+    Budget (1 GB / 1 core): answers up to 10**6. Bad or too-large input raises ValueError naming the
+    argument, before any allocation.
     """
     th = _logits(logits)
     one_of(estimator, "estimator", ESTIMATORS)
@@ -744,6 +881,20 @@ def regularized_optimum(p_ref, rewards, beta, divergence: str) -> np.ndarray:
 
     Examples: π_ref = [.5, .5, 0], r = [0, 0, 1], β = .25: reverse [.5, .5, 0], forward
     [.125, .125, .75].
+
+    Contract
+    --------
+    p_ref
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 1,000,000 entries (at
+        least 2 entries; zeros allowed).
+    rewards
+        1-D real array, finite, non-empty (shape (K,) like p_ref).
+    beta
+        finite real number > 0.
+    divergence
+        one of 'reverse_kl', 'forward_kl'.
+    Budget (1 GB / 1 core): answers up to 10**6. Bad or too-large input raises ValueError naming the
+    argument, before any allocation.
     """
     p = _probability_vector(p_ref, "p_ref")
     r = _real_vector(rewards, p.size, "rewards")
@@ -768,7 +919,18 @@ def _nucleus(pi: np.ndarray, top_p: float) -> np.ndarray:
 def nucleus_mask(logits, top_p: float) -> np.ndarray:
     """The top-p nucleus of softmax(θ): answers sorted by probability are kept while the mass
     before them is < ``top_p`` (so at least the top answer). ``top_p`` in (0, 1]; 1 keeps every
-    answer with π > 0. Returns a bool (K,) mask."""
+    answer with π > 0. Returns a bool (K,) mask.
+
+    Contract
+    --------
+    logits
+        1-D real array, no NaN, non-empty; at most 1,000,000 entries (at least 2 logits; -inf is a
+        support hole, NaN and +inf refused, at least one finite).
+    top_p
+        finite real number > 0 and <= 1.
+    Budget (1 GB / 1 core): answers up to 10**6. Bad or too-large input raises ValueError naming the
+    argument, before any allocation.
+    """
     th = _logits(logits)
     return _nucleus(_softmax(th), _unit_interval(top_p, "top_p"))
 
@@ -792,6 +954,16 @@ def entropy_bonus_grad(logits, *, top_p: float = 1.0) -> np.ndarray:
     derived here). A step is θ ← θ + η·(g + α·entropy_bonus_grad).
 
     Parameters: logits (K,) finite or −inf, K ≤ 10⁶; top_p in (0, 1]. Returns (K,).
+
+    Contract
+    --------
+    logits
+        1-D real array, no NaN, non-empty; at most 1,000,000 entries (at least 2 logits; -inf is a
+        support hole, NaN and +inf refused, at least one finite).
+    top_p
+        finite real number > 0 and <= 1.
+    Budget (1 GB / 1 core): answers up to 10**6. Bad or too-large input raises ValueError naming the
+    argument, before any allocation.
     """
     th = _logits(logits)
     tp = _unit_interval(top_p, "top_p")
@@ -812,6 +984,18 @@ def lp_reg_proxy(logits, *, tau=None, kappa=None) -> np.ndarray:
     by 1/Z (derived here): it removes the noise below τ but cannot stop rich-get-richer
     (*Low-probability Tokens Sustain Exploration in Reinforcement Learning with Verifiable
     Reward*). Returns the proxy (K,) probability vector.
+
+    Contract
+    --------
+    logits
+        1-D real array, no NaN, non-empty; at most 1,000,000 entries (at least 2 logits; -inf is a
+        support hole, NaN and +inf refused, at least one finite).
+    tau
+        finite real number > 0 and <= 1; or None (exactly one of tau and kappa).
+    kappa
+        finite real number > 0 and <= 1; or None (exactly one of tau and kappa).
+    Budget (1 GB / 1 core): answers up to 10**6. Bad or too-large input raises ValueError naming the
+    argument, before any allocation.
     """
     th = _logits(logits)
     tau, kappa = _lp_options(tau, kappa)
@@ -884,6 +1068,12 @@ def toy_t1(*, hole: str = "zero") -> Toy:
     ``"zero"`` (h = 0: a support hole, logit −inf), ``"tiny"`` (h = 1e-6) or ``"none"`` (h = .05).
     The trap of the brief: a full-support π_ref shows none of the support story, so compare all
     three.
+
+    Contract
+    --------
+    hole
+        one of 'zero', 'tiny', 'none'.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     one_of(hole, "hole", tuple(T1_HOLES))
     p = np.array(T1_P_REF + (T1_HOLES[hole],))
@@ -904,6 +1094,15 @@ def toy_t2(*, n_prompts: int = 200, spark: float = 0.02) -> Toy:
     "spark", solves only the hard ones, d ≥ .85. π_ref = [.40, .25, .15, .10, .08, .02]; ``spark``
     in (0, 1) replaces the spark's mass and rescales the others to keep Σ = 1 (.02 gives the
     brief's π_ref). p_j = (Cπ)_j; the expected reward is π·s, s = C.mean(0). P in [1, 10⁶].
+
+    Contract
+    --------
+    n_prompts
+        integer >= 1 and <= 1e+06 (True and fractions refused).
+    spark
+        finite real number > 0 and < 1.
+    Budget (1 GB / 1 core): n_prompts up to 10**6. Bad or too-large input raises ValueError naming
+    the argument, before any allocation.
     """
     P = integer_at_least(n_prompts, "n_prompts", 1)
     if P > 1_000_000:
@@ -922,7 +1121,16 @@ def toy_t2(*, n_prompts: int = 200, spark: float = 0.02) -> Toy:
 
 def toy_t3(*, p_student: float = 1e-3, p_teacher: float = 0.5) -> Toy:
     """T3, a hard prompt: two answers (correct, wrong); the student puts ``p_student`` on the
-    correct one, the teacher ``p_teacher`` (both in (0, 1)). For distillation + RL (KDRL)."""
+    correct one, the teacher ``p_teacher`` (both in (0, 1)). For distillation + RL (KDRL).
+
+    Contract
+    --------
+    p_student
+        finite real number > 0 and < 1.
+    p_teacher
+        finite real number > 0 and < 1.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
+    """
     ps = real_scalar(p_student, "p_student", allowed="a real number in (0, 1)")
     pt = real_scalar(p_teacher, "p_teacher", allowed="a real number in (0, 1)")
     for v, n in ((ps, "p_student"), (pt, "p_teacher")):
@@ -940,6 +1148,17 @@ def toy_entropy_explosion(*, n_junk: int = 997, junk_mass: float = 0.09,
     (r = [1, 0, 1]); their masses ``real`` (3 positive numbers) are rescaled to 1 − ``junk_mass``.
     The junk answers (all wrong) share ``junk_mass`` equally. Defaults: π_ref = [.6, .3, .01]·(.91
     /.91) + 997 × 9.03e-5. n_junk in [1, 10⁶ − 3], junk_mass in (0, 1).
+
+    Contract
+    --------
+    n_junk
+        integer >= 1 and <= 999997 (True and fractions refused).
+    junk_mass
+        finite real number > 0 and < 1.
+    real
+        1-D real array, finite, entries > 0, non-empty (exactly 3 masses).
+    Budget (1 GB / 1 core): n_junk up to 10**6 - 3. Bad or too-large input raises ValueError naming
+    the argument, before any allocation.
     """
     nj = integer_at_least(n_junk, "n_junk", 1)
     if nj > MAX_ANSWERS - 3:
@@ -1038,6 +1257,69 @@ def grpo_train(logits, rewards, *, steps: int = 200, group_size: int = 8, lr: fl
     Returns
     -------
     :class:`Trajectory`. Speed: T2 (P = 200, K = 6), 200 exact steps ≈ 40 ms on one core.
+
+    Contract
+    --------
+    logits
+        1-D real array, no NaN, non-empty; at most 1,000,000 entries (at least 2 logits; -inf is a
+        support hole, NaN and +inf refused, at least one finite).
+    rewards
+        2-D real array, finite, entries >= 0 and <= 1, non-empty; at most 10,000,000 entries ((P, K)
+        with K = len(logits), or a (K,) vector for one prompt; every entry 0 or 1).
+    steps
+        integer >= 0 and <= 100000 (True and fractions refused) ((steps + 1) × max(K, P) <= 10**7).
+    group_size
+        integer >= 2 and <= 4096 (True and fractions refused).
+    lr
+        finite real number > 0.
+    scale
+        one of 'std', 'none'.
+    ddof
+        integer >= 0 and <= 1 (True and fractions refused).
+    eps
+        finite real number >= 0.
+    part
+        one of 'all', 'positive', 'negative'.
+    mode
+        one of 'exact', 'sampled'.
+    seed
+        None, an int >= 0 or a numpy.random.Generator (used with mode='sampled').
+    n_groups
+        integer >= 1 (True and fractions refused).
+    kl_coef
+        finite real number >= 0.
+    kl_estimator
+        one of 'k1', 'k2', 'k3'.
+    kl_placement
+        one of 'reward', 'loss'.
+    ref_logits
+        1-D real array, no NaN, non-empty; or None (shape (K,) like logits; None: the start; -inf
+        where the policy has mass only with k3-loss when kl_coef > 0).
+    kd_coef
+        finite real number >= 0.
+    teacher_logits
+        1-D real array, no NaN, non-empty; or None (shape (K,) like logits; required when kd_coef >
+        0).
+    kd_estimator
+        one of 'k1', 'k2', 'k3'.
+    kd_placement
+        one of 'reward', 'loss'.
+    entropy_coef
+        finite real number >= 0.
+    top_p
+        finite real number > 0 and <= 1.
+    lp_coef
+        finite real number >= 0.
+    lp_tau
+        finite real number > 0 and <= 1; or None (exactly one of lp_tau and lp_kappa when lp_coef >
+        0).
+    lp_kappa
+        finite real number > 0 and <= 1; or None (exactly one of lp_tau and lp_kappa when lp_coef >
+        0).
+    Budget (1 GB / 1 core): (steps + 1) × max(answers, prompts) up to 10**7; steps ×
+    (4·prompts·(answers + group_size) + 40·answers [+ 10·prompts·n_groups·group_size sampled]) up to
+    2e9 operations. Bad or too-large input raises ValueError naming the argument, before any
+    allocation.
     """
     th = _logits(logits)
     R = np.atleast_2d(_binary_rewards(rewards, th.size))
@@ -1126,7 +1408,16 @@ def grpo_train(logits, rewards, *, steps: int = 200, group_size: int = 8, lr: fl
 
 def steps_to_reach(traj: Trajectory, threshold: float):
     """First step t at which pass@1 of ``traj`` (mean over prompts of p_j) is ≥ ``threshold``
-    (a real in [0, 1]), or None if it never is. T3: GRPO 196, + k2-loss KD 137, + k3-loss KD 21."""
+    (a real in [0, 1]), or None if it never is. T3: GRPO 196, + k2-loss KD 137, + k3-loss KD 21.
+
+    Contract
+    --------
+    traj
+        a Trajectory from grpo_train; anything else is refused.
+    threshold
+        finite real number >= 0 and <= 1.
+    Bad or too-large input raises ValueError naming the argument, before any allocation.
+    """
     if not isinstance(traj, Trajectory):
         raise ValueError(f"traj must be a Trajectory from grpo_train; got {type(traj).__name__}")
     th = _unit_interval(threshold, "threshold", low_open=False)
@@ -1142,6 +1433,25 @@ def kl_descent(logits, ref_logits, estimator: str, placement: str, *, lr: float 
     KL(π‖π_ref), k3-loss decreases KL(π_ref‖π), k1-loss does not move, k2-reward is neither.
     Parameters as :func:`kl_grad`; lr > 0; steps in [0, 10⁵] with (steps+1)·K ≤ 10⁷.
     Returns (steps+1, K) policies.
+
+    Contract
+    --------
+    logits
+        1-D real array, no NaN, non-empty; at most 1,000,000 entries (at least 2 logits; -inf is a
+        support hole, NaN and +inf refused, at least one finite).
+    ref_logits
+        1-D real array, no NaN, non-empty (same shape as logits; -inf where the policy has mass only
+        with estimator 'k3', placement 'loss').
+    estimator
+        one of 'k1', 'k2', 'k3'.
+    placement
+        one of 'reward', 'loss'.
+    lr
+        finite real number > 0.
+    steps
+        integer >= 0 and <= 100000 (True and fractions refused) ((steps + 1) × K <= 10**7).
+    Budget (1 GB / 1 core): (steps + 1) × answers up to 10**7. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
     """
     th = _logits(logits)
     one_of(estimator, "estimator", ESTIMATORS)
@@ -1184,6 +1494,21 @@ def optimum_frontier(toy: Toy, betas, divergence: str, *, ks=(1, 256)) -> dict:
     The objective is E_π r − β·D with E_π r = π·s (s = ``toy.solve_rate``) and D reverse or
     forward KL to π_ref = ``toy.p_ref`` (:func:`regularized_optimum`). Returns ``beta`` (B,),
     ``policies`` (B, K), ``pass_at_k`` (B, len(ks)). betas: 1-D, > 0, at most 10⁴ values.
+
+    Contract
+    --------
+    toy
+        a Toy (toy_t1, toy_t2, ...); anything else is refused.
+    betas
+        1-D real array, finite, entries > 0, non-empty; at most 10,000 entries.
+    divergence
+        one of 'reverse_kl', 'forward_kl'.
+    ks
+        1-D real array, finite, entries >= 1, non-empty; at most 10,000 entries (a number >= 1 or a
+        1-D array of them).
+    Budget (1 GB / 1 core): betas up to 10**4; betas × (60·answers + 4·len(ks)·prompts × answers) up
+    to 2e9 operations. Bad or too-large input raises ValueError naming the argument, before any
+    allocation.
     """
     t = _shared_policy_toy(toy)
     b = _float_array(betas, "betas", what="a 1-D array of numbers > 0")
@@ -1209,6 +1534,20 @@ def matched_optima(toy: Toy, pass1, *, ks=(1, 256)) -> dict:
 
     Returns {"reverse_kl": {...}, "forward_kl": {...}}, each with ``beta`` (n,), ``policies``
     (n, K) and ``pass_at_k`` (n, len(ks)); at most 100 targets.
+
+    Contract
+    --------
+    toy
+        a Toy (toy_t1, toy_t2, ...); anything else is refused.
+    pass1
+        1-D real array, finite, non-empty; at most 100 entries (targets strictly between the
+        reference's pass@1 and the best answer's solve rate; a scalar is one target).
+    ks
+        1-D real array, finite, entries >= 1, non-empty; at most 10,000 entries (a number >= 1 or a
+        1-D array of them).
+    Budget (1 GB / 1 core): up to 100 targets; targets × (1.2e4·answers + 8·len(ks)·prompts ×
+    answers) up to 2e9 operations. Bad or too-large input raises ValueError naming the argument,
+    before any allocation.
     """
     from scipy import optimize
 

@@ -48,7 +48,7 @@ __all__ = ["Arg", "Contract", "real", "integer", "prob", "array", "choice", "see
            "contract_text", "lazy", "evaluate"]
 
 #: the numerics modules that carry a contract table
-MODULES = ("divergences", "fitting", "kde", "ib", "rlhf")
+MODULES = ("divergences", "fitting", "kde", "ib", "rlhf", "rlvr")
 
 #: every kind of bad value the generated suite knows how to build
 BAD_KINDS = ("nan", "inf", "negative", "below", "above", "empty", "wrong_shape", "wrong_type",
