@@ -74,6 +74,22 @@ def test_support_readout_and_optima(built):
     assert "π(F) trained  0 (exactly) / 0 (exactly)" in txt
 
 
+def test_support_tick_marks_follow_the_reward_set(built):
+    """✓ marks the correct answers on the x axis: only F in the hard set, A, C and F in the easy one."""
+    ex = built["rlvr.support"]
+    ax = ex.fig.axes[0]
+
+    def ticked():
+        return [t.get_text() for t in ax.get_xticklabels() if "✓" in t.get_text()]
+
+    ex.set(rewards="hard")
+    assert ticked() == ["F✓ (rare)"]
+    ex.set(rewards="easy")
+    assert ticked() == ["A✓", "C✓", "F✓ (rare)"]
+    ex.set(rewards="hard")
+    assert ticked() == ["F✓ (rare)"]
+
+
 def test_placement_verdicts_match_the_derivation():
     tab = views.placement_table(1.5)
     verdicts = {c: views._what_it_optimises(tab["g"][c], tab["rkl"], tab["fkl"]) for c in views.KL_COMBOS}

@@ -342,8 +342,9 @@ HARD_REWARDS = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 1.0])
 @functools.lru_cache(maxsize=8)
 def t1_toy(hole: str, rewards: str) -> rlvr.Toy:
     toy = rlvr.toy_t1(hole=hole)
-    if rewards == "hard":
-        toy = rlvr.Toy(toy.name, toy.logits, HARD_REWARDS[None, :], toy.labels, info=dict(toy.info))
+    if rewards == "hard":  # only F is correct: the tick marks ✓ must say so too
+        labels = tuple(lab if r else lab.replace("✓", "") for lab, r in zip(toy.labels, HARD_REWARDS))
+        toy = rlvr.Toy(toy.name, toy.logits, HARD_REWARDS[None, :], labels, info=dict(toy.info))
     return toy
 
 
@@ -409,9 +410,14 @@ def support_explorer() -> Explorer:
         fw = support_run(hole, rs, beta, "forward_kl")
         return {"toy": toy, "beta": beta, "rv": rv, "fw": fw}
 
+    shown_labels = [tuple(labels)]
+
     def draw(d):
         toy, rv, fw = d["toy"], d["rv"], d["fw"]
         p = toy.p_ref
+        if tuple(toy.labels) != shown_labels[0]:  # ✓ marks follow the reward set
+            ax.set_xticks(x, toy.labels, fontsize=9)
+            shown_labels[0] = tuple(toy.labels)
         for bars, h in ((b_ref, p), (b_rev, rv["opt"]), (b_fwd, fw["opt"])):
             for rect, v in zip(bars, h):
                 rect.set_height(float(v))
