@@ -118,19 +118,13 @@ def _logits(x, name: str = "logits", *, allow_holes: bool = True) -> np.ndarray:
     return arr
 
 
-def _probability_vector(x, name: str, *, tol: float = 1e-8) -> np.ndarray:
-    """A 1-D probability vector (non-negative, sums to 1 within ``tol``; zeros allowed)."""
-    arr = _float_array(x, name, what="a 1-D probability vector")
-    if arr.ndim != 1 or arr.size < 2:
+def _probability_vector(x, name: str) -> np.ndarray:
+    """A 1-D probability vector of at least 2 answers (:func:`kitlib._validate.probability_vector`:
+    non-negative, sums to 1 within 1e-8, zeros allowed, returned normalised), K ≤ 10⁶."""
+    arr = v.probability_vector(x, name, max_size=MAX_ANSWERS)
+    if arr.size < 2:
         raise ValueError(f"{name} must be a 1-D probability vector of length >= 2; got shape {arr.shape}")
-    if arr.size > MAX_ANSWERS:
-        raise ValueError(f"{name} may hold at most {MAX_ANSWERS} entries; got {arr.size}")
-    if not np.isfinite(arr).all() or arr.min() < 0:
-        raise ValueError(f"{name} must hold finite probabilities >= 0; got min {np.nanmin(arr)!r}")
-    s = float(arr.sum())
-    if abs(s - 1.0) > tol:
-        raise ValueError(f"{name} must sum to 1 (tolerance {tol:g}); got a sum of {s!r}")
-    return arr / s
+    return arr
 
 
 def _binary_rewards(x, k: int, name: str = "rewards", *, binary: bool = True) -> np.ndarray:
