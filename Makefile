@@ -13,12 +13,13 @@ PYTEST_ARGS ?=
 # The repository that the site's and slides' "launch live" links open on mybinder.org.
 BINDER_REPO ?= OWNER/REPO
 
-.PHONY: lab test notebooks bench app site slides editions setup clean help
+.PHONY: lab test notebooks tables bench app site slides editions setup clean help
 
 help:
 	@echo "make lab        set up .venv if needed and open JupyterLab on the start-here notebook"
 	@echo "make test       set up .venv if needed and run the whole suite (unit, property, views, nbval, browser)"
 	@echo "make notebooks  re-execute every notebook in place from a clean kernel"
+	@echo "make tables     recompute the explorers' shipped tables (kitlib/tables/data) after a numerics change"
 	@echo "make bench      run the benchmarks in benchmarks/"
 	@echo "make app NB=notebooks/01_mode_seeking_vs_mass_covering.ipynb   serve one notebook as a Voila app (code hidden)"
 	@echo "make site       build the static course site into site/ (BINDER_REPO=owner/repo for the launch links)"
@@ -55,6 +56,9 @@ slides: $(STAMP)
 
 editions: $(STAMP)
 	$(VPY) notebooks/editions.py --out editions
+
+tables: $(STAMP)
+	$(VPY) -m kitlib.tables
 
 bench: $(STAMP)
 	$(VPY) benchmarks/run_all.py

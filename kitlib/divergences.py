@@ -1287,9 +1287,9 @@ class FDivergence:
     alpha: float | None = None
 
 
-def _js2_f(t):
-    # t log t − (t+1) log((t+1)/2), rearranged so huge t does not give inf − inf
-    return xlogy(t, 2.0 * t / (t + 1.0)) + _LOG2 - np.log1p(t)
+def _js_f(t):
+    # ½[t log t − (t+1) log((t+1)/2)], rearranged so huge t does not give inf − inf
+    return 0.5 * (xlogy(t, 2.0 * t / (t + 1.0)) + _LOG2 - np.log1p(t))
 
 
 def _jeffreys_conjugate(u):
@@ -1321,7 +1321,7 @@ def _build_registry() -> dict[str, FDivergence]:
             conjugate_domain="u < 0", slope_at_infinity=0.0,
         ),
         FDivergence(
-            name="pearson_chi2", label=r"$\chi^2_P(p\|q)$",
+            name="chi2", label=r"$\chi^2(p\|q)$",
             f=_domain_t(lambda t: (t - 1.0) ** 2),
             f_prime=_domain_r(lambda t: 2.0 * (t - 1.0)),
             conjugate=_elementwise(lambda u: np.where(u >= -2.0, 0.25 * u * u + u, -1.0)),
@@ -1349,14 +1349,16 @@ def _build_registry() -> dict[str, FDivergence]:
             conjugate_domain="u < 1/2", slope_at_infinity=0.5,
         ),
         FDivergence(
-            name="js2", label=r"$2\,\mathrm{JS}(p, q)$",
-            f=_domain_t(_js2_f),
-            f_prime=_domain_r(lambda t: np.log(2.0 * t / (t + 1.0))),
+            name="js", label=r"$\mathrm{JS}(p, q)$",
+            f=_domain_t(_js_f),
+            f_prime=_domain_r(lambda t: 0.5 * np.log(2.0 * t / (t + 1.0))),
+            # f*(u) = ½ g*(2u) for g = 2f (f-GAN's generator): −½ log(2 − e^{2u}), 2u < log 2
             conjugate=_elementwise(
-                lambda u: np.where(u < _LOG2, -np.log(2.0 - np.exp(np.minimum(u, _LOG2))), inf)),
-            h=_domain_r(lambda r: r / (r + 1.0)),
+                lambda u: np.where(2.0 * u < _LOG2,
+                                   -0.5 * np.log(2.0 - np.exp(np.minimum(2.0 * u, _LOG2))), inf)),
+            h=_domain_r(lambda r: 0.5 * r / (r + 1.0)),
             zero_forcing=False, mass_covering=False,
-            conjugate_domain="u < log 2", slope_at_infinity=_LOG2,
+            conjugate_domain="u < (log 2)/2", slope_at_infinity=0.5 * _LOG2,
         ),
         FDivergence(
             name="tv", label=r"$\mathrm{TV}(p, q)$",
@@ -1454,8 +1456,8 @@ def minka_alpha(alpha) -> FDivergence:
 
 
 #: The f-divergence registry (t = p/q, D_f(p‖q) = ∫ q f(p/q)); add Minka's family with
-#: :func:`minka_alpha`. Keys: forward_kl, reverse_kl, pearson_chi2, neyman_chi2, hellinger
-#: (½ convention, = H²), js2 (2·JS, f-GAN's "JS"), tv, jeffreys.
+#: :func:`minka_alpha`. Keys: forward_kl, reverse_kl, chi2 (Pearson), neyman_chi2, hellinger
+#: (½ convention, = H²), js (Jensen–Shannon in nats; f-GAN's "JS" is twice it), tv, jeffreys.
 F_DIVERGENCES: dict[str, FDivergence] = _build_registry()
 
 
@@ -1487,7 +1489,7 @@ def f_divergence(p, q, fdiv):
         probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
         (stacks of vectors along leading axes are accepted).
     fdiv
-        one of 'forward_kl', 'reverse_kl', 'pearson_chi2', 'neyman_chi2', 'hellinger', 'js2', 'tv',
+        one of 'forward_kl', 'reverse_kl', 'chi2', 'neyman_chi2', 'hellinger', 'js', 'tv',
         'jeffreys' (or an FDivergence).
     Budget (1 GB / 1 core): p, q up to 4,194,304 entries in all. Bad or too-large input raises
     ValueError naming the argument, before any allocation.

@@ -562,8 +562,8 @@ T_GRID = np.array([0.05, 0.3, 0.7, 1.3, 2.0, 5.0])
 
 
 def test_registry_contents():
-    assert set(D.F_DIVERGENCES) == {"forward_kl", "reverse_kl", "pearson_chi2", "neyman_chi2",
-                                    "hellinger", "js2", "tv", "jeffreys"}
+    assert set(D.F_DIVERGENCES) == {"forward_kl", "reverse_kl", "chi2", "neyman_chi2",
+                                    "hellinger", "js", "tv", "jeffreys"}
     with pytest.raises(Exception):
         D.F_DIVERGENCES["tv"].name = "x"  # frozen
 
@@ -631,8 +631,8 @@ def test_minka_flags_follow_alpha():
 
 def test_h_weights_table():
     r = 2.5
-    table = {"forward_kl": r, "reverse_kl": 1.0, "pearson_chi2": 2 * r * r, "neyman_chi2": 2 / r,
-             "hellinger": 0.25 * math.sqrt(r), "js2": r / (r + 1), "tv": 0.0, "jeffreys": r + 1}
+    table = {"forward_kl": r, "reverse_kl": 1.0, "chi2": 2 * r * r, "neyman_chi2": 2 / r,
+             "hellinger": 0.25 * math.sqrt(r), "js": 0.5 * r / (r + 1), "tv": 0.0, "jeffreys": r + 1}
     for name, value in table.items():
         assert D.F_DIVERGENCES[name].h(r) == pytest.approx(value, rel=1e-14)
 
@@ -642,8 +642,8 @@ def test_f_divergence_reproduces_direct_functions():
              (np.array([0.2, 0.3, 0.5]), np.array([0.5, 0.5, 0.0]))]
     for p, q in cases:
         expected = {
-            "forward_kl": D.kl(p, q), "reverse_kl": D.kl(q, p), "pearson_chi2": D.chi2(p, q),
-            "neyman_chi2": D.chi2(q, p), "hellinger": D.hellinger2(p, q), "js2": 2 * D.js(p, q),
+            "forward_kl": D.kl(p, q), "reverse_kl": D.kl(q, p), "chi2": D.chi2(p, q),
+            "neyman_chi2": D.chi2(q, p), "hellinger": D.hellinger2(p, q), "js": D.js(p, q),
             "tv": D.tv(p, q), "jeffreys": D.kl(p, q) + D.kl(q, p),
         }
         for name, value in expected.items():

@@ -456,10 +456,10 @@ def distillation_explorer() -> Explorer:
 _F_CURVES = [  # registry key, colour, line style (+ marker): distinct without colour
     ("forward_kl", COLORS["forward_kl"], {"ls": "-"}),
     ("reverse_kl", COLORS["reverse_kl"], {"ls": "--"}),
-    ("pearson_chi2", OKABE_ITO["yellow"], {"ls": "-", "marker": "^", "markevery": 24, "ms": 5}),
+    ("chi2", OKABE_ITO["yellow"], {"ls": "-", "marker": "^", "markevery": 24, "ms": 5}),
     ("neyman_chi2", OKABE_ITO["sky_blue"], {"ls": "--", "marker": "v", "markevery": 24, "ms": 5}),
     ("hellinger", OKABE_ITO["bluish_green"], {"ls": (0, (5, 1, 1, 1, 1, 1))}),
-    ("js2", "#7F7F7F", {"ls": "-."}),
+    ("js", "#7F7F7F", {"ls": "-."}),
     ("jeffreys", "#8C564B", {"ls": ":", "lw": 2.2}),
 ]
 _R = np.logspace(-2, 2, 241)
