@@ -1,8 +1,17 @@
 """Divergence Lab's thin library.
 
 Numerics (no plotting, no widgets): ``kitlib.divergences``, ``kitlib.fitting`` and the other
-topic modules. Views (ipywidgets + matplotlib): ``kitlib.views``, built on ``kitlib.explore``.
-``kitlib.style`` holds the palette and figure export, ``kitlib.checks`` the exercise feedback.
+topic modules; ``kitlib.tables`` holds what the explorers precompute (shipped on disk). Views
+(ipywidgets + matplotlib): ``kitlib.views``, built on ``kitlib.explore``. ``kitlib.style`` holds
+the palette and figure export, ``kitlib.checks`` the exercise feedback, ``kitlib.limits`` the
+memory and work budget every public function checks before it allocates.
+
+The kit's exceptions and warnings are importable from here: :class:`ResourceLimitError` (a
+call would exceed the budget of :mod:`kitlib.limits`), :class:`ConvergenceError` and
+:class:`ConvergenceWarning` (an iterative solver stopped before its tolerance).
 """
 
+from kitlib._validate import ConvergenceError, ConvergenceWarning, ResourceLimitError
+
 __version__ = "0.1.0"
+__all__ = ["ConvergenceError", "ConvergenceWarning", "ResourceLimitError", "__version__"]

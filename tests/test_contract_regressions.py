@@ -238,7 +238,7 @@ def test_kde_and_fitting_refuse_scales_float64_cannot_square():
 
 
 def test_fit_mixture_iteration_cap_warns_and_returns_the_best_so_far():
-    from kitlib._validate import ConvergenceWarning
+    from kitlib import ConvergenceWarning
 
     target = ([1 / 3, 1 / 3, 1 / 3], [-3.0, 0.0, 3.0], [1.0, 1.0, 1.0])
     with pytest.warns(ConvergenceWarning, match="steps"):

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import importlib
 
-from kitlib.tables._cache import DATA_DIR, TABLES, TableSpec, fingerprint, progress, table
+from kitlib.tables._cache import (DATA_DIR, TABLES, TableSpec, canonical, code_only, fingerprint,
+                                  flatten, progress, table)
 
 TOPICS = ("divergences", "kde", "ib", "rlhf", "rlvr")
 
 __all__ = ["TABLES", "TOPICS", "TableSpec", "DATA_DIR", "table", "fingerprint", "progress",
-           "load_all"]
+           "load_all", "canonical", "flatten", "code_only"]
 
 
 def load_all() -> dict[str, TableSpec]:

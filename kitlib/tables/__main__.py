@@ -13,7 +13,7 @@ import sys
 import time
 
 from kitlib.tables import DATA_DIR, load_all
-from kitlib.tables._cache import save, write_fingerprint_memo
+from kitlib.tables._cache import write_fingerprint_memo
 
 
 def main(argv=None) -> int:
@@ -40,7 +40,7 @@ def main(argv=None) -> int:
                     missing.append(path.name)
                 continue
             t0 = time.perf_counter()
-            save(spec, params, spec.compute(params))
+            spec.save(params, spec.compute(params))
             print(f"{name:40s} {str(params)[:40]:40s} {time.perf_counter() - t0:7.1f} s "
                   f"{path.stat().st_size / 1024:8.0f} KiB", flush=True)
     stale = sorted(p.name for p in DATA_DIR.glob("*.npz") if p.name not in wanted)

@@ -37,7 +37,8 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-__all__ = ["table", "TABLES", "TableSpec", "fingerprint", "progress", "DATA_DIR"]
+__all__ = ["table", "TABLES", "TableSpec", "fingerprint", "progress", "DATA_DIR", "canonical",
+           "flatten", "code_only"]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 _KITLIB = Path(__file__).resolve().parents[1]
@@ -58,6 +59,8 @@ class TableSpec:
     func: Callable
     presets: tuple[dict, ...] = ()
     memory: dict = field(default_factory=dict, repr=False)
+    #: Where the shipped files live (tests point a throw-away table elsewhere).
+    data_dir: Path = DATA_DIR
 
     def complete(self, params: Mapping[str, Any]) -> dict:
         """``params`` with every default filled in (so ``f()`` and ``f(n=default)`` share a key)."""
@@ -79,21 +82,49 @@ class TableSpec:
                 out.append(p)
         return out
 
-    def key(self, params: Mapping[str, Any]) -> str:
+    def key(self, params: Mapping[str, Any], *, code: str | None = None) -> str:
+        """Hash of the name, the completed parameters and ``code`` (default: the numerics'
+        current :func:`fingerprint`)."""
         params = self.complete(params)
-        text = json.dumps({"table": self.name, "params": _canonical(params), "code": fingerprint()},
-                          sort_keys=True)
+        text = json.dumps({"table": self.name, "params": canonical(params),
+                           "code": fingerprint() if code is None else code}, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:20]
 
-    def path(self, params: Mapping[str, Any]) -> Path:
-        return DATA_DIR / f"{self.name}-{self.key(params)}.npz"
+    def path(self, params: Mapping[str, Any], *, code: str | None = None) -> Path:
+        return self.data_dir / f"{self.name}-{self.key(params, code=code)}.npz"
+
+    def load(self, params: Mapping[str, Any]) -> dict | None:
+        """The shipped table for ``params`` and the current code, or None (missing, stale,
+        unreadable, or files switched off with ``KITLIB_TABLES=compute``)."""
+        path = self.path(params)
+        if not (_use_files() and path.is_file()):
+            return None
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                flat = {k: z[k] for k in z.files}
+        except (OSError, ValueError, zipfile.BadZipFile):
+            return None
+        if str(flat.pop("__key__", "")) != self.key(params):
+            return None
+        return _unflatten(flat)
+
+    def save(self, params: Mapping[str, Any], result: Mapping, *, code: str | None = None) -> Path:
+        """Write one table file (``python -m kitlib.tables``); ``code`` as in :meth:`key`."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        path = self.path(params, code=code)
+        flat = flatten(result)
+        flat["__key__"] = np.asarray(self.key(params, code=code))
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez_compressed(tmp, **flat)
+        tmp.replace(path)
+        return path
 
     def compute(self, params: Mapping[str, Any]) -> dict:
         """A fresh computation, normalised exactly as a stored table is (never cached)."""
         return _normalise(self.func(**self.complete(params)))
 
 
-def _canonical(params: Mapping[str, Any]) -> dict:
+def canonical(params: Mapping[str, Any]) -> dict:
     out = {}
     for k in sorted(params):
         out[k] = _canonical_value(k, params[k])
@@ -157,7 +188,7 @@ def fingerprint() -> str:
         pass
     h = hashlib.sha256(_versions().encode())
     for rel, text in sources:
-        h.update(rel.encode() + b"\0" + _code_only(text).encode() + b"\0")
+        h.update(rel.encode() + b"\0" + code_only(text).encode() + b"\0")
     return h.hexdigest()
 
 
@@ -171,7 +202,7 @@ def write_fingerprint_memo() -> None:
     memo.write_text(json.dumps({"raw": _raw_hash(_numerics_sources()), "fingerprint": value}) + "\n")
 
 
-def _code_only(source: str) -> str:
+def code_only(source: str) -> str:
     tree = ast.parse(source)
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
@@ -187,10 +218,10 @@ def _normalise(result) -> dict:
     """``name -> read-only array`` (0-d arrays become Python scalars); one level of nesting."""
     if not isinstance(result, Mapping):
         raise TypeError(f"a table must return a mapping of arrays; got {type(result).__name__}")
-    return _unflatten(_flatten(result))
+    return _unflatten(flatten(result))
 
 
-def _flatten(result: Mapping, prefix: str = "") -> dict[str, np.ndarray]:
+def flatten(result: Mapping, prefix: str = "") -> dict[str, np.ndarray]:
     flat = {}
     for k, v in result.items():
         if not isinstance(k, str) or "/" in k or k.startswith("__"):
@@ -198,7 +229,7 @@ def _flatten(result: Mapping, prefix: str = "") -> dict[str, np.ndarray]:
         if isinstance(v, Mapping):
             if prefix:
                 raise TypeError("tables allow one level of nested mappings")
-            flat.update(_flatten(v, f"{k}/"))
+            flat.update(flatten(v, f"{k}/"))
             continue
         a = np.asarray(v)
         if a.dtype == object:
@@ -230,32 +261,6 @@ def _use_files() -> bool:
     return os.environ.get("KITLIB_TABLES", "").lower() != "compute"
 
 
-def _load(spec: TableSpec, params: Mapping[str, Any]) -> dict | None:
-    path = spec.path(params)
-    if not (_use_files() and path.is_file()):
-        return None
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            flat = {k: z[k] for k in z.files}
-    except (OSError, ValueError, zipfile.BadZipFile):
-        return None
-    if str(flat.pop("__key__", "")) != spec.key(params):
-        return None
-    return _unflatten(flat)
-
-
-def save(spec: TableSpec, params: Mapping[str, Any], result: Mapping) -> Path:
-    """Write one table file (used by ``python -m kitlib.tables``)."""
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    path = spec.path(params)
-    flat = _flatten(result)
-    flat["__key__"] = np.asarray(spec.key(params))
-    tmp = path.with_suffix(".tmp.npz")
-    np.savez_compressed(tmp, **flat)
-    tmp.replace(path)
-    return path
-
-
 def table(name: str, *, presets: tuple[dict, ...] = ()):
     """Register ``func`` as the table ``name`` (``"<topic>.<what>"``), cached as described above.
 
@@ -274,10 +279,10 @@ def table(name: str, *, presets: tuple[dict, ...] = ()):
         @functools.wraps(func)
         def cached(**params):
             params = spec.complete(params)
-            memo_key = json.dumps(_canonical(params), sort_keys=True)
+            memo_key = json.dumps(canonical(params), sort_keys=True)
             hit = spec.memory.get(memo_key)
             if hit is None:
-                hit = _load(spec, params)
+                hit = spec.load(params)
                 if hit is None:
                     hit = spec.compute(params)
                 spec.memory[memo_key] = hit
