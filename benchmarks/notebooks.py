@@ -4,12 +4,19 @@ Each notebook runs top to bottom in a fresh kernel (nbclient) on a temporary cop
 thread samples the resident memory of the kernel process tree every 50 ms. Budgets (DESIGN.md):
 <= 60 s and <= 1 GB per notebook. Prints a table and writes benchmarks/results/notebooks.json.
 
-Usage: ``python benchmarks/notebooks.py [NOTEBOOK ...]``
+Two ways to run each notebook (``--tables``): ``shipped`` (the default, what a student meets:
+the explorers read the precomputed tables shipped in kitlib/tables/data) and ``compute``
+(``KITLIB_TABLES=compute``: every table computed in the kernel, as before the tables were
+shipped, or after a numerics change before ``make tables``); ``both`` runs the two back to back.
+
+Usage: ``python benchmarks/notebooks.py [--tables shipped|compute|both] [NOTEBOOK ...]``
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -68,15 +75,37 @@ def run(path: Path) -> dict:
     return {"notebook": path.name, "wall_s": round(wall, 2), "peak_rss_mb": round(peak["rss"] / 2**20, 1)}
 
 
-def main(argv: list[str]) -> list[dict]:
-    paths = [Path(a).resolve() for a in argv] or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    rows = []
-    print(f"{'notebook':42s} {'wall s':>8s} {'peak MB':>9s}")
-    for path in paths:
+def _run_with(path: Path, mode: str) -> dict:
+    before = os.environ.get("KITLIB_TABLES")
+    os.environ["KITLIB_TABLES"] = "compute" if mode == "compute" else "shipped"
+    try:
         row = run(path)
-        rows.append(row)
-        flag = "  OVER BUDGET" if row["wall_s"] > 60 or row["peak_rss_mb"] > 1024 else ""
-        print(f"{row['notebook']:42s} {row['wall_s']:8.1f} {row['peak_rss_mb']:9.1f}{flag}", flush=True)
+    finally:
+        if before is None:
+            os.environ.pop("KITLIB_TABLES", None)
+        else:
+            os.environ["KITLIB_TABLES"] = before
+    row["tables"] = mode
+    return row
+
+
+def main(argv: list[str]) -> list[dict]:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--tables", choices=("shipped", "compute", "both"), default="shipped")
+    ap.add_argument("notebooks", nargs="*")
+    args = ap.parse_args(argv)
+    paths = ([Path(a).resolve() for a in args.notebooks]
+             or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")))
+    modes = ("compute", "shipped") if args.tables == "both" else (args.tables,)
+    rows = []
+    print(f"{'notebook':42s} {'tables':>8s} {'wall s':>8s} {'peak MB':>9s}")
+    for path in paths:
+        for mode in modes:
+            row = _run_with(path, mode)
+            rows.append(row)
+            flag = "  OVER BUDGET" if row["wall_s"] > 60 or row["peak_rss_mb"] > 1024 else ""
+            print(f"{row['notebook']:42s} {mode:>8s} {row['wall_s']:8.1f} {row['peak_rss_mb']:9.1f}{flag}",
+                  flush=True)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "notebooks.json").write_text(json.dumps(rows, indent=1))
     return rows

@@ -11,7 +11,14 @@ call would exceed the budget of :mod:`kitlib.limits`), :class:`ConvergenceError`
 :class:`ConvergenceWarning` (an iterative solver stopped before its tolerance).
 """
 
-from kitlib._validate import ConvergenceError, ConvergenceWarning, ResourceLimitError
-
 __version__ = "0.1.0"
 __all__ = ["ConvergenceError", "ConvergenceWarning", "ResourceLimitError", "__version__"]
+
+
+def __getattr__(name):
+    # imported on first use, so that ``import kitlib.views`` stays light (no numpy)
+    if name in ("ConvergenceError", "ConvergenceWarning", "ResourceLimitError"):
+        from kitlib import _validate
+
+        return getattr(_validate, name)
+    raise AttributeError(f"module 'kitlib' has no attribute {name!r}")
