@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, special, stats
+from scipy import optimize, special
 
 from kitlib import _validate as _v
 from kitlib.rlhf._best_of_n import _bon_log_q, bon_kl_bound
@@ -51,6 +51,8 @@ def categorical_lm(m: int, peakedness: float, *, seed=0, reward: str = "gaussian
     p = np.exp(a - _lse(a))
     r = correlation * z + math.sqrt(1.0 - correlation**2) * eps
     if reward == "levels":
+        from scipy import stats  # lazy: scipy.stats costs ~1 s to import on a busy core
+
         ranks = stats.rankdata(r) / (r.size + 1)
         r = np.floor(ranks * n_levels) / (n_levels - 1)
     elif reward != "gaussian":
@@ -113,6 +115,16 @@ class MemorylessBoN:
     kl_to_tilt: float
 
 
+_LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
+
+
+def _binom_logpmf(k: np.ndarray, n: int, q: float) -> np.ndarray:
+    """log Binomial(n, q) pmf at k = 0 … n, as scipy.stats.binom.logpmf computes it (log-gamma
+    binomial coefficient + xlogy terms), without importing scipy.stats."""
+    comb = special.gammaln(n + 1) - (special.gammaln(k + 1) + special.gammaln(n - k + 1))
+    return comb + special.xlogy(k, q) + special.xlog1py(n - k, -q)
+
+
 def _bern_kl(x: float, q: float) -> float:
     return float(special.rel_entr(x, q) + special.rel_entr(1 - x, 1 - q))
 
@@ -141,7 +153,7 @@ def memoryless_bon(n_tokens: int, q: float, delta: float) -> MemorylessBoN:
                        allowed="a real number in (0, 1)")
     d = _v.positive_scalar(delta, "delta")
     k = np.arange(n + 1, dtype=np.float64)
-    lP = stats.binom.logpmf(k, n, q)
+    lP = _binom_logpmf(k, n, q)
     keep = np.isfinite(lP)
     k, lP = k[keep], lP[keep]
     lP = lP - _lse(lP)
@@ -210,7 +222,7 @@ def _goodhart_grid():
     """Proxy grid s, log f_S, log F_S (exponnorm, K = 1) and E[h | S = s] (cached once)."""
     s = _GH_S
     m = s - 1.0
-    eh = m + np.exp(stats.norm.logpdf(m) - stats.norm.logcdf(m))
+    eh = m + np.exp(-0.5 * m**2 - _LOG_SQRT_2PI - special.log_ndtr(m))  # φ(m)/Φ(m)
     lf = 0.5 - s + special.log_ndtr(s - 1.0)  # f_S = e^{1/2 − s} Φ(s − 1)
     ln = special.log_ndtr(s)
     lF = ln + np.log1p(-np.exp(np.minimum(lf - ln, 0.0)))  # F_S = Φ(s) − f_S(s)

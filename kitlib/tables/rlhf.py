@@ -25,7 +25,8 @@ __all__ = [
     "F_M", "F_BETAS", "F_ALPHAS", "F_KINDS", "f_curves", "f_curve", "f_curve_key",
     "PASS_KS", "N_PROMPTS", "N_RESP", "DIV_NOISES", "DIV_KINDS", "DIV_TARGETS", "DIV_BRACKET",
     "prompts", "diversity", "diversity_key", "matched_diversity",
-    "TRAIN_M", "TRAIN_BETAS", "DPO_PAIRS", "training",
+    "TRAIN_M", "TRAIN_BETAS", "DPO_PAIRS", "training", "WORKED_P_REF", "WORKED_REWARDS",
+    "estimator_runs",
     "GH_LAMBDAS", "GH_NS", "GH_CS", "goodhart", "goodhart_key",
     "MEM_Q", "MEM_DELTAS", "MEM_NS", "memoryless", "memoryless_key",
 ]
@@ -267,6 +268,31 @@ def training() -> dict:
     return {"p_ref": p, "rewards": r, "f_kl": f.kl, "f_reward": f.reward, "fwd_kl": fwd_kl,
             "fwd_R": fwd_r, "k1": np.array(pts["k1"]), "k3": np.array(pts["k3"]), "dpo": dpo,
             "theory": np.stack([th_kl, th_r], axis=1), "van_kl": van_kl, "van_R": van_r}
+
+
+#: the worked example of notebook 04 (π_ref uniform over four responses, rewards 0, 1, 2, 3)
+WORKED_P_REF = np.full(4, 0.25)
+WORKED_REWARDS = np.array([0.0, 1.0, 2.0, 3.0])
+
+
+@table("rlhf.estimator_runs")
+def estimator_runs(*, beta: float = 1.0, steps: int = 250, seed: int = 0) -> dict:
+    """REINFORCE with k1 in the reward and with k3 as a loss on the worked example.
+
+    ``rlhf.train_policy(WORKED_P_REF, WORKED_REWARDS, beta, estimator="k1", placement="reward",
+    steps=steps, seed=seed)`` and the same with ``estimator="k3", placement="loss"``.
+
+    Returns
+    -------
+    dict
+        ``k1``, ``k3``: the trained policies, shape (4,). Cost: 2 torch runs, ~2 s with torch's
+        import.
+    """
+    p, r = WORKED_P_REF, WORKED_REWARDS
+    return {"k1": rlhf.train_policy(p, r, beta, estimator="k1", placement="reward", steps=steps,
+                                    seed=seed),
+            "k3": rlhf.train_policy(p, r, beta, estimator="k3", placement="loss", steps=steps,
+                                    seed=seed)}
 
 
 # --------------------------------------------------------------------------------------------
