@@ -260,8 +260,8 @@ FULL_SUPPORT_BEFORE = [0.0018332862819611475, 0.0038987050706305137, 0.000589393
 
 
 def test_forward_kl_fix_leaves_full_support_unchanged():
-    """Notebook 04's f-divergence toy (kitlib.tables.rlhf.f_curves, "toy") has full support: the fix must not
-    move a single bit there. The reference values were computed with the code before the fix."""
+    """Notebook 04's f-divergence toy (table kitlib.tables.rlhf.f_curves) has full support: the
+    fix must not move a single bit there. The reference values were computed before the fix."""
     p, r = R.categorical_lm(200, 1.0, seed=1, correlation=0.3)
     pi = R.f_regularized_policy(p, r, 0.5, "forward_kl")
     lam = r + 0.5 * p / pi
