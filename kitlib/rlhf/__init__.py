@@ -35,8 +35,8 @@ Conventions. The α of :func:`f_regularized_policy` is f-DPO's α, i.e. Minka's 
 D_α = (1 − Σ π_ref^α π^{1−α}) / (α(1 − α)); α → 0 is reverse KL(π‖π_ref), α → 1 forward
 KL(π_ref‖π). (TRL's α is 1 − this α since its DPO refactor.) Best-of-N breaks ties by draw order
 (the first of the tied best draws is returned) unless ``ties="identity"``. Where π_ref = 0,
-:func:`f_regularized_policy` is exact for reverse KL and Neyman χ² (0 there) and forward KL (which may put
-mass there, see notebook 05), and restricts JS, α and TV to supp π_ref.
+:func:`f_regularized_policy` is exact for reverse KL and Neyman χ² (0 there) and forward KL (which
+may put mass there, see notebook 05), and restricts JS, α and TV to supp π_ref.
 
 Seed papers: *Asymptotics of Language Model Alignment* (Yang et al. 2024); *RL with KL penalties is
 better viewed as Bayesian inference* (Korbak, Perez, Buckley 2022); *Beyond Reverse KL: Generalizing
