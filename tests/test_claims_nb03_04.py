@@ -109,10 +109,11 @@ def test_saturation_alone_halves_binned_information():
 # -- notebook 04 ----------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def matched():
-    from kitlib.views import rlhf as views
+    from kitlib.tables import rlhf as tables
 
-    return views, {(n, d): views.matched_diversity(n, 0.5, d)
-                   for n in views.DIV_NOISES for d in views.DIV_KINDS}
+    table = tables.diversity()
+    return tables, {(n, d): table[tables.diversity_key(n, target=0.5, divergence=d)]
+                    for n in tables.DIV_NOISES for d in tables.DIV_KINDS}
 
 
 def test_pass1_is_matched_exactly(matched):
@@ -128,7 +129,7 @@ def test_true_reward_forward_kl_and_js_lift_hard_prompts_the_reference_never_sam
     k = views.PASS_KS
     fw, js, rv = (rows[0.0, d]["passk"] for d in ("forward_kl", "js", "reverse_kl"))
     assert np.all(fw[1:] >= js[1:] - 1e-12) and np.all(js[1:] > rv[1:])
-    p, correct, _ = rlhf.prompts_toy(views.N_PROMPTS, views.N_RESP, seed=views.SEED)
+    p, correct, _ = views.prompts(0.0)
     pc_ref = (p * correct).sum(1)
     hard = np.argsort(pc_ref, kind="stable")[:30]
     beta = rows[0.0, "forward_kl"]["beta"]
@@ -155,7 +156,8 @@ def test_js_balances_best_at_one_half_but_not_everywhere(matched):
     def shortfall(target):
         out = dict.fromkeys(views.DIV_KINDS, 0.0)
         for n in views.DIV_NOISES:
-            P = {d: views.matched_diversity(n, target, d)["passk"] for d in views.DIV_KINDS}
+            P = {d: views.diversity()[views.diversity_key(n, target=target, divergence=d)]["passk"]
+                 for d in views.DIV_KINDS}
             best = np.max(list(P.values()), axis=0)
             for d in views.DIV_KINDS:
                 out[d] = max(out[d], float(np.max(best - P[d])))
@@ -167,7 +169,8 @@ def test_js_balances_best_at_one_half_but_not_everywhere(matched):
     assert min(s, key=s.get) == "forward_kl"
     for n in views.DIV_NOISES:
         for t in views.DIV_TARGETS:
-            P = {d: views.matched_diversity(n, float(t), d)["passk"] for d in views.DIV_KINDS}
+            P = {d: views.diversity()[views.diversity_key(n, target=t, divergence=d)]["passk"]
+                 for d in views.DIV_KINDS}
             lo = np.minimum(P["reverse_kl"], P["forward_kl"])
             hi = np.maximum(P["reverse_kl"], P["forward_kl"])
             assert np.all(P["js"] > lo - 0.03) and np.all(P["js"] < hi + 0.03)
@@ -176,38 +179,43 @@ def test_js_balances_best_at_one_half_but_not_everywhere(matched):
 def test_forward_kl_keeps_every_response_with_lower_entropy(matched):
     views, rows = matched
     assert rows[0.0, "forward_kl"]["H"] < rows[0.0, "reverse_kl"]["H"]
-    p, correct, _ = rlhf.prompts_toy(views.N_PROMPTS, views.N_RESP, seed=views.SEED)
+    p, correct, _ = views.prompts(0.0)
     pol = rlhf.f_regularized_batch(p, correct, rows[0.0, "forward_kl"]["beta"], "forward_kl")
     assert np.all(pol[p > 0] > 0)
 
 
-def test_js_factor_two_only_rescales_beta():
-    """kitlib.rlhf's "js" is 2·JSD; the optimum of E r − β·(2·JSD) at β equals that of
-    E r − β'·JSD at β' = 2β (checked on the KKT condition f'(u)·β = r − μ)."""
+def test_js_is_the_jsd_and_the_factor_two_only_rescales_beta():
+    """kitlib.rlhf's "js" is the Jensen–Shannon divergence of kitlib.divergences (before issue 14 it
+    was 2·JSD); the optimum of E r − β·JSD at β is the f-GAN (2·JSD) optimum at β/2 (checked on the
+    KKT condition f'(u)·β = r − μ), so matched comparisons do not change and the β printed for JS
+    doubles."""
     from kitlib import divergences as D
 
     p, r = rlhf.categorical_lm(40, 1.0, seed=5)
-    pi = rlhf.f_regularized_policy(p, r, 0.3, "js")
-    assert rlhf.f_divergence_value(pi, p, "js") == pytest.approx(2 * float(D.js(p, pi)), rel=1e-10)
+    pi = rlhf.f_regularized_policy(p, r, 0.6, "js")
+    assert rlhf.f_divergence_value(pi, p, "js") == float(D.js(p, pi))
     u = pi / p
     g_jsd = 0.5 * np.log(2 * u / (1 + u))  # f'(u) of JSD itself
-    np.testing.assert_allclose(np.diff(2 * 0.3 * g_jsd), np.diff(r), atol=1e-8)
+    np.testing.assert_allclose(np.diff(0.6 * g_jsd), np.diff(r), atol=1e-8)
+    np.testing.assert_allclose(np.diff(0.3 * 2 * g_jsd), np.diff(r), atol=1e-8)  # 2·JSD at β/2
 
 
 def test_frontier_explore_statements():
-    from kitlib.views import rlhf as views
+    from kitlib.tables import rlhf as tables
 
     ends = {}
     for reward in ("levels", "gaussian"):
-        p, r, _ = views.lm_toy(1.0, reward)
+        toy = tables.lm_toy(peakedness=1.0, reward=reward)
+        p, r = toy["p_ref"], toy["rewards"]
         ends[reward] = -math.log(p[r == r.max()].sum())
         assert rlhf.frontier(p, r, [1e-300]).kl[0] == pytest.approx(ends[reward], rel=1e-10)
     assert ends["levels"] < 0.5 * ends["gaussian"]
 
     def kl_for_gain(s, gain=1.0):
-        p, r, f = views.lm_toy(s, "gaussian")
+        f = tables.lm_toy(peakedness=s, reward="gaussian")
+        p, r = f["p_ref"], f["rewards"]
         return float(p @ r), rlhf.kl_budget_policy(p, r, 10.0).reward, float(
-            np.interp(p @ r + gain, f.reward[::-1], f.kl[::-1]))
+            np.interp(p @ r + gain, f["reward"][::-1], f["kl"][::-1]))
 
     r0, _, kl0 = kl_for_gain(0.0)
     r3, _, kl3 = kl_for_gain(3.0)
@@ -215,10 +223,11 @@ def test_frontier_explore_statements():
 
 
 def test_best_of_n_close_below_the_frontier_and_ahead_on_gold():
-    from kitlib.views import rlhf as views
+    from kitlib.tables import rlhf as tables
 
     for reward in ("levels", "gaussian"):
-        p, r, _ = views.lm_toy(1.0, reward)
+        toy = tables.lm_toy(peakedness=1.0, reward=reward)
+        p, r = toy["p_ref"], toy["rewards"]
         kmax = -math.log(p[r == r.max()].sum())
         for n in (4, 16, 64, 256):
             b = rlhf.best_of_n(p, r, n)

@@ -170,7 +170,7 @@ def test_levels_in_log_space_for_huge_n():
 
 
 # -- 3. f-regularised optima ---------------------------------------------------------------------
-DIVS = ["reverse_kl", "forward_kl", "js", "alpha", "chi2", "tv"]
+DIVS = ["reverse_kl", "forward_kl", "js", "alpha", "neyman_chi2", "tv"]
 
 
 def _pol(p, r, beta, div, alpha=0.5):
@@ -217,9 +217,9 @@ def test_forward_kl_kkt_and_keeps_every_response():
     assert (_pol(p, r, beta, "reverse_kl") >= 0).all()
 
 
-def test_chi2_is_sparse_and_tv_is_greedy():
+def test_neyman_chi2_is_sparse_and_tv_is_greedy():
     p, r = R.categorical_lm(40, 1.0, seed=10)
-    pi = _pol(p, r, 0.2, "chi2")
+    pi = _pol(p, r, 0.2, "neyman_chi2")
     assert (pi == 0).sum() > 0
     t = _pol(p, r, 0.5, "tv")
     keep = r >= r.max() - 0.5
@@ -260,8 +260,8 @@ FULL_SUPPORT_BEFORE = [0.0018332862819611475, 0.0038987050706305137, 0.000589393
 
 
 def test_forward_kl_fix_leaves_full_support_unchanged():
-    """Notebook 04's f-divergence toy (views.rlhf._f_toy) has full support: the fix must not
-    move a single bit there. The reference values were computed with the code before the fix."""
+    """Notebook 04's f-divergence toy (table kitlib.tables.rlhf.f_curves) has full support: the
+    fix must not move a single bit there. The reference values were computed before the fix."""
     p, r = R.categorical_lm(200, 1.0, seed=1, correlation=0.3)
     pi = R.f_regularized_policy(p, r, 0.5, "forward_kl")
     lam = r + 0.5 * p / pi
@@ -291,7 +291,7 @@ def test_forward_kl_optimum_leaves_the_support():
                                [0.4, 0.6], atol=1e-12)
     assert R.f_regularized_policy([0.5, 0.5, 0.0], [1, 0, 1], 0.2, "forward_kl")[2] == 0.0
     # the reverse KL and the support-restricted divergences keep exact zeros
-    for div in ("reverse_kl", "chi2", "js", "tv"):
+    for div in ("reverse_kl", "neyman_chi2", "js", "tv"):
         assert R.f_regularized_policy([0.5, 0.5, 0.0], [0, 0, 1], 0.25, div)[2] == 0.0
 
 
@@ -429,7 +429,7 @@ def test_import_pulls_neither_torch_nor_matplotlib():
 
 
 def test_batched_policies_match_single_prompt_solver():
-    p, correct, proxy = R.prompts_toy(20, 16, seed=12, proxy_noise=0.5)
+    p, correct, proxy = R.prompts_toy(n_prompts=20, n_responses=16, seed=12, proxy_noise=0.5)
     for div in ("reverse_kl", "forward_kl"):
         batch = R.f_regularized_batch(p, proxy, 0.3, div)
         for i in range(0, 20, 5):
@@ -437,24 +437,62 @@ def test_batched_policies_match_single_prompt_solver():
                                        rtol=1e-9, atol=1e-15)
 
 
-def test_js_batch_matches_single_prompt_solver_and_is_2jsd():
-    p, correct, proxy = R.prompts_toy(12, 16, seed=4, proxy_noise=0.7)
+def test_js_batch_matches_single_prompt_solver_and_is_the_jsd():
+    p, correct, proxy = R.prompts_toy(n_prompts=12, n_responses=16, seed=4, proxy_noise=0.7)
     batch = R.f_regularized_batch(p, proxy, 0.4, "js")
     for i in range(p.shape[0]):
         np.testing.assert_allclose(batch[i], R.f_regularized_policy(p[i], proxy[i], 0.4, "js"),
                                    atol=1e-12)
-    # the kit's "js" is 2·JSD: regularising with β·JSD gives the 2·JSD optimum at β/2
+    # "js" is the Jensen–Shannon divergence itself (was 2·JSD before issue 14) ...
     from kitlib import divergences as D
     pi = batch[0]
-    assert R.f_divergence_value(pi, p[0], "js") == pytest.approx(2 * D.js(p[0], pi), rel=1e-9)
-    # ... and the optimum of E r − β·(2·JSD) is that of E r − (2β)·JSD: same family, β rescaled
+    assert R.f_divergence_value(pi, p[0], "js") == D.js(p[0], pi)
+    assert R.f_divergence_value(pi, p[0], "js") <= math.log(2)
+    # ... and the optimum satisfies β·f'(u) = r − λ with f' of JSD: ½ log(2u/(1 + u))
     u = pi / p[0]
-    v = np.log(2 * u / (1 + u))  # f'(u) of 2·JSD at the optimum equals (r − λ)/β
+    v = 0.5 * np.log(2 * u / (1 + u))
     np.testing.assert_allclose(np.diff(v) * 0.4, np.diff(proxy[0]), atol=1e-8)
+    # a β·JSD regulariser is a (β/2)·(2·JSD) one: the optimum at β equals the f-GAN-JS one at β/2
+    two_jsd = 0.5 * np.log(2 * u / (1 + u)) * 2
+    np.testing.assert_allclose(np.diff(two_jsd) * 0.2, np.diff(proxy[0]), atol=1e-8)
+
+
+@pytest.mark.parametrize("div", DIVS)
+def test_every_regulariser_value_is_the_registry_value(div):
+    """One vocabulary: rlhf's names are the registry's, with target p = π_ref and model q = π."""
+    from kitlib import divergences as D
+    rng = np.random.default_rng(3)
+    for _ in range(5):
+        p, pi = rng.dirichlet(np.ones(7)), rng.dirichlet(np.ones(7))
+        a = 0.3 if div == "alpha" else None
+        want = {"reverse_kl": D.kl(pi, p), "forward_kl": D.kl(p, pi), "js": D.js(p, pi),
+                "alpha": D.alpha_divergence(p, pi, 0.3), "neyman_chi2": D.chi2(pi, p),
+                "tv": D.tv(p, pi)}[div]
+        assert R.f_divergence_value(pi, p, div, alpha=a) == want
+        # ... and each is Σ π_ref·g(π/π_ref) for the registry generator g of R.generator
+        g = R.generator(div, alpha=a)
+        assert float(np.sum(p * g.f(pi / p))) == pytest.approx(want, rel=1e-9, abs=1e-14)
+    # Neyman χ²(π_ref‖π) is the old rlhf "chi2" Σ(π − π_ref)²/π_ref
+    assert R.f_divergence_value(pi, p, "neyman_chi2") == pytest.approx(np.sum((pi - p) ** 2 / p))
+    with pytest.raises(ValueError, match="neyman_chi2"):
+        R.f_divergence_value(pi, p, "chi2")
+    with pytest.raises(ValueError, match="divergence"):
+        R.f_regularized_policy(p, pi, 1.0, "js2")
+
+
+@pytest.mark.parametrize("div", ["forward_kl", "js", "alpha", "neyman_chi2"])
+def test_f_optimum_satisfies_kkt_with_the_registry_generator(div):
+    """The optimum uses the registry generator's f': β·g'(π/π_ref) = r − λ wherever π > 0."""
+    p, r = R.categorical_lm(30, 1.0, seed=11)
+    a = 0.4 if div == "alpha" else None
+    pi = R.f_regularized_policy(p, r, 0.3, div, alpha=a)
+    alive = pi > 0
+    lam = r[alive] - 0.3 * R.generator(div, alpha=a).f_prime(pi[alive] / p[alive])
+    assert np.ptp(lam) < 1e-9
 
 
 def test_matched_beta_hits_the_target_exactly():
-    p, correct, proxy = R.prompts_toy(60, 16, seed=2, proxy_noise=0.5)
+    p, correct, proxy = R.prompts_toy(n_prompts=60, n_responses=16, seed=2, proxy_noise=0.5)
     for div in ("reverse_kl", "forward_kl", "js"):
         b = R.matched_beta(p, proxy, 0.4, div, score=correct, bracket=(0.005, 100.0))
         pol = R.f_regularized_batch(p, proxy, b, div)
@@ -486,6 +524,10 @@ def test_matched_beta_hits_the_target_exactly():
     (lambda: R.tilt(np.array([0.5, 0.5]), np.array([-1e308, 1e308]), 1.0), "rewards"),  # overflow
     (lambda: R.goodhart_bon([1e30], 0.5), "ns"),  # beyond the integration grid
     (lambda: R.pass_at_k_unbiased(10, 2.5, 3), "c"),
+    (lambda: R.pass_at_k_unbiased(True, 1, 1), "n"),
+    (lambda: R.pass_at_k_unbiased(10, 1, 2.5), "k"),
+    (lambda: R.pass_at_k_unbiased(10, np.array([1.0, 2.5]), 2), "c"),
+    (lambda: R.pass_at_k_unbiased(10, np.array([True, False]), 2), "c"),
 ])
 def test_bad_input_is_refused_naming_the_argument(call, name):
     with pytest.raises(ValueError, match=rf"\b{name}\b"):
@@ -510,3 +552,10 @@ def test_training_leaves_torch_global_random_state_untouched():
     before = torch.get_rng_state().clone()
     R.train_policy(U4, R4, 1.0, steps=3, batch=8, seed=0)
     assert torch.equal(torch.get_rng_state(), before)
+
+
+def test_pass_at_k_unbiased_follows_the_kit_integer_convention():
+    """Integral floats (10.0) are integers, as everywhere in the kit; bools and fractions are not."""
+    assert R.pass_at_k_unbiased(10.0, 3.0, 2.0) == R.pass_at_k_unbiased(10, 3, 2)
+    np.testing.assert_array_equal(R.pass_at_k_unbiased(10, np.array([1.0, 3.0]), 2),
+                                  R.pass_at_k_unbiased(10, np.array([1, 3]), 2))

@@ -55,7 +55,7 @@ def test_bon_kl_below_bound_and_below_max(inst, n):
 
 @SETTINGS
 @given(instances(), st.floats(0.05, 5.0), st.sampled_from(["reverse_kl", "forward_kl", "js", "alpha",
-                                                           "chi2", "tv"]))
+                                                           "neyman_chi2", "tv"]))
 def test_f_optimum_is_a_distribution_and_beats_the_tilt_and_reference(inst, beta, div):
     p, r = inst
     a = 0.4 if div == "alpha" else None

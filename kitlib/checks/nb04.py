@@ -23,12 +23,14 @@ _EX1_KEYS = {"reverse KL": "reverse_kl", "forward KL": "forward_kl", "JS": "js"}
 EX4_C = 0.4
 
 
-def best_at_k(noise: float = EX1_NOISE, target: float = EX1_TARGET, k: int = EX1_K) -> str:
-    """Which regulariser has the highest pass@k at exactly matched pass@1 (Explore 4's data)."""
-    from kitlib.views import rlhf as views  # the explorer's own cached computation
+def best_at_k(*, noise: float = EX1_NOISE, target: float = EX1_TARGET, k: int = EX1_K) -> str:
+    """Which regulariser has the highest pass@k at exactly matched pass@1 (Explore 4's data,
+    the table :func:`kitlib.tables.rlhf.diversity`)."""
+    from kitlib.tables import rlhf as tables  # widget-free; shipped on disk
 
-    i = int(np.flatnonzero(views.PASS_KS == k)[0])
-    vals = {name: views.matched_diversity(noise, target, key)["passk"][i]
+    i = int(np.flatnonzero(tables.PASS_KS == k)[0])
+    rows = tables.diversity()
+    vals = {name: rows[tables.diversity_key(noise, target=target, divergence=key)]["passk"][i]
             for name, key in _EX1_KEYS.items()}
     return max(vals, key=vals.get)
 

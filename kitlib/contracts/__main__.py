@@ -10,15 +10,14 @@ Each function in the module's table gets the section produced by
 """
 
 import ast
+import pathlib
 import sys
 
 from kitlib import contracts as C
 
 
-for mod in sys.argv[1:]:
-    path = f"kitlib/{mod}.py"
+def _refresh(path, table):
     src = open(path).read()
-    table = C.table(mod)
     tree = ast.parse(src)
     lines = src.split("\n")
     edits = []
@@ -63,4 +62,12 @@ for mod in sys.argv[1:]:
             block = body + new_lines + closing
         lines[start:end + 1] = block
     open(path, "w").write("\n".join(lines))
-    print(mod, len(edits))
+    return len(edits)
+
+
+for mod in sys.argv[1:]:
+    table = C.table(mod)
+    package = pathlib.Path("kitlib", mod)
+    # a package (kitlib/rlhf/) keeps its functions in private modules re-exported by __init__
+    paths = sorted(package.glob("*.py")) if package.is_dir() else [package.with_suffix(".py")]
+    print(mod, sum(_refresh(str(path), table) for path in paths))

@@ -12,7 +12,7 @@ import numpy as np
 
 from kitlib.contracts import (Contract, anything, array, choice, constant, integer, lazy, prob, real,
                               seed)
-from kitlib.rlhf import F_REGULARIZERS, MAX_RESPONSES
+from kitlib.rlhf import BATCH_REGULARIZERS, F_REGULARIZERS, MAX_RESPONSES
 
 P4 = np.array([0.1, 0.2, 0.3, 0.4])
 R4 = np.array([0.0, 1.0, 2.0, 3.0])
@@ -95,19 +95,24 @@ CONTRACTS: dict[str, Contract] = {
     "f_regularized_batch": Contract(
         args={"p_ref": prob(ndim=2, max_size=MAX_RESPONSES, doc="one vector per row"),
               "rewards": array(ndim=2, max_size=MAX_RESPONSES), "beta": _BETA,
-              "divergence": choice(("reverse_kl", "forward_kl", "js"))},
+              "divergence": choice(BATCH_REGULARIZERS)},
         baseline=dict(p_ref=P23, rewards=R23, beta=0.5, divergence="forward_kl"),
         budget="prompts × responses up to ~4e6 (200 bisection steps)"),
     "matched_beta": Contract(
         args={"p_ref": prob(ndim=2, max_size=MAX_RESPONSES, doc="one vector per row"),
               "rewards": array(ndim=2, max_size=MAX_RESPONSES, doc="same shape as p_ref"),
               "target": real(doc="strictly between the scores reached at the ends of bracket"),
-              "divergence": choice(("reverse_kl", "forward_kl", "js")),
+              "divergence": choice(BATCH_REGULARIZERS),
               "score": anything(doc="None (score = rewards) or a finite (P, M) array"),
               "bracket": anything(doc="(low, high) with 0 < low < high, finite"),
               "xtol": real(low=0, low_open=True)},
         baseline=dict(p_ref=P23, rewards=R23, target=1.0, divergence="forward_kl"),
         budget="prompts × responses up to ~1e7; each bisection-batch solve ~200 passes"),
+    "generator": Contract(
+        args={"divergence": choice(F_REGULARIZERS),
+              "alpha": real(low=0, high=1, low_open=True, high_open=True, none_ok=True,
+                            doc="only (and required) for divergence='alpha'")},
+        baseline=dict(divergence="alpha", alpha=0.5)),
     "f_divergence_value": Contract(
         args={"policy": _P, "p_ref": _P, "divergence": choice(F_REGULARIZERS),
               "alpha": real(low=0, high=1, low_open=True, high_open=True, none_ok=True,
@@ -204,7 +209,9 @@ for _name, _what in (("Frontier", "result dataclass (beta, reward, kl)"),
                      ("ConstrainedPolicy", "result dataclass of kl_budget_policy"),
                      ("BestOfN", "result dataclass of best_of_n"),
                      ("MemorylessBoN", "result dataclass of memoryless_bon"),
-                     ("F_REGULARIZERS", "tuple of the divergence names f_regularized_policy takes")):
+                     ("F_REGULARIZERS", "tuple of the divergence names f_regularized_policy takes"),
+                     ("BATCH_REGULARIZERS", "tuple of the divergence names f_regularized_batch and "
+                                            "matched_beta take")):
     CONTRACTS[_name] = constant(_what)
 
 del _name, _what
