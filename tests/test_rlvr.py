@@ -379,7 +379,7 @@ def test_toys():
     (lambda: V.pass_at_k([0.5], [[1, 2]]), "k must"),
     (lambda: V.pass_at_k_unbiased(10, 11, 2), "c must"),
     (lambda: V.pass_at_k_unbiased(10, 2, 11), "k must"),
-    (lambda: V.pass_at_k_unbiased(10.0, 2, 3), "n must"),
+    (lambda: V.pass_at_k_unbiased(10.5, 2, 3), "n must"),
     (lambda: V.grpo_advantages([1.0]), "rewards"),
     (lambda: V.grpo_advantages([1.0, 2.0], scale="mad"), "scale must be one of"),
     (lambda: V.grpo_advantages([1.0, 2.0], ddof=2), "ddof"),
