@@ -698,7 +698,6 @@ def log_kde_from_sq_distances(D, h, d) -> np.ndarray:
     Budget (1 GB / 1 core): D up to 8,388,608 values. Bad or too-large input raises ValueError
     naming the argument, before any allocation.
     """
-    func = "log_kde_from_sq_distances"
     D = _check_sq(D)
     h = _positive_values("h", h, allow_array=False)
     d = _v.integer(d, "d", low=1)
@@ -738,7 +737,6 @@ def weight_stats_from_sq_distances(D, h, d, *, mass: float = 0.9) -> KernelWeigh
     Budget (1 GB / 1 core): D up to 8,388,608 values. Bad or too-large input raises ValueError
     naming the argument, before any allocation.
     """
-    func = "weight_stats_from_sq_distances"
     D = _check_sq(D)
     h = _positive_values("h", h, allow_array=False)
     d = _v.integer(d, "d", low=1)
@@ -766,7 +764,6 @@ def top_weights(D, h, *, k: int = 20) -> np.ndarray:
     Budget (1 GB / 1 core): D up to 8,388,608 values. Bad or too-large input raises ValueError
     naming the argument, before any allocation.
     """
-    func = "top_weights"
     D = _check_sq(D)
     h = _positive_values("h", h, allow_array=False)
     k = min(_v.integer(k, "k", low=1), D.shape[-1])
@@ -799,7 +796,6 @@ def log_expected_kde(x_sq_norm, h, d):
         integer >= 1 (True and fractions refused).
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
-    func = "log_expected_kde"
     h = _positive_values("h", h)
     d = _v.integer(d, "d", low=1)
     s = _v.as_float_array(x_sq_norm, "x_sq_norm", max_size=MAX_ENTRIES)
@@ -834,7 +830,6 @@ def relative_variance(h, d, n, *, x_sq_norm=None):
         finite real number >= 0; or None (|x|², default d).
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
-    func = "relative_variance"
     h = _positive_values("h", h)
     d = _v.integer(d, "d", low=1)
     n = _v.integer(n, "n", low=1)
@@ -875,7 +870,6 @@ def clt_log_ratio_pdf(z, h, d, n, *, x_sq_norm=None):
         finite real number >= 0; or None.
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
-    func = "clt_log_ratio_pdf"
     z = _v.as_float_array(z, "z", max_size=MAX_ENTRIES)
     if z.size == 0:
         raise _v.fail("z", "a non-empty array", z)
@@ -1408,7 +1402,6 @@ def typical_log_density(h, alpha, *, branch: str = "both"):
         one of 'both', 'high', 'low'.
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
-    func = "typical_log_density"
     h = _positive_values("h", h, bounded=True)
     th = thresholds(_positive_values("alpha", alpha, bounded=True))
     branch = _branch(branch)
@@ -1443,14 +1436,7 @@ def kl_per_dim(h, alpha, *, branch: str = "both"):
         one of 'both', 'high', 'low'.
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
-    func = "kl_per_dim"
-    h = _positive_values("h", h, bounded=True)
-    th = thresholds(_positive_values("alpha", alpha, bounded=True))
-    branch = _branch(branch)
-    h2 = np.square(h)
-    high = 0.5 * (np.log1p(h2) + 1 / (1 + h2) - 1)
-    low = 0.5 * (np.log(h2) - 1) + th.alpha + th.u_min / (2 * h2)
-    return _pick(branch, h, th.h_G, high, low)
+    return -0.5 * (_LOG_2PI + 1.0) - typical_log_density(h, alpha, branch=branch)
 
 
 def expected_participation(kappa):
