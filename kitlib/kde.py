@@ -477,10 +477,28 @@ def _stats_from_logk(logk: np.ndarray, mass: float):
     w /= s1[..., None]
     part = np.einsum("...i,...i->...", w, w)
     wmax = 1.0 / s1
-    ws = -np.sort(-w, axis=-1)
-    cum = np.cumsum(ws, axis=-1)
-    n_mass = np.minimum((cum < mass).sum(axis=-1) + 1, w.shape[-1])
-    return top[..., 0] + np.log(s1), part, wmax, n_mass
+    return top[..., 0] + np.log(s1), part, wmax, _mass_count(w, mass)
+
+
+def _mass_count(w: np.ndarray, mass: float) -> np.ndarray:
+    """Fewest largest weights carrying ``mass``, along the last axis of normalised weights ``w``:
+    ``(cumsum(sorted descending) < mass).sum() + 1``, at most n.
+
+    Only the weights >= (1 − mass)/n are sorted: the others sum to less than 1 − mass, so the
+    larger ones carry more than ``mass`` and the count lies among them. Their running sums are
+    the full sort's first ones, value for value (cumsum adds left to right), so the count is
+    the full sort's; a row whose sums fall short by rounding is sorted whole.
+    """
+    n = w.shape[-1]
+    flat = w.reshape(-1, n)
+    floor = (1.0 - mass) / n
+    out = np.empty(flat.shape[0], dtype=np.int64)
+    for i, row in enumerate(flat):
+        cum = np.cumsum(-np.sort(-row[row >= floor]))
+        if cum.size == 0 or not cum[-1] >= mass:
+            cum = np.cumsum(-np.sort(-row))
+        out[i] = min(int(np.count_nonzero(cum < mass)) + 1, n)
+    return out.reshape(w.shape[:-1])
 
 
 def kernel_weight_stats(x, data, h, *, mass: float = 0.9, dtype=np.float64) -> KernelWeightStats:

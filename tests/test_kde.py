@@ -427,3 +427,17 @@ def test_public_api_is_explicit():
     for name in kde.__all__:
         assert hasattr(kde, name), name
     assert "log_kde" in kde.__all__ and "finite_size_thresholds" in kde.__all__
+
+
+@pytest.mark.parametrize("h", [0.2, 0.8, 2.0, 50.0])
+@pytest.mark.parametrize("mass", [0.5, 0.9, 0.999])
+def test_mass_count_equals_the_full_sort(h, mass):
+    # the count of points carrying `mass` sorts only the weights >= (1 - mass)/n; it must equal
+    # the count from the full descending sort in every regime (few points to nearly all)
+    D = kde.sample_sq_distances(20, 3000, seed=5, size=6)
+    st = kde.weight_stats_from_sq_distances(D, h, 20, mass=mass)
+    logk = -(D - D.min(axis=1, keepdims=True)) / (2 * h * h)
+    w = np.exp(logk)
+    w /= w.sum(axis=1, keepdims=True)
+    cum = np.cumsum(-np.sort(-w, axis=1), axis=1)
+    assert list(st.n_mass) == [min(int((c < mass).sum()) + 1, 3000) for c in cum]
