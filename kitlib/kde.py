@@ -115,31 +115,28 @@ _BLOCK_ELEMENTS = 1 << 18
 # --------------------------------------------------------------------------------------------
 # argument checks
 # --------------------------------------------------------------------------------------------
-# All checks go through kitlib._validate (messages "h must be a finite real number > 0; got
-# -1.0"); ``func`` is kept in the helpers' signatures for the call sites' readability.
+# All checks go through kitlib._validate: every message names the argument, what is allowed and
+# the value received ("h must be a finite real number > 0; got -1.0"). The few helpers below
+# only combine _validate's checks for arguments this module takes again and again.
 #: largest number of entries of one float64 working array (a few of them are alive at once)
 MAX_ENTRIES = 1 << 23
 #: most κ values of one :func:`pd_expected_max_weight` call (4001 quadrature nodes each)
 PD_MAX_KAPPAS = 1 << 13
 
 
-def _fail(func: str, name: str, constraint: str, value) -> ValueError:
-    return _v.fail(name, constraint, value)
-
-
-def _values(func: str, name: str, value, *, low: float | None = None, allow_inf: bool = False,
+def _values(name: str, value, *, low: float | None = None, allow_inf: bool = False,
             max_size: int = MAX_ENTRIES) -> np.ndarray:
     """A non-empty float array of any shape: no NaN, finite unless ``allow_inf``, >= ``low``."""
     arr = _v.as_float_array(value, name, max_size=max_size)
     allowed = ("a number or non-empty array, " + ("not NaN" if allow_inf else "finite")
                + ("" if low is None else f", >= {low:g}"))
     if arr.size == 0:
-        raise _fail(func, name, allowed, value)
+        raise _v.fail(name, allowed, value)
     bad = np.isnan(arr) if allow_inf else ~np.isfinite(arr)
     if low is not None:
         bad = bad | (arr < low)
     if bad.any():
-        raise _fail(func, name, allowed, arr[bad][:3].tolist())
+        raise _v.fail(name, allowed, arr[bad][:3].tolist())
     return arr
 
 
@@ -150,83 +147,71 @@ SCALE_RANGE = (1e-100, 1e100)
 MAX_DIMENSION = 10**8
 
 
-def _positive(func: str, name: str, value, *, allow_array: bool = True,
-              bounded: bool = False) -> np.ndarray | float:
+def _positive_values(name: str, value, *, allow_array: bool = True,
+                     bounded: bool = False) -> np.ndarray | float:
     """Check that ``value`` (a number or, if allowed, an array) is finite and > 0.
 
     ``bounded`` also asks for ``SCALE_RANGE`` (quantities that are squared in float64).
     """
-    out = _positive_unbounded(func, name, value, allow_array=allow_array)
+    out = _positive_values_unbounded(name, value, allow_array=allow_array)
     lo, hi = SCALE_RANGE
     if bounded and (np.any(out < lo) or np.any(out > hi)):
         arr = np.asarray(out)
-        raise _fail(func, name, f"in [{lo:g}, {hi:g}] (it is squared in float64 arithmetic)",
-                    arr[(arr < lo) | (arr > hi)][:3].tolist() if arr.ndim else float(arr))
+        raise _v.fail(name, f"in [{lo:g}, {hi:g}] (it is squared in float64 arithmetic)",
+                      arr[(arr < lo) | (arr > hi)][:3].tolist() if arr.ndim else float(arr))
     return out
 
 
-def _positive_unbounded(func: str, name: str, value, *, allow_array: bool = True):
+def _positive_values_unbounded(name: str, value, *, allow_array: bool = True):
     if not allow_array or np.ndim(value) == 0 and not isinstance(value, (list, tuple)):
         return _v.positive_scalar(value, name)
     arr = _v.as_float_array(value, name, max_size=MAX_ENTRIES, what="finite numbers > 0")
     if arr.size == 0:
-        raise _fail(func, name, "a non-empty array of finite numbers > 0", value)
+        raise _v.fail(name, "a non-empty array of finite numbers > 0", value)
     if not (np.isfinite(arr).all() and (arr > 0).all()):
         bad = arr[~(np.isfinite(arr) & (arr > 0))][:3].tolist()
-        raise _fail(func, name, "finite and > 0 everywhere", bad)
+        raise _v.fail(name, "finite and > 0 everywhere", bad)
     return arr
 
 
-def _nonneg(func: str, name: str, value) -> float:
-    return _v.nonnegative_scalar(value, name)
-
-
-def _integer(func: str, name: str, value, minimum: int, maximum: int | None = None) -> int:
-    return _v.integer(value, name, low=minimum, high=maximum)
-
-
-def _mass(func: str, value) -> float:
-    return _v.real_scalar(value, "mass", low=0.0, high=1.0, low_open=True, high_open=True)
-
-
-def _dtype(func: str, dtype) -> np.dtype:
+def _dtype(dtype) -> np.dtype:
     try:
         dt = np.dtype(dtype)
     except TypeError as err:
-        raise _fail(func, "dtype", "numpy.float32 or numpy.float64", dtype) from err
+        raise _v.fail("dtype", "numpy.float32 or numpy.float64", dtype) from err
     if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
-        raise _fail(func, "dtype", "numpy.float32 or numpy.float64", dtype)
+        raise _v.fail("dtype", "numpy.float32 or numpy.float64", dtype)
     return dt
 
 
-def _points(func: str, x, data) -> tuple[np.ndarray, np.ndarray]:
+def _points(x, data) -> tuple[np.ndarray, np.ndarray]:
     x = _v.as_float_array(x, "x", max_size=MAX_ENTRIES)
     data = _v.as_float_array(data, "data", max_size=MAX_ENTRIES)
     if data.ndim != 2:
-        raise _fail(func, "data", "a 2-D array of shape (n, d)", f"an array of shape {data.shape}")
+        raise _v.fail("data", "a 2-D array of shape (n, d)", f"an array of shape {data.shape}")
     if x.ndim == 1:
         x = x[None, :]
     if x.ndim != 2:
-        raise _fail(func, "x", "a 2-D array of shape (m, d)", f"an array of shape {x.shape}")
+        raise _v.fail("x", "a 2-D array of shape (m, d)", f"an array of shape {x.shape}")
     if x.shape[1] != data.shape[1]:
-        raise ValueError(f"x and data must have the same number of columns d; got "
-                         f"x.shape={x.shape} and data.shape={data.shape}")
+        raise _v.fail("data", f"an array with the same number of columns d as x ({x.shape[1]})",
+                      f"an array of shape {data.shape}")
     if data.shape[0] < 2:
-        raise _fail(func, "data", "an array with n >= 2 rows", f"{data.shape[0]} row(s)")
+        raise _v.fail("data", "an array with n >= 2 rows", f"{data.shape[0]} row(s)")
     if data.shape[1] < 1:
-        raise _fail(func, "data", "an array with d >= 1 columns", f"shape {data.shape}")
+        raise _v.fail("data", "an array with d >= 1 columns", f"shape {data.shape}")
     if x.shape[0] < 1:
-        raise _fail(func, "x", "an array with at least one row (evaluation point)",
-                    f"shape {x.shape}")
+        raise _v.fail("x", "an array with at least one row (evaluation point)",
+                      f"shape {x.shape}")
     for name, arr in (("x", x), ("data", data)):
         if not np.isfinite(arr).all():
-            raise ValueError(f"{name} must contain only finite numbers; got NaN or inf")
+            raise _v.fail(name, "an array of finite numbers", "an array with NaN or inf")
         with np.errstate(over="ignore"):
             big = float(np.einsum("ij,ij->i", arr, arr).max())
         if not math.isfinite(4.0 * big):
-            raise ValueError(f"{name} has rows too large for float64 squared distances (|row|² "
-                             f"overflows); rescale the data (the KDE with bandwidth h of data "
-                             f"scaled by s equals the one with h/s, divided by s^d)")
+            raise _v.fail(name, "an array whose rows' squared norms fit in float64 (rescale the "
+                                "data: the KDE with bandwidth h of data scaled by s equals the "
+                                "one with h/s, divided by s^d)", f"a largest |row|² of {big:.3g}")
     return x, data
 
 
@@ -382,9 +367,9 @@ def log_kde(x, data, h, *, dtype=np.float64) -> np.ndarray:
     True
     """
     func = "log_kde"
-    x, data = _points(func, x, data)
-    h = _positive(func, "h", h, allow_array=False)
-    dt = _dtype(func, dtype)
+    x, data = _points(x, data)
+    h = _positive_values("h", h, allow_array=False)
+    dt = _dtype(dtype)
     m, d = x.shape
     n = data.shape[0]
     # calibrated on one core: ~25 numpy-operation units per kernel (exp, sums) + matmul
@@ -443,8 +428,8 @@ def sq_distances(x, data, *, dtype=np.float64) -> np.ndarray:
     ValueError naming the argument, before any allocation.
     """
     func = "sq_distances"
-    x, data = _points(func, x, data)
-    dt = _dtype(func, dtype)
+    x, data = _points(x, data)
+    dt = _dtype(dtype)
     _v.check_budget(func, 2.0 * dt.itemsize * x.shape[0] * data.shape[0],
                     hint="pass fewer rows of x per call (log_kde never forms this matrix)")
     xd = x.astype(dt, copy=False)
@@ -492,10 +477,28 @@ def _stats_from_logk(logk: np.ndarray, mass: float):
     w /= s1[..., None]
     part = np.einsum("...i,...i->...", w, w)
     wmax = 1.0 / s1
-    ws = -np.sort(-w, axis=-1)
-    cum = np.cumsum(ws, axis=-1)
-    n_mass = np.minimum((cum < mass).sum(axis=-1) + 1, w.shape[-1])
-    return top[..., 0] + np.log(s1), part, wmax, n_mass
+    return top[..., 0] + np.log(s1), part, wmax, _mass_count(w, mass)
+
+
+def _mass_count(w: np.ndarray, mass: float) -> np.ndarray:
+    """Fewest largest weights carrying ``mass``, along the last axis of normalised weights ``w``:
+    ``(cumsum(sorted descending) < mass).sum() + 1``, at most n.
+
+    Only the weights >= (1 − mass)/n are sorted: the others sum to less than 1 − mass, so the
+    larger ones carry more than ``mass`` and the count lies among them. Their running sums are
+    the full sort's first ones, value for value (cumsum adds left to right), so the count is
+    the full sort's; a row whose sums fall short by rounding is sorted whole.
+    """
+    n = w.shape[-1]
+    flat = w.reshape(-1, n)
+    floor = (1.0 - mass) / n
+    out = np.empty(flat.shape[0], dtype=np.int64)
+    for i, row in enumerate(flat):
+        cum = np.cumsum(-np.sort(-row[row >= floor]))
+        if cum.size == 0 or not cum[-1] >= mass:
+            cum = np.cumsum(-np.sort(-row))
+        out[i] = min(int(np.count_nonzero(cum < mass)) + 1, n)
+    return out.reshape(w.shape[:-1])
 
 
 def kernel_weight_stats(x, data, h, *, mass: float = 0.9, dtype=np.float64) -> KernelWeightStats:
@@ -538,10 +541,10 @@ def kernel_weight_stats(x, data, h, *, mass: float = 0.9, dtype=np.float64) -> K
     too-large input raises ValueError naming the argument, before any allocation.
     """
     func = "kernel_weight_stats"
-    x, data = _points(func, x, data)
-    h = _positive(func, "h", h, allow_array=False)
-    mass = _mass(func, mass)
-    dt = _dtype(func, dtype)
+    x, data = _points(x, data)
+    h = _positive_values("h", h, allow_array=False)
+    mass = _v.real_scalar(mass, "mass", low=0.0, high=1.0, low_open=True, high_open=True)
+    dt = _dtype(dtype)
     m, d = x.shape
     n = data.shape[0]
     _v.check_work(func, m * n * (3.0 * math.log2(n) + 0.15 * d),
@@ -570,18 +573,7 @@ def kernel_weight_stats(x, data, h, *, mass: float = 0.9, dtype=np.float64) -> K
 # --------------------------------------------------------------------------------------------
 # squared distances: sampler and statistics
 # --------------------------------------------------------------------------------------------
-def _rng(func: str, rng) -> np.random.Generator:
-    """The seed convention of kitlib._validate, under this module's argument name ``rng``.
-
-    ``rng`` is required here (a Generator, or an int >= 0 seed); None is refused so that a
-    forgotten argument does not silently draw fresh entropy.
-    """
-    if rng is None:
-        raise _fail(func, "rng", "a numpy.random.Generator or an integer seed >= 0", rng)
-    return _v.as_generator(rng, "rng")
-
-
-def sample_sq_distances(d, n, rng, *, r=1.0, size=None) -> np.ndarray:
+def sample_sq_distances(d, n, *, seed=0, r=1.0, size=None) -> np.ndarray:
     r"""Draw the ``n`` squared distances :math:`D_i = |x - y_i|^2` exactly, without the points.
 
     For :math:`y_i \sim \mathcal N(0, I_d)` iid and a fixed :math:`x` with :math:`|x|^2 = r\,d`,
@@ -599,9 +591,9 @@ def sample_sq_distances(d, n, rng, *, r=1.0, size=None) -> np.ndarray:
         Dimension.
     n : int, >= 2
         Number of data points.
-    rng : numpy.random.Generator or int
-        Source of randomness (an int is used as a seed).
-    r : float, >= 0
+    seed : None, int >= 0 or numpy.random.Generator, keyword-only
+        Source of randomness (the kit's seed convention, :func:`kitlib._validate.as_generator`).
+    r : float, >= 0, keyword-only
         :math:`|x|^2/d`; 1 for a typical test point of :math:`\mathcal N(0, I_d)`.
     size : int, optional, keyword-only
         Number of independent data sets; the result then has shape ``(size, n)``.
@@ -616,8 +608,8 @@ def sample_sq_distances(d, n, rng, *, r=1.0, size=None) -> np.ndarray:
         integer >= 1 (True and fractions refused).
     n
         integer >= 2 (True and fractions refused).
-    rng
-        None, an int >= 0 or a numpy.random.Generator (required (None refused)).
+    seed
+        None, an int >= 0 or a numpy.random.Generator.
     r
         finite real number >= 0.
     size
@@ -626,11 +618,11 @@ def sample_sq_distances(d, n, rng, *, r=1.0, size=None) -> np.ndarray:
     raises ValueError naming the argument, before any allocation.
     """
     func = "sample_sq_distances"
-    d = _integer(func, "d", d, 1)
-    n = _integer(func, "n", n, 2)
-    r = _nonneg(func, "r", r)
-    gen = _rng(func, rng)
-    shape = (n,) if size is None else (_integer(func, "size", size, 1), n)
+    d = _v.integer(d, "d", low=1)
+    n = _v.integer(n, "n", low=2)
+    r = _v.nonnegative_scalar(r, "r")
+    gen = _v.as_generator(seed)
+    shape = (n,) if size is None else (_v.integer(size, "size", low=1), n)
     _v.check_budget(func, 8.0 * 2 * math.prod(shape),
                     hint="draw fewer distances per call (sample_smallest_sq_distances keeps only "
                          "the k smallest, drawing in chunks)")
@@ -644,7 +636,7 @@ def sample_sq_distances(d, n, rng, *, r=1.0, size=None) -> np.ndarray:
     return out
 
 
-def sample_smallest_sq_distances(d, n, k, rng, *, r=1.0, size=1, chunk=1 << 21) -> np.ndarray:
+def sample_smallest_sq_distances(d, n, k, *, seed=0, r=1.0, size=1, chunk=1 << 21) -> np.ndarray:
     r"""The ``k`` smallest of ``n`` squared distances, sorted, for ``size`` independent data sets.
 
     Draws with :func:`sample_sq_distances` in chunks of at most ``chunk`` values and keeps the
@@ -662,7 +654,7 @@ def sample_smallest_sq_distances(d, n, k, rng, *, r=1.0, size=1, chunk=1 << 21) 
         integer >= 2 (True and fractions refused).
     k
         integer >= 1 (True and fractions refused) (<= n).
-    rng
+    seed
         None, an int >= 0 or a numpy.random.Generator.
     r
         finite real number >= 0.
@@ -674,15 +666,15 @@ def sample_smallest_sq_distances(d, n, k, rng, *, r=1.0, size=1, chunk=1 << 21) 
     naming the argument, before any allocation.
     """
     func = "sample_smallest_sq_distances"
-    d = _integer(func, "d", d, 1)
-    n = _integer(func, "n", n, 2)
-    k = _integer(func, "k", k, 1)
+    d = _v.integer(d, "d", low=1)
+    n = _v.integer(n, "n", low=2)
+    k = _v.integer(k, "k", low=1)
     if k > n:
-        raise _fail(func, "k", f"an integer in [1, n={n}]", k)
-    size = _integer(func, "size", size, 1)
-    r = _nonneg(func, "r", r)
-    gen = _rng(func, rng)
-    step = max(k, _integer(func, "chunk", chunk, 1))
+        raise _v.fail("k", f"an integer in [1, n={n}]", k)
+    size = _v.integer(size, "size", low=1)
+    r = _v.nonnegative_scalar(r, "r")
+    gen = _v.as_generator(seed)
+    step = max(k, _v.integer(chunk, "chunk", low=1))
     _v.check_budget(func, 8.0 * (4 * min(step, n) + 3 * k + size * k),
                     hint="lower chunk or k")
     _v.check_work(func, size * (40.0 * n + 2e4), hint="lower n or size")
@@ -690,20 +682,20 @@ def sample_smallest_sq_distances(d, n, k, rng, *, r=1.0, size=1, chunk=1 << 21) 
     for s in range(size):
         best = np.empty(0)
         for c0 in range(0, n, step):
-            block = sample_sq_distances(d, max(2, min(step, n - c0)), gen, r=r)[: min(step, n - c0)]
+            block = sample_sq_distances(d, max(2, min(step, n - c0)), seed=gen, r=r)[: min(step, n - c0)]
             both = np.concatenate([best, block])
             best = np.partition(both, k - 1)[:k] if both.size > k else both
         out[s] = np.sort(best)
     return out
 
 
-def _check_sq(func: str, D) -> np.ndarray:
+def _check_sq(D) -> np.ndarray:
     D = _v.as_float_array(D, "D", max_size=MAX_ENTRIES)
     if D.ndim == 0 or D.shape[-1] < 2 or D.size == 0:
-        raise _fail(func, "D", "an array with n >= 2 squared distances along its last axis",
+        raise _v.fail("D", "an array with n >= 2 squared distances along its last axis",
                     f"an array of shape {D.shape}")
     if not np.all(np.isfinite(D)) or np.any(D < 0):
-        raise _fail(func, "D", "finite and >= 0", "an array with negative or non-finite entries")
+        raise _v.fail("D", "finite and >= 0", "an array with negative or non-finite entries")
     return D
 
 
@@ -724,10 +716,9 @@ def log_kde_from_sq_distances(D, h, d) -> np.ndarray:
     Budget (1 GB / 1 core): D up to 8,388,608 values. Bad or too-large input raises ValueError
     naming the argument, before any allocation.
     """
-    func = "log_kde_from_sq_distances"
-    D = _check_sq(func, D)
-    h = _positive(func, "h", h, allow_array=False)
-    d = _integer(func, "d", d, 1)
+    D = _check_sq(D)
+    h = _positive_values("h", h, allow_array=False)
+    d = _v.integer(d, "d", low=1)
     n = D.shape[-1]
     rel, top = _relative_log_kernels(D, h)
     return (top + np.log(np.exp(rel).sum(axis=-1))
@@ -764,11 +755,10 @@ def weight_stats_from_sq_distances(D, h, d, *, mass: float = 0.9) -> KernelWeigh
     Budget (1 GB / 1 core): D up to 8,388,608 values. Bad or too-large input raises ValueError
     naming the argument, before any allocation.
     """
-    func = "weight_stats_from_sq_distances"
-    D = _check_sq(func, D)
-    h = _positive(func, "h", h, allow_array=False)
-    d = _integer(func, "d", d, 1)
-    mass = _mass(func, mass)
+    D = _check_sq(D)
+    h = _positive_values("h", h, allow_array=False)
+    d = _v.integer(d, "d", low=1)
+    mass = _v.real_scalar(mass, "mass", low=0.0, high=1.0, low_open=True, high_open=True)
     rel, top = _relative_log_kernels(D, h)
     lse, part, wmax, n_mass = _stats_from_logk(rel, mass)
     log_density = lse + top - 0.5 * d * (_LOG_2PI + 2 * math.log(h)) - math.log(D.shape[-1])
@@ -792,10 +782,9 @@ def top_weights(D, h, *, k: int = 20) -> np.ndarray:
     Budget (1 GB / 1 core): D up to 8,388,608 values. Bad or too-large input raises ValueError
     naming the argument, before any allocation.
     """
-    func = "top_weights"
-    D = _check_sq(func, D)
-    h = _positive(func, "h", h, allow_array=False)
-    k = min(_integer(func, "k", k, 1), D.shape[-1])
+    D = _check_sq(D)
+    h = _positive_values("h", h, allow_array=False)
+    k = min(_v.integer(k, "k", low=1), D.shape[-1])
     w = np.exp(_relative_log_kernels(D, h)[0])
     w /= w.sum(axis=-1, keepdims=True)
     part = -np.partition(-w, k - 1, axis=-1)[..., :k]
@@ -825,12 +814,11 @@ def log_expected_kde(x_sq_norm, h, d):
         integer >= 1 (True and fractions refused).
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
-    func = "log_expected_kde"
-    h = _positive(func, "h", h)
-    d = _integer(func, "d", d, 1)
+    h = _positive_values("h", h)
+    d = _v.integer(d, "d", low=1)
     s = _v.as_float_array(x_sq_norm, "x_sq_norm", max_size=MAX_ENTRIES)
     if s.size == 0 or not np.all(np.isfinite(s)) or np.any(s < 0):
-        raise _fail(func, "x_sq_norm", "finite and >= 0 (non-empty)", x_sq_norm)
+        raise _v.fail("x_sq_norm", "finite and >= 0 (non-empty)", x_sq_norm)
     h2 = np.square(h)
     return -0.5 * d * (_LOG_2PI + np.log1p(h2)) - s / (2 * (1 + h2))
 
@@ -860,11 +848,10 @@ def relative_variance(h, d, n, *, x_sq_norm=None):
         finite real number >= 0; or None (|x|², default d).
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
-    func = "relative_variance"
-    h = _positive(func, "h", h)
-    d = _integer(func, "d", d, 1)
-    n = _integer(func, "n", n, 1)
-    s = float(d) if x_sq_norm is None else _nonneg(func, "x_sq_norm", x_sq_norm)
+    h = _positive_values("h", h)
+    d = _v.integer(d, "d", low=1)
+    n = _v.integer(n, "n", low=1)
+    s = float(d) if x_sq_norm is None else _v.nonnegative_scalar(x_sq_norm, "x_sq_norm")
     with np.errstate(over="ignore"):
         h2 = np.square(h)
     # ln((1 + h²)²/(h²(2 + h²))) = ln(1 + 1/(h²(2 + h²))) > 0: for h >= 1 take that log1p form
@@ -901,13 +888,12 @@ def clt_log_ratio_pdf(z, h, d, n, *, x_sq_norm=None):
         finite real number >= 0; or None.
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
-    func = "clt_log_ratio_pdf"
     z = _v.as_float_array(z, "z", max_size=MAX_ENTRIES)
     if z.size == 0:
-        raise _fail(func, "z", "a non-empty array", z)
+        raise _v.fail("z", "a non-empty array", z)
     if not np.all(np.isfinite(z)):
-        raise _fail(func, "z", "finite", "an array with NaN or inf")
-    h = _positive(func, "h", h, allow_array=False)
+        raise _v.fail("z", "finite", "an array with NaN or inf")
+    h = _positive_values("h", h, allow_array=False)
     v = float(relative_variance(h, d, n, x_sq_norm=x_sq_norm))
     if not (math.isfinite(v) and v > 0):
         return np.zeros_like(z)
@@ -929,8 +915,8 @@ def spacing_pdf(z, h_G):
         finite real number > 0 and <= 1e+100 (>= 1e-100).
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
-    z = _values("spacing_pdf", "z", z, allow_inf=True)
-    mean = 2.0 * _positive("spacing_pdf", "h_G", h_G, allow_array=False, bounded=True) ** 2
+    z = _values("z", z, allow_inf=True)
+    mean = 2.0 * _positive_values("h_G", h_G, allow_array=False, bounded=True) ** 2
     return np.where(z >= 0, np.exp(-np.maximum(z, 0) / mean) / mean, 0.0)[()]
 
 
@@ -984,8 +970,8 @@ class MonteCarloKDE:
         g = self.weighted_sq_distance.mean(axis=1) / self.d - self.h**2
         change = np.nonzero(np.diff(np.sign(g)) != 0)[0]
         if change.size == 0:
-            raise ValueError(f"the h grid [{self.h[0]:.3g}, {self.h[-1]:.3g}] does not bracket the "
-                             f"likelihood-optimal bandwidth; widen it")
+            raise _v.fail("h", "a grid bracketing the likelihood-optimal bandwidth (widen it)",
+                          f"a grid on [{self.h[0]:.3g}, {self.h[-1]:.3g}]")
         j = int(change[0])
         return float(self.h[j] - g[j] * (self.h[j + 1] - self.h[j]) / (g[j + 1] - g[j]))
 
@@ -998,7 +984,7 @@ class MonteCarloKDE:
         return (log_rho[None, :] - self.log_density).mean(axis=1) / self.d
 
 
-def monte_carlo_kde(d, n, h, *, n_sets, rng, r=1.0, dtype=np.float32,
+def monte_carlo_kde(d, n, h, *, n_sets, seed=0, r=1.0, dtype=np.float32,
                     progress: Callable[[Iterable], Iterable] | None = None) -> MonteCarloKDE:
     r"""Statistics of :math:`\hat\rho_h(x)` over ``n_sets`` independent data sets, for a grid of h.
 
@@ -1019,7 +1005,8 @@ def monte_carlo_kde(d, n, h, *, n_sets, rng, r=1.0, dtype=np.float32,
         Bandwidths.
     n_sets : int, >= 1, keyword-only
         Number of independent data sets (one test point each).
-    rng : numpy.random.Generator or int, keyword-only
+    seed : None, int >= 0 or numpy.random.Generator, keyword-only
+        Source of randomness (the kit's seed convention).
     r : float >= 0 or None, keyword-only
         :math:`|x|^2 = r\,d` for every test point (``r=1``, the variance-reduced typical point);
         ``None`` draws :math:`x \sim \mathcal N(0, I_d)`, i.e. :math:`|x|^2 \sim \chi^2_d`
@@ -1045,7 +1032,7 @@ def monte_carlo_kde(d, n, h, *, n_sets, rng, r=1.0, dtype=np.float32,
         bandwidths >= 1e-100).
     n_sets
         integer >= 1 (True and fractions refused).
-    rng
+    seed
         None, an int >= 0 or a numpy.random.Generator.
     r
         finite real number >= 0; or None.
@@ -1057,15 +1044,15 @@ def monte_carlo_kde(d, n, h, *, n_sets, rng, r=1.0, dtype=np.float32,
     limit. Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     func = "monte_carlo_kde"
-    d = _integer(func, "d", d, 1)
-    n = _integer(func, "n", n, 2)
-    hs = np.atleast_1d(_positive(func, "h", h, bounded=True)).astype(float)
+    d = _v.integer(d, "d", low=1)
+    n = _v.integer(n, "n", low=2)
+    hs = np.atleast_1d(_positive_values("h", h, bounded=True)).astype(float)
     if hs.ndim != 1:
-        raise _fail(func, "h", "a 1-D array of bandwidths", f"an array of shape {hs.shape}")
-    n_sets = _integer(func, "n_sets", n_sets, 1)
-    gen = _rng(func, rng)
-    dt = _dtype(func, dtype)
-    r_fixed = None if r is None else _nonneg(func, "r", r)
+        raise _v.fail("h", "a 1-D array of bandwidths", f"an array of shape {hs.shape}")
+    n_sets = _v.integer(n_sets, "n_sets", low=1)
+    gen = _v.as_generator(seed)
+    dt = _dtype(dtype)
+    r_fixed = None if r is None else _v.nonnegative_scalar(r, "r")
     H = hs.size
     _v.check_budget(func, 8.0 * 8 * n + 8.0 * 5 * H * n_sets,
                     hint="lower n (one data set of n distances is held at a time) or n_sets")
@@ -1088,9 +1075,9 @@ def monte_carlo_kde(d, n, h, *, n_sets, rng, r=1.0, dtype=np.float32,
     for s0 in starts:
         s1 = min(n_sets, s0 + per_chunk)
         if r_fixed is None:
-            D = np.stack([sample_sq_distances(d, n, gen, r=x_sq[s] / d) for s in range(s0, s1)])
+            D = np.stack([sample_sq_distances(d, n, seed=gen, r=x_sq[s] / d) for s in range(s0, s1)])
         else:
-            D = sample_sq_distances(d, n, gen, r=r_fixed, size=s1 - s0)
+            D = sample_sq_distances(d, n, seed=gen, r=r_fixed, size=s1 - s0)
         dmin = D.min(axis=1)
         dmin_all[s0:s1] = dmin
         delta = (D - dmin[:, None]).astype(dt)
@@ -1153,7 +1140,7 @@ def h_G_from_gaps(smallest, *, k: int | None = None) -> float:
         integer >= 1 (True and fractions refused); or None.
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
-    return math.sqrt(0.5 * float(_spacings("h_G_from_gaps", smallest, k).mean()))
+    return math.sqrt(0.5 * float(_spacings(smallest, k).mean()))
 
 
 def normalised_spacings(smallest, *, k: int | None = None) -> np.ndarray:
@@ -1169,22 +1156,22 @@ def normalised_spacings(smallest, *, k: int | None = None) -> np.ndarray:
         integer >= 1 (True and fractions refused); or None.
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
-    return _spacings("normalised_spacings", smallest, k)
+    return _spacings(smallest, k)
 
 
-def _spacings(func: str, smallest, k) -> np.ndarray:
+def _spacings(smallest, k) -> np.ndarray:
     s = np.atleast_2d(_v.as_float_array(smallest, "smallest", max_size=MAX_ENTRIES))
     if s.ndim != 2 or s.shape[0] < 1 or s.shape[1] < 2 or not np.all(np.isfinite(s)):
-        raise _fail(func, "smallest", "a finite array of shape (m, K) with K >= 2",
+        raise _v.fail("smallest", "a finite array of shape (m, K) with K >= 2",
                     f"an array of shape {np.shape(smallest)}")
     if np.any(np.diff(s, axis=1) < 0):
-        raise _fail(func, "smallest", "sorted in ascending order along each row", "unsorted rows")
+        raise _v.fail("smallest", "sorted in ascending order along each row", "unsorted rows")
     if np.any(s[:, 0] < 0):
-        raise _fail(func, "smallest", "squared distances >= 0", f"a minimum {float(s.min())!r}")
+        raise _v.fail("smallest", "squared distances >= 0", f"a minimum {float(s.min())!r}")
     kmax = s.shape[1] - 1
-    k = kmax if k is None else _integer(func, "k", k, 1)
+    k = kmax if k is None else _v.integer(k, "k", low=1)
     if k > kmax:
-        raise _fail(func, "k", f"an integer in [1, {kmax}]", k)
+        raise _v.fail("k", f"an integer in [1, {kmax}]", k)
     return np.diff(s[:, : k + 1], axis=1) * np.arange(1, k + 1)
 
 
@@ -1295,7 +1282,7 @@ def thresholds(alpha) -> Thresholds:
     >>> round(th.h_G, 4), round(th.h_CLT, 4), round(th.h_KL, 4), round(th.u_min, 4)
     (1.0457, 1.4788, 0.8917, 0.7951)
     """
-    a = _positive("thresholds", "alpha", alpha, bounded=True)
+    a = _positive_values("alpha", alpha, bounded=True)
     arr = np.atleast_1d(np.asarray(a, dtype=float))
     s, eps = _t_star(arr)
     t = np.exp(s)
@@ -1323,7 +1310,7 @@ def alpha_G(h):
         (bandwidths >= 1e-100, float or array (broadcast)).
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
-    h = _positive("alpha_G", "h", h, bounded=True)
+    h = _positive_values("h", h, bounded=True)
     h2 = np.square(h)
     return 0.5 * (np.log1p(1.0 / h2) - h2 / (1 + h2) ** 2)
 
@@ -1344,8 +1331,8 @@ def stable_index(h, alpha):
         n / d >= 1e-100, float or array).
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
-    h = _positive("stable_index", "h", h, bounded=True)
-    q = thresholds(_positive("stable_index", "alpha", alpha, bounded=True)).q_star
+    h = _positive_values("h", h, bounded=True)
+    q = thresholds(_positive_values("alpha", alpha, bounded=True)).q_star
     return np.asarray(q) * np.square(h) if np.ndim(q) or np.ndim(h) else float(q * h * h)
 
 
@@ -1377,7 +1364,7 @@ def annealed_log_density(h):
         (bandwidths >= 1e-100, float or array (broadcast)).
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
-    h = _positive("annealed_log_density", "h", h, bounded=True)
+    h = _positive_values("h", h, bounded=True)
     h2 = np.square(h)
     return -0.5 * (_LOG_2PI + np.log1p(h2)) - 0.5 / (1 + h2)
 
@@ -1385,7 +1372,7 @@ def annealed_log_density(h):
 _BRANCHES = ("both", "high", "low")
 
 
-def _branch(func: str, branch: str) -> str:
+def _branch(branch: str) -> str:
     if branch not in _BRANCHES:
         _v.one_of(branch, "branch", _BRANCHES)
     return branch
@@ -1433,10 +1420,9 @@ def typical_log_density(h, alpha, *, branch: str = "both"):
         one of 'both', 'high', 'low'.
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
-    func = "typical_log_density"
-    h = _positive(func, "h", h, bounded=True)
-    th = thresholds(_positive(func, "alpha", alpha, bounded=True))
-    branch = _branch(func, branch)
+    h = _positive_values("h", h, bounded=True)
+    th = thresholds(_positive_values("alpha", alpha, bounded=True))
+    branch = _branch(branch)
     h2 = np.square(h)
     low = -0.5 * (_LOG_2PI + np.log(h2)) - th.alpha - th.u_min / (2 * h2)
     return _pick(branch, h, th.h_G, annealed_log_density(h), low)
@@ -1468,14 +1454,7 @@ def kl_per_dim(h, alpha, *, branch: str = "both"):
         one of 'both', 'high', 'low'.
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
-    func = "kl_per_dim"
-    h = _positive(func, "h", h, bounded=True)
-    th = thresholds(_positive(func, "alpha", alpha, bounded=True))
-    branch = _branch(func, branch)
-    h2 = np.square(h)
-    high = 0.5 * (np.log1p(h2) + 1 / (1 + h2) - 1)
-    low = 0.5 * (np.log(h2) - 1) + th.alpha + th.u_min / (2 * h2)
-    return _pick(branch, h, th.h_G, high, low)
+    return -0.5 * (_LOG_2PI + 1.0) - typical_log_density(h, alpha, branch=branch)
 
 
 def expected_participation(kappa):
@@ -1489,7 +1468,7 @@ def expected_participation(kappa):
         real array, finite, entries >= 0, non-empty; at most 8,388,608 entries (κ >= 0).
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
-    k = _values("expected_participation", "kappa", kappa, low=0.0)
+    k = _values("kappa", kappa, low=0.0)
     return np.maximum(1.0 - k, 0.0)[()]
 
 
@@ -1512,7 +1491,7 @@ def pd_expected_max_weight(kappa):
         real array, finite, entries >= 0, non-empty; at most 8,192 entries.
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
-    k = _values("pd_expected_max_weight", "kappa", kappa, low=0.0, max_size=PD_MAX_KAPPAS)
+    k = _values("kappa", kappa, low=0.0, max_size=PD_MAX_KAPPAS)
     flat = k.ravel()
     out = np.zeros_like(flat)
     inside = np.flatnonzero((flat > 0) & (flat < 1))
@@ -1568,7 +1547,7 @@ class FiniteSizeThresholds:
 
     def kappa(self, h):
         r"""Finite-size stable index :math:`\kappa_d(h) = 2h^2c = (h/h_G(d,n))^2`."""
-        h = _positive("FiniteSizeThresholds.kappa", "h", h, bounded=True)
+        h = _positive_values("h", h, bounded=True)
         return 2.0 * np.square(h) * self.c
 
 
@@ -1610,7 +1589,7 @@ def _saddle_log_cdf_pdf(D: float, d: int, lam: float) -> tuple[float, float, flo
 _METHODS = ("auto", "exact", "saddlepoint")
 
 
-def finite_size_thresholds(d, n=None, *, log_n=None, r=1.0, method: str = "auto") -> FiniteSizeThresholds:
+def finite_size_thresholds(d, *, n=None, log_n=None, r=1.0, method: str = "auto") -> FiniteSizeThresholds:
     r"""Finite-size :math:`h_G(d, n)` and :math:`h_{CLT}(d, n)` from the law of :math:`D = |x-y|^2`.
 
     For :math:`|x|^2 = r d`, :math:`D \sim \chi'^2(\text{df}=d, \text{nc}=r d)`. Solve
@@ -1629,7 +1608,7 @@ def finite_size_thresholds(d, n=None, *, log_n=None, r=1.0, method: str = "auto"
     ----------
     d : int, >= 1
         Dimension.
-    n : int, >= 2, optional
+    n : int, >= 2, optional, keyword-only
         Sample size. Give either ``n`` or ``log_n``.
     log_n : float, > ln 2, optional, keyword-only
         :math:`\ln n`, for sizes too large to write (e.g. ``log_n = 0.2 * 10**6``).
@@ -1667,20 +1646,21 @@ def finite_size_thresholds(d, n=None, *, log_n=None, r=1.0, method: str = "auto"
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     func = "finite_size_thresholds"
-    d = _integer(func, "d", d, 1, MAX_DIMENSION)
+    d = _v.integer(d, "d", low=1, high=MAX_DIMENSION)
     if (n is None) == (log_n is None):
-        raise ValueError(f"{func} takes exactly one of 'n' and 'log_n'. Got n={n!r}, log_n={log_n!r}.")
+        raise _v.fail("n", "given exactly when log_n is not (pass one of n and log_n)",
+                      f"n={n!r}, log_n={log_n!r}")
     if n is not None:
         if isinstance(n, bool) or not isinstance(n, (numbers.Integral, float, np.floating)) or not n >= 2:
-            raise _fail(func, "n", "a number >= 2", n)
+            raise _v.fail("n", "a number >= 2", n)
         if isinstance(n, (float, np.floating)) and not math.isfinite(n):
-            raise _fail(func, "n", "a finite number >= 2", n)
+            raise _v.fail("n", "a finite number >= 2", n)
         ln_n = math.log(n)
     else:
         ln_n = float(log_n)
         if not (math.isfinite(ln_n) and ln_n >= math.log(2)):
-            raise _fail(func, "log_n", "a finite number >= ln 2", log_n)
-    r = _positive(func, "r", r, allow_array=False, bounded=True)
+            raise _v.fail("log_n", "a finite number >= ln 2", log_n)
+    r = _positive_values("r", r, allow_array=False, bounded=True)
     if method not in _METHODS:
         _v.one_of(method, "method", _METHODS)
     lam = r * d

@@ -213,12 +213,12 @@ def test_02_monte_carlo_regimes_match_the_prose():
     of magnitude below 1; at h = 0.8 the largest weight typically above one half; at h = 2.5
     thousands of points carry 90 %."""
     rng = np.random.default_rng(12)
-    mc = kde.monte_carlo_kde(50, 20_000, np.array([0.3, 0.8, 2.5]), n_sets=60, rng=rng)
+    mc = kde.monte_carlo_kde(50, 20_000, np.array([0.3, 0.8, 2.5]), n_sets=60, seed=rng)
     med = np.median(mc.log_ratio, axis=1)
     assert med[0] < -100 and -8 < med[1] < -3 and abs(med[2]) < 0.1
     log10_mean = (np.logaddexp.reduce(mc.log_ratio[0]) - math.log(60)) / math.log(10)
     assert log10_mean < -20
     assert np.median(mc.max_weight[1]) > 0.5
-    D = kde.sample_sq_distances(50, 20_000, np.random.default_rng(3))
+    D = kde.sample_sq_distances(50, 20_000, seed=np.random.default_rng(3))
     stats = kde.weight_stats_from_sq_distances(D, 2.5, 50)
     assert 2_000 < stats.n_mass < 20_000

@@ -176,7 +176,7 @@ def test_relative_variance_is_never_negative():
 def test_finite_size_thresholds_huge_r_and_non_circular_advice():
     # before: auto said "use method='exact'", exact said "use method='saddlepoint'"
     d, n, r = 3, 100, 1e12
-    fs = K.finite_size_thresholds(d, n, r=r)
+    fs = K.finite_size_thresholds(d, n=n, r=r)
     lam, mean = r * d, d + r * d
     sd = math.sqrt(2 * d + 4 * lam)
     z = stats.norm.ppf(1 / n)
@@ -186,16 +186,16 @@ def test_finite_size_thresholds_huge_r_and_non_circular_advice():
     c = stats.norm.pdf(z) / (sd * (1 / n))  # f/F at the quantile, Gaussian limit
     assert fs.c == pytest.approx(c, rel=1e-4)
     with pytest.raises(ValueError) as err:
-        K.finite_size_thresholds(d, n, r=r, method="exact")
+        K.finite_size_thresholds(d, n=n, r=r, method="exact")
     assert "handles it" in str(err.value)
 
 
 @pytest.mark.parametrize("call, name", [
     (lambda: K.top_weights([1.0, 2.0, 3.0], 1.0, k=1.5), "k"),
-    (lambda: K.sample_smallest_sq_distances(3, 50, 1.5, 0), "k"),
-    (lambda: K.sample_sq_distances(3, 2.5, 0), "n"),
-    (lambda: K.monte_carlo_kde(3, 100, [1.0], n_sets=2.5, rng=0), "n_sets"),
-    (lambda: K.sample_sq_distances(3, 10, True), "rng"),
+    (lambda: K.sample_smallest_sq_distances(3, 50, 1.5, seed=0), "k"),
+    (lambda: K.sample_sq_distances(3, 2.5, seed=0), "n"),
+    (lambda: K.monte_carlo_kde(3, 100, [1.0], n_sets=2.5, seed=0), "n_sets"),
+    (lambda: K.sample_sq_distances(3, 10, seed=True), "seed"),
 ])
 def test_kde_counts_and_seeds_are_not_truncated(call, name):
     with pytest.raises(ValueError, match=rf"\b{name}\b"):
@@ -205,7 +205,7 @@ def test_kde_counts_and_seeds_are_not_truncated(call, name):
 def test_monte_carlo_kde_huge_n_is_refused_before_allocating():
     # before: asked numpy for ~15 GiB
     with pytest.raises(ValueError, match="limit"):
-        K.monte_carlo_kde(20, 10**9, [1.0], n_sets=2, rng=0)
+        K.monte_carlo_kde(20, 10**9, [1.0], n_sets=2, seed=0)
 
 
 # --------------------------------------------------------------------------------------------

@@ -158,7 +158,7 @@ def test_expected_participation():
 # finite size
 # --------------------------------------------------------------------------------------------
 def test_finite_size_example_d50_n1e5():
-    fs = kde.finite_size_thresholds(50, 100_000)
+    fs = kde.finite_size_thresholds(50, n=100_000)
     assert fs.method == "exact"
     assert fs.alpha == pytest.approx(0.230, abs=5e-4)
     assert kde.thresholds(fs.alpha).h_G == pytest.approx(0.983, abs=5e-4)
@@ -194,7 +194,7 @@ def test_finite_size_converges_to_asymptotic_thresholds():
 
 
 def test_n_and_log_n_agree_and_exact_refuses_unreachable_sizes():
-    a = kde.finite_size_thresholds(50, 20_000)
+    a = kde.finite_size_thresholds(50, n=20_000)
     b = kde.finite_size_thresholds(50, log_n=math.log(20_000))
     assert a.h_G == pytest.approx(b.h_G, rel=1e-12)
     with pytest.raises(ValueError, match="saddlepoint"):
@@ -203,8 +203,8 @@ def test_n_and_log_n_agree_and_exact_refuses_unreachable_sizes():
 
 def test_mean_min_distance_matches_simulation():
     d, n = 50, 20_000
-    fs = kde.finite_size_thresholds(d, n)
-    mins = kde.sample_smallest_sq_distances(d, n, 2, np.random.default_rng(3), size=400)
+    fs = kde.finite_size_thresholds(d, n=n)
+    mins = kde.sample_smallest_sq_distances(d, n, 2, seed=np.random.default_rng(3), size=400)
     assert mins[:, 0].mean() == pytest.approx(fs.mean_min_sq_distance, abs=0.1 * fs.h_G**2 * 2)
 
 
@@ -279,7 +279,7 @@ def _brute_distances(d, n, r, rng):
 @pytest.mark.parametrize("d,r", [(1, 1.0), (2, 0.5), (10, 1.0), (50, 1.3)])
 def test_sampler_matches_brute_force_distances_in_distribution(d, r):
     brute = _brute_distances(d, 4000, r, np.random.default_rng(100 + d))
-    fast = kde.sample_sq_distances(d, 4000, np.random.default_rng(200 + d), r=r)
+    fast = kde.sample_sq_distances(d, 4000, seed=np.random.default_rng(200 + d), r=r)
     assert stats.ks_2samp(brute, fast).pvalue > 0.01
     assert stats.kstest(fast, stats.ncx2(d, r * d).cdf).pvalue > 0.01
 
@@ -287,19 +287,19 @@ def test_sampler_matches_brute_force_distances_in_distribution(d, r):
 def test_sampler_ks_test_has_power():
     """The same test rejects a sampler built for the wrong |x|² — so it can fail."""
     brute = _brute_distances(50, 4000, 1.0, np.random.default_rng(1))
-    wrong = kde.sample_sq_distances(50, 4000, np.random.default_rng(2), r=1.15)
+    wrong = kde.sample_sq_distances(50, 4000, seed=np.random.default_rng(2), r=1.15)
     assert stats.ks_2samp(brute, wrong).pvalue < 1e-6
 
 
 def test_sampler_shapes_seeds_and_smallest():
-    a = kde.sample_sq_distances(30, 100, 7, size=3)
-    b = kde.sample_sq_distances(30, 100, np.random.default_rng(7), size=3)
+    a = kde.sample_sq_distances(30, 100, seed=7, size=3)
+    b = kde.sample_sq_distances(30, 100, seed=np.random.default_rng(7), size=3)
     assert a.shape == (3, 100) and np.array_equal(a, b) and np.all(a >= 0)
     rng = np.random.default_rng(8)
-    s = kde.sample_smallest_sq_distances(20, 5000, 4, rng, size=3, chunk=700)
+    s = kde.sample_smallest_sq_distances(20, 5000, 4, seed=rng, size=3, chunk=700)
     assert s.shape == (3, 4) and np.all(np.diff(s, axis=1) >= 0)
-    full = kde.sample_sq_distances(20, 5000, np.random.default_rng(9))
-    one = kde.sample_smallest_sq_distances(20, 5000, 4, np.random.default_rng(9), chunk=5000)
+    full = kde.sample_sq_distances(20, 5000, seed=np.random.default_rng(9))
+    one = kde.sample_smallest_sq_distances(20, 5000, 4, seed=np.random.default_rng(9), chunk=5000)
     assert np.allclose(one[0], np.sort(full)[:4])
 
 
@@ -308,10 +308,10 @@ def test_sampler_shapes_seeds_and_smallest():
 # --------------------------------------------------------------------------------------------
 def test_participation_follows_one_minus_finite_size_kappa():
     d, n = 50, 5000
-    fs = kde.finite_size_thresholds(d, n)
+    fs = kde.finite_size_thresholds(d, n=n)
     th = kde.thresholds(math.log(n) / d)
     ratios = np.array([0.3, 0.5, 0.6])
-    mc = kde.monte_carlo_kde(d, n, ratios * fs.h_G, n_sets=1000, rng=12)
+    mc = kde.monte_carlo_kde(d, n, ratios * fs.h_G, n_sets=1000, seed=12)
     part = mc.participation.mean(axis=1)
     theory_fs = 1 - ratios**2
     theory_asym = kde.expected_participation(kde.stable_index(ratios * fs.h_G, th.alpha))
@@ -324,7 +324,7 @@ def test_participation_follows_one_minus_finite_size_kappa():
 
 def test_clt_regime_mean_one_and_exact_variance():
     d, n, h = 50, 2000, 2.5
-    mc = kde.monte_carlo_kde(d, n, [h], n_sets=3000, rng=13, dtype=np.float64)
+    mc = kde.monte_carlo_kde(d, n, [h], n_sets=3000, seed=13, dtype=np.float64)
     ratio = np.exp(mc.log_ratio[0])
     v = kde.relative_variance(h, d, n)
     assert ratio.mean() == pytest.approx(1.0, abs=4 * math.sqrt(v / 3000))
@@ -334,8 +334,8 @@ def test_clt_regime_mean_one_and_exact_variance():
 
 def test_monte_carlo_matches_direct_statistics_on_the_same_draws():
     d, n, hs = 20, 3000, np.array([0.4, 1.0, 2.0])
-    mc = kde.monte_carlo_kde(d, n, hs, n_sets=3, rng=21, dtype=np.float64)
-    D = kde.sample_sq_distances(d, n, np.random.default_rng(21), r=1.0, size=3)
+    mc = kde.monte_carlo_kde(d, n, hs, n_sets=3, seed=21, dtype=np.float64)
+    D = kde.sample_sq_distances(d, n, seed=np.random.default_rng(21), r=1.0, size=3)
     for j, h in enumerate(hs):
         st = kde.weight_stats_from_sq_distances(D, h, d)
         assert np.allclose(mc.log_density[j], st.log_density, atol=1e-10)
@@ -350,9 +350,9 @@ def test_monte_carlo_matches_direct_statistics_on_the_same_draws():
 
 def test_nearest_neighbour_gaps_estimate_h_G():
     d, n = 50, 5000
-    fs = kde.finite_size_thresholds(d, n)
+    fs = kde.finite_size_thresholds(d, n=n)
     asym = kde.thresholds(fs.alpha).h_G
-    s = kde.sample_smallest_sq_distances(d, n, 6, np.random.default_rng(31), size=3000)
+    s = kde.sample_smallest_sq_distances(d, n, 6, seed=np.random.default_rng(31), size=3000)
     est = kde.h_G_from_gaps(s, k=1)
     assert est == pytest.approx(fs.h_G, rel=0.05)
     assert abs(est - fs.h_G) < abs(est - asym)  # it measures the finite-size threshold
@@ -376,13 +376,13 @@ def test_densities_integrate_to_one():
 def test_kl_monte_carlo_and_optimal_bandwidth_identity():
     d, n = 30, 2000
     hs = np.linspace(0.5, 1.8, 14)
-    mc = kde.monte_carlo_kde(d, n, hs, n_sets=300, rng=41, r=None)
+    mc = kde.monte_carlo_kde(d, n, hs, n_sets=300, seed=41, r=None)
     kl = mc.kl_per_dim()
     assert np.all(kl > 0)
     h_star = mc.optimal_bandwidth()
     assert abs(h_star - hs[np.argmin(kl)]) <= 0.15
     with pytest.raises(ValueError, match="bracket"):
-        kde.monte_carlo_kde(d, n, [1.5, 1.8], n_sets=20, rng=1, r=None).optimal_bandwidth()
+        kde.monte_carlo_kde(d, n, [1.5, 1.8], n_sets=20, seed=1, r=None).optimal_bandwidth()
 
 
 # --------------------------------------------------------------------------------------------
@@ -405,14 +405,14 @@ Y = np.zeros((5, 3))
     (lambda: kde.stable_index(1.0, -0.2), r"\balpha\b"),
     (lambda: kde.stable_index(0.0, 0.2), r"\bh\b"),
     (lambda: kde.kl_per_dim(1.0, 0.2, branch="middle"), r"\bbranch\b.*one of"),
-    (lambda: kde.finite_size_thresholds(50, 1), r"\bn\b.*>= 2"),
-    (lambda: kde.finite_size_thresholds(0, 100), r"\bd\b"),
-    (lambda: kde.finite_size_thresholds(50, 100, method="magic"), r"\bmethod\b.*one of"),
-    (lambda: kde.finite_size_thresholds(50), "exactly one of"),
-    (lambda: kde.sample_sq_distances(10, 1, 0), r"\bn\b.*>= 2"),
-    (lambda: kde.sample_sq_distances(10, 100, None), r"\brng\b"),
-    (lambda: kde.sample_sq_distances(10, 100, 0, r=-1.0), r"\br\b"),
-    (lambda: kde.monte_carlo_kde(10, 100, [1.0, 0.0], n_sets=2, rng=0), r"\bh\b"),
+    (lambda: kde.finite_size_thresholds(50, n=1), r"\bn\b.*>= 2"),
+    (lambda: kde.finite_size_thresholds(0, n=100), r"\bd\b"),
+    (lambda: kde.finite_size_thresholds(50, n=100, method="magic"), r"\bmethod\b.*one of"),
+    (lambda: kde.finite_size_thresholds(50), "one of n and log_n"),
+    (lambda: kde.sample_sq_distances(10, 1, seed=0), r"\bn\b.*>= 2"),
+    (lambda: kde.sample_sq_distances(10, 100, seed=-1), r"\bseed\b"),
+    (lambda: kde.sample_sq_distances(10, 100, seed=0, r=-1.0), r"\br\b"),
+    (lambda: kde.monte_carlo_kde(10, 100, [1.0, 0.0], n_sets=2, seed=0), r"\bh\b"),
     (lambda: kde.h_G_from_gaps([[1.0, 0.5]]), "ascending"),
     (lambda: kde.h_G_from_gaps([[1.0, 2.0, 3.0]], k=3), r"\bk\b"),
     (lambda: kde.weight_stats_from_sq_distances([1.0], 1.0, 3), "n >= 2"),
@@ -427,3 +427,17 @@ def test_public_api_is_explicit():
     for name in kde.__all__:
         assert hasattr(kde, name), name
     assert "log_kde" in kde.__all__ and "finite_size_thresholds" in kde.__all__
+
+
+@pytest.mark.parametrize("h", [0.2, 0.8, 2.0, 50.0])
+@pytest.mark.parametrize("mass", [0.5, 0.9, 0.999])
+def test_mass_count_equals_the_full_sort(h, mass):
+    # the count of points carrying `mass` sorts only the weights >= (1 - mass)/n; it must equal
+    # the count from the full descending sort in every regime (few points to nearly all)
+    D = kde.sample_sq_distances(20, 3000, seed=5, size=6)
+    st = kde.weight_stats_from_sq_distances(D, h, 20, mass=mass)
+    logk = -(D - D.min(axis=1, keepdims=True)) / (2 * h * h)
+    w = np.exp(logk)
+    w /= w.sum(axis=1, keepdims=True)
+    cum = np.cumsum(-np.sort(-w, axis=1), axis=1)
+    assert list(st.n_mass) == [min(int((c < mass).sum()) + 1, 3000) for c in cum]

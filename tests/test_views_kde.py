@@ -1,6 +1,6 @@
-"""The KDE explorers show the numbers kitlib.kde computes and refuse bad values. The sweep of
-every control over its range and the corners of the parameter box is tests/test_views.py's,
-which covers every registered explorer."""
+"""The KDE explorers show the numbers kitlib.kde and kitlib.tables.kde compute and refuse bad
+values. The sweep of every control over its range and the corners of the parameter box is
+tests/test_views.py's, which covers every registered explorer."""
 
 import math
 
@@ -9,6 +9,7 @@ import pytest
 
 from kitlib import kde
 from kitlib.explore import drawn_texts
+from kitlib.tables import kde as tables
 from kitlib.views import kde as views
 
 NAMES = sorted(views.EXPLORERS)
@@ -46,13 +47,14 @@ def test_phase_diagram_reads_out_kitlib_numbers(built):
 
 def test_histogram_collapses_below_the_mean_at_small_h(built):
     ex = built["kde.log_ratio_histogram"]
-    mc = views.monte_carlo()
+    mc = tables.monte_carlo()
     ex.set(h=0.3)
     assert "extreme-value" in _text(ex, "regime")
-    assert np.median(mc.log_ratio[0]) < -20  # the typical data set is exponentially far below its mean
+    assert np.median(mc["log_ratio"][0]) < -20  # the typical data set is exponentially far below its mean
+    assert f"median of $\\ln(\\hat\\rho/\\rho_h)$ = {np.median(mc['log_ratio'][0]):.3g}" in _text(ex, "median")
     ex.set(h=2.5)
     assert "CLT" in _text(ex, "regime")
-    assert abs(np.median(mc.log_ratio[-1])) < 0.05
+    assert abs(np.median(mc["log_ratio"][-1])) < 0.05
 
 
 def test_participation_scale_switch_moves_the_points(built):
@@ -61,7 +63,9 @@ def test_participation_scale_switch_moves_the_points(built):
     x_fin = ex.fig.axes[0].get_lines()[2].get_xdata().copy()
     ex.set(scale="asymptotic")
     x_asy = ex.fig.axes[0].get_lines()[2].get_xdata()
-    fs, th = views.finite_size(), kde.thresholds(views.monte_carlo().alpha)
+    mc = tables.monte_carlo()
+    fs = kde.finite_size_thresholds(mc["d"], n=mc["n"])
+    th = kde.thresholds(math.log(mc["n"]) / mc["d"])
     assert np.allclose(x_asy / x_fin, fs.h_G / th.h_G)
 
 
@@ -76,17 +80,17 @@ def test_top_weights_are_sorted_and_sum_below_one(built):
 
 
 def test_kl_minimum_lies_below_h_G(built):
-    pre = views._kl()
-    h_min = pre["mc"].h[pre["j_min"]]
-    assert h_min < pre["fs"].h_G
+    pre = tables.kl_bandwidth()
+    h_min = pre["h"][pre["j_min"]]
+    assert h_min < pre["h_G_finite"] == pytest.approx(kde.finite_size_thresholds(50, n=20_000).h_G)
     assert abs(pre["h_star"] - h_min) <= 0.1
 
 
 def test_nn_gap_estimate_tracks_finite_size_h_G(built):
     ex = built["kde.nn_gap"]
     ex.set(n=1e4, k=1)
-    pre = views._gaps()
-    i = int(np.argmin(np.abs(views._GAP_N - 1e4)))
-    assert pre["est"][0, i] == pytest.approx(pre["fs"][i], rel=0.1)
+    pre = tables.nn_gaps()
+    i = int(np.argmin(np.abs(tables.GAP_N - 1e4)))
+    assert pre["est"][0, i] == pytest.approx(pre["h_G_finite"][i], rel=0.1)
     assert f"{pre['est'][0, i]:.3f}" in _text(ex, "estimate")
     assert math.isfinite(ex.last_update_seconds)

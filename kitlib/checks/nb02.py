@@ -26,7 +26,7 @@ def exercise_1(answer):
 
 def exercise_2(answer):
     """Predict, then check: the regime at d = 50, n = 20 000, h = 1.3 (finite-size thresholds)."""
-    kappa = kde.finite_size_thresholds(50, 20_000).kappa(1.3)
+    kappa = kde.finite_size_thresholds(50, n=20_000).kappa(1.3)
     return check_choice(answer, kde.regime_name(kappa), REGIMES,
                         hint="κ_d(h) = (h / h_G(d, n))²; the phase diagram's dots are h_G(d, n) and "
                              "h_CLT(d, n) at α = ln n / d")
@@ -53,10 +53,10 @@ def exercise_4(student_participation, seed: int = 0):
     """Coding: the participation Σ_i w_i² of the normalised kernel weights, from squared distances."""
     rng = np.random.default_rng(seed)
     cases = [(rng.uniform(0.0, 5.0, size=50), 1.0),
-             (kde.sample_sq_distances(50, 2_000, rng), 0.8),
-             (kde.sample_sq_distances(50, 2_000, rng), 2.5),
-             (kde.sample_sq_distances(50, 2_000, rng, size=3), 0.3),
-             (kde.sample_sq_distances(200, 500, rng), 0.2)]  # exp(−D/2h²) underflows here
+             (kde.sample_sq_distances(50, 2_000, seed=rng), 0.8),
+             (kde.sample_sq_distances(50, 2_000, seed=rng), 2.5),
+             (kde.sample_sq_distances(50, 2_000, seed=rng, size=3), 0.3),
+             (kde.sample_sq_distances(200, 500, seed=rng), 0.2)]  # exp(−D/2h²) underflows here
     return check_function(student_participation, _participation, cases, rtol=1e-6, atol=1e-12,
                           hint="w_i ∝ exp(−D_i/2h²): subtract the smallest D before exponentiating "
                                "(or use scipy.special.softmax), and sum over the last axis")

@@ -56,15 +56,15 @@ CONTRACTS["kernel_weight_stats"] = Contract(
     baseline=dict(x=X, data=DATA, h=0.7),
     budget="m·n·(d + log n) within the work limit; memory O(n) per block")
 CONTRACTS["sample_sq_distances"] = Contract(
-    args={"d": integer(low=1), "n": integer(low=2), "rng": seed(doc="required (None refused)"),
+    args={"d": integer(low=1), "n": integer(low=2), "seed": seed(),
           "r": real(low=0), "size": integer(low=1, none_ok=True)},
-    baseline=dict(d=3, n=10, rng=0),
+    baseline=dict(d=3, n=10, seed=0),
     budget="size × n within the memory limit (~16M values)",
     too_large=({"n": 10**9},))
 CONTRACTS["sample_smallest_sq_distances"] = Contract(
     args={"d": integer(low=1), "n": integer(low=2), "k": integer(low=1, doc="<= n"),
-          "rng": seed(), "r": real(low=0), "size": integer(low=1), "chunk": integer(low=1)},
-    baseline=dict(d=3, n=50, k=3, rng=0),
+          "seed": seed(), "r": real(low=0), "size": integer(low=1), "chunk": integer(low=1)},
+    baseline=dict(d=3, n=50, k=3, seed=0),
     budget="size·n within the work limit",
     too_large=({"n": 10**12},))
 CONTRACTS["log_kde_from_sq_distances"] = Contract(
@@ -99,9 +99,9 @@ CONTRACTS["monte_carlo_kde"] = Contract(
     args={"d": integer(low=1), "n": integer(low=2),
           "h": array(low=0, low_open=True, high=K.SCALE_RANGE[1], max_size=K.MAX_ENTRIES,
                      doc="1-D bandwidths >= 1e-100"),
-          "n_sets": integer(low=1), "rng": seed(), "r": real(low=0, none_ok=True),
+          "n_sets": integer(low=1), "seed": seed(), "r": real(low=0, none_ok=True),
           "dtype": _DTYPE, "progress": anything("an iterable wrapper such as tqdm, or None")},
-    baseline=dict(d=3, n=20, h=np.array([0.5, 1.0]), n_sets=4, rng=0),
+    baseline=dict(d=3, n=20, h=np.array([0.5, 1.0]), n_sets=4, seed=0),
     budget="one data set of n distances in memory; n_sets·n·len(h) within the work limit",
     too_large=({"n": 10**9}, {"n_sets": 10**9}))
 CONTRACTS["h_G_from_gaps"] = Contract(
