@@ -61,7 +61,8 @@ def test_z_channel_leaves_before_the_stability_threshold():
 def test_dib_wins_in_the_entropy_plane_and_ib_in_its_own():
     from kitlib.views import ib as views
 
-    for key in (views._PRESET_KEYS[1], views._PRESET_KEYS[3]):
+    labels = list(views.PRESETS)
+    for key in (labels[1], labels[3]):
         c, d = views.discrete_curve(key), views.dib_curve(key)
         for h, iy in zip(d.H_T, d.I_TY):
             ib_best = c.I_TY[c.H_T <= h + 1e-9].max(initial=0.0)
