@@ -440,15 +440,10 @@ def estimators_explorer() -> Explorer:
     readout = readout_box(ax, 0.97, 0.97, ha="right")
 
     def compute(params):
-        rho, n, bins, seed = params["rho"], int(params["n"]), int(params["bins"]), int(params["seed"])
-        rng = np.random.default_rng([seed, n])
-        x = rng.standard_normal(n)
-        y = rho * x + math.sqrt(1 - rho * rho) * rng.standard_normal(n)
-        truth = -0.5 * math.log(1 - rho * rho)
-        m = min(n, 500)
-        est = [truth, ib.mi_binned(x, y, bins=bins), ib.mi_ksg(x, y, k=3),
-               ib.cauchy_schwarz_qmi(x[:m], y[:m], sigma_x=0.5, sigma_t=0.5)]
-        return {"x": x, "y": y, "est": est, "rho": rho, "n": n, "bins": bins}
+        rho, n, bins = float(params["rho"]), int(params["n"]), int(params["bins"])
+        t = tables.estimator_comparison(rho=rho, n=n, bins=bins, seed=int(params["seed"]))
+        est = [t["truth"], t["binned"], t["ksg"], t["cs_qmi"]]
+        return {"x": t["x"], "y": t["y"], "est": est, "rho": rho, "n": n, "bins": bins}
 
     def draw(d):
         sc.set_offsets(np.c_[d["x"], d["y"]])
