@@ -143,8 +143,11 @@ def _check_cov(c, name: str) -> np.ndarray:
     n = a.shape[0]
     _limit(f"a covariance {name} of size {n}", nbytes=8.0 * 6 * n * n, operations=10.0 * n**3,
            hint="use fewer dimensions")
-    if not np.all(np.isfinite(a)) or not np.allclose(a, a.T, atol=1e-10):
-        raise ValueError(f"{name} must be finite and symmetric")
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"{name} must be finite; got {int((~np.isfinite(a)).sum())} non-finite entries")
+    if not np.allclose(a, a.T, atol=1e-10):
+        raise ValueError(f"{name} must be symmetric (within 1e-10); got largest |{name} − {name}ᵀ| "
+                         f"{float(np.max(np.abs(a - a.T))):g}")
     ev = np.linalg.eigvalsh(a)
     if ev.min() <= 1e-12 * max(1.0, ev.max()):
         raise ValueError(f"{name} must be positive definite; got smallest eigenvalue {ev.min():g} (allowed: > 0)")

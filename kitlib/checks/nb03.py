@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from kitlib import _validate as v
 from kitlib import ib
 from kitlib.checks import check_explanation, check_function, check_number
 
@@ -63,7 +64,7 @@ def _random_encoder(rng, nx, nt):
 
 def exercise_3(student_step, *, seed: int = 0):
     """Coding: one Blahut–Arimoto update of the IB encoder, on random tables and encoders."""
-    rng = np.random.default_rng(seed)
+    rng = v.as_generator(seed)
     cases = []
     for nx, ny, nt, beta in ((3, 2, 2, 2.0), (4, 3, 3, 0.7), (5, 4, 3, float(rng.uniform(1.0, 8.0)))):
         cases.append((_random_encoder(rng, nx, nt), _random_joint(rng, nx, ny), beta))
@@ -79,7 +80,7 @@ def _gauss_point(rhos, beta):
 
 def exercise_4(student_point, *, seed: int = 0):
     """Coding: (I(X;T), I(T;Y)) of the Gaussian IB optimum from the canonical correlations."""
-    rng = np.random.default_rng(seed)
+    rng = v.as_generator(seed)
     cases = [((0.8,), 1.2), ((0.8,), 4.0), ((0.9, 0.5), 3.0), ((0.9, 0.5, 0.2), 30.0),
              (tuple(np.round(rng.uniform(0.1, 0.95, 3), 3)), float(rng.uniform(1.0, 50.0)))]
     return check_function(student_point, _gauss_point, cases, rtol=1e-8, atol=1e-12,
