@@ -1,7 +1,7 @@
 """IB curve: ``kitlib.ib.ib_curve`` timed and compared with the ``embo`` package on the same table.
 
-Workload (issue 5): a fixed random 10 × 10 joint table (the "random 10 × 10" preset of
-``kitlib.views.ib``), 200 values of β. embo (``pip install embo``, optional — not a dependency of
+Workload (issue 5): a fixed random 10 × 10 joint table (the ``"random"`` preset of
+``kitlib.tables.ib``), 200 values of β. embo (``pip install embo``, optional — not a dependency of
 the kit) runs Blahut–Arimoto from random restarts at each β on an equally spaced grid and puts a
 **bits**-KL in the exponent, p(t|x) ∝ p(t)·exp(−β_embo·KL_bits) = p(t)·exp(−(β_embo/ln 2)·KL_nats), so
 β_nats = β_embo / ln 2, and embo reports informations in bits (× ln 2 → nats). We evaluate our curve
@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from kitlib import ib
-from kitlib.views.ib import PRESETS
+from kitlib.tables.ib import preset_joint
 from _timing import best_of  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -44,7 +44,7 @@ def main(argv=None) -> dict:
     ap.add_argument("--beta-max", type=float, default=50.0, help="largest β in nats")
     ap.add_argument("--repeat", type=int, default=2)
     args = ap.parse_args(argv)
-    pxy = PRESETS["random 10 × 10 table"]
+    pxy = preset_joint("random")
     print(f"workload: 10 x 10 table, {args.numbeta} betas in [{args.beta_min}, {args.beta_max}] (nats); "
           f"{os.cpu_count()} CPU(s), numpy {np.__version__}", flush=True)
     res: dict = {"numbeta": args.numbeta, "platform": platform.platform(), "cpus": os.cpu_count()}

@@ -12,7 +12,8 @@ puts a bits-KL in the exponent: β_embo = ln 2 · β.)
 Which function to choose
 ------------------------
 * a discrete joint table p(x, y): :func:`ib_curve` (global optimum per β by forward and reverse
-  annealing plus restarts), :func:`critical_beta` (1/ρ_m²), :func:`deterministic_ib`;
+  annealing plus restarts), :func:`critical_beta` (1/ρ_m²), :func:`deterministic_ib`,
+  :func:`encoder_information` (the plane coordinates of any encoder, or a stack of them);
 * jointly Gaussian (X, Y): :func:`gaussian_ib` (Chechik et al. closed form),
   :func:`gaussian_ib_curvature` (slope 1/β and the curvature that jumps at each β_i);
 * samples: :func:`mi_binned` (plug-in, biased upwards), :func:`mi_ksg` (kNN, accurate in low
@@ -71,6 +72,7 @@ __all__ = [
     "critical_beta",
     "maximal_correlation",
     "ib_lagrangian",
+    "encoder_information",
     "blahut_arimoto",
     "IBCurve",
     "ib_curve",
@@ -107,11 +109,6 @@ MAX_TABLE = 2**22
 MAX_SAMPLES = 2**22
 
 
-def _count(x, name: str, low: int, high: int | None = None) -> int:
-    """An integer argument in [low, high]; True/False and fractions such as 2.5 are refused."""
-    return v.integer(x, name, low=low, high=high)
-
-
 #: operations charged for the fixed cost of one small numpy iteration step (~30 µs), so that the
 #: work estimate of many tiny iterations is not ~0 (calibrated: 200 β × 400 iterations of ib_curve
 #: on a 10 × 10 table take ~2 s of CPU against an estimate of ~1.3e9)
@@ -146,25 +143,36 @@ def _check_cov(c, name: str) -> np.ndarray:
     n = a.shape[0]
     _limit(f"a covariance {name} of size {n}", nbytes=8.0 * 6 * n * n, operations=10.0 * n**3,
            hint="use fewer dimensions")
-    if not np.all(np.isfinite(a)) or not np.allclose(a, a.T, atol=1e-10):
-        raise ValueError(f"{name} must be finite and symmetric")
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"{name} must be finite; got {int((~np.isfinite(a)).sum())} non-finite entries")
+    if not np.allclose(a, a.T, atol=1e-10):
+        raise ValueError(f"{name} must be symmetric (within 1e-10); got largest |{name} − {name}ᵀ| "
+                         f"{float(np.max(np.abs(a - a.T))):g}")
     ev = np.linalg.eigvalsh(a)
     if ev.min() <= 1e-12 * max(1.0, ev.max()):
         raise ValueError(f"{name} must be positive definite; got smallest eigenvalue {ev.min():g} (allowed: > 0)")
     return a
 
 
-def _check_encoder(q, n_x: int, name: str, *, rows_sum_to_one: bool) -> np.ndarray:
-    """An encoder p(t|x): finite, >= 0, shape (n_x, |T|); rows sum to 1 (within PROB_TOL) or,
-    for a starting point, have a positive sum (then normalised)."""
-    a = v.array(q, name, ndim=2, shape=(n_x, None), max_size=MAX_TABLE, low=0.0)
-    s = a.sum(1)
+def _check_encoder(q, n_x: int, name: str, *, rows_sum_to_one: bool,
+                   stacked: bool = False) -> np.ndarray:
+    """An encoder p(t|x): finite, >= 0, shape (n_x, |T|) (``stacked``: (..., n_x, |T|), up to
+    two leading axes); rows sum to 1 (within PROB_TOL) or, for a starting point, have a
+    positive sum (then normalised)."""
+    if stacked:
+        a = v.array(q, name, ndim=(2, 3, 4), max_size=MAX_TABLE, low=0.0)
+        if a.shape[-2] != n_x:
+            raise ValueError(f"{name} must have shape (..., {n_x}, |T|) (one row per value of X); "
+                             f"got shape {a.shape}")
+    else:
+        a = v.array(q, name, ndim=2, shape=(n_x, None), max_size=MAX_TABLE, low=0.0)
+    s = a.sum(-1)
     if rows_sum_to_one and np.max(np.abs(s - 1.0)) > v.PROB_TOL:
         raise ValueError(f"every row of {name} must sum to 1 (tolerance {v.PROB_TOL:.0e}); got row "
                          f"sums from {s.min()!r} to {s.max()!r}")
     if s.min() <= 0:
         raise ValueError(f"every row of {name} must have a positive sum; got a row of zeros")
-    return a / s[:, None]
+    return a / s[..., None]
 
 
 def _xlogx_sum(p, axis=None):
@@ -321,12 +329,52 @@ def ib_lagrangian(q, pxy, beta) -> float:
     p = _check_joint(pxy)
     q = _check_encoder(q, p.shape[0], "q", rows_sum_to_one=True)
     b = positive_scalar(beta, "beta")
-    _limit(f"the Lagrangian of a {q.shape} encoder and {p.shape} table",
-           nbytes=8.0 * 6 * (q.size + q.shape[1] * p.shape[1]), hint="use a smaller |T|")
-    px = p.sum(1)
-    pyx = p / np.maximum(px[:, None], _TINY)
-    ix, iy, _ = _stats(q, px, pyx)
+    ix, iy, _ = encoder_information(q, p)
     return float(ix - b * iy)
+
+
+def encoder_information(q, pxy) -> tuple:
+    """(I(X;T), I(T;Y), H(T)) in nats of the encoder q = p(t|x) on the joint table p(x, y).
+
+    With p(t) = Σ_x p(x)q(t|x) and p(t, y) = Σ_x q(t|x)p(x, y) (Markov chain T – X – Y):
+    I(X;T) = Σ p(x)q(t|x) log[q(t|x)/p(t)], I(T;Y) = Σ p(t, y) log[p(t, y)/(p(t)p(y))],
+    H(T) = −Σ p(t) log p(t). A stack of encoders is evaluated at once (vectorised).
+
+    Parameters
+    ----------
+    q : array_like of float, shape (|X|, |T|) or (..., |X|, |T|) with up to two leading axes
+        Encoder(s) p(t|x): finite, >= 0, every row summing to 1 within 1e-8.
+    pxy : array_like of float, shape (|X|, |Y|)
+        Joint table (finite, >= 0, sum 1 within 1e-8).
+
+    Returns
+    -------
+    I_XT, I_TY, H_T : float, or ndarray of shape q.shape[:-2] for a stack
+        0 ≤ I(T;Y) ≤ I(X;T) ≤ H(T).
+
+    Sizes: q up to ~4·10⁶ entries and (entries of q)/|X|·|Y| up to ~4·10⁶ on the 1 GB budget.
+
+    Contract
+    --------
+    q
+        real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (encoder(s) p(t|x),
+        shape (..., |X|, |T|), rows summing to 1 within 1e-8).
+    pxy
+        2-D real array, finite, entries >= 0, non-empty; at most 4,194,304 entries (joint
+        probability table p(x, y), summing to 1 within 1e-8).
+    Budget (1 GB / 1 core): q up to 4,194,304 entries; q.size/|X|·|Y| up to ~4e6. Bad or too-large
+    input raises ValueError naming the argument, before any allocation.
+    """
+    p = _check_joint(pxy)
+    q = _check_encoder(q, p.shape[0], "q", rows_sum_to_one=True, stacked=True)
+    _limit(f"encoder_information of {q.shape} encoders on a {p.shape} table",
+           nbytes=8.0 * 6 * (q.size + q.size // p.shape[0] * p.shape[1]),
+           hint="evaluate fewer encoders at once")
+    px = p.sum(1)
+    ix, iy, ht = _stats(q, px, p / np.maximum(px[:, None], _TINY))
+    if q.ndim == 2:
+        return float(ix), float(iy), float(ht)
+    return ix, iy, ht
 
 
 def _ba_step(q, beta, px, pyx, neg_hyx):
@@ -404,7 +452,7 @@ def blahut_arimoto(pxy, beta, q0, *, n_iter: int = 2000, tol: float = 1e-10) -> 
     p = _check_joint(pxy)
     beta = positive_scalar(beta, "beta")
     q0 = _check_encoder(q0, p.shape[0], "q0", rows_sum_to_one=False)
-    n_iter = _count(n_iter, "n_iter", 1)
+    n_iter = v.integer(n_iter, "n_iter", low=1)
     tol = v.tolerance(tol, "tol")
     _limit(f"blahut_arimoto with n_iter={n_iter} on a {q0.shape} encoder",
            nbytes=8.0 * 8 * (q0.size + q0.shape[1] * p.shape[1]),
@@ -529,9 +577,9 @@ def ib_curve(pxy, betas, *, n_t: int | None = None, n_restarts: int = 4, seed=0,
     p = _check_joint(pxy)
     b = _check_betas(betas)
     nx = p.shape[0]
-    n_t = nx if n_t is None else _count(n_t, "n_t", 1)
-    n_restarts = _count(n_restarts, "n_restarts", 0)
-    n_iter = _count(n_iter, "n_iter", 1)
+    n_t = nx if n_t is None else v.integer(n_t, "n_t", low=1)
+    n_restarts = v.integer(n_restarts, "n_restarts", low=0)
+    n_iter = v.integer(n_iter, "n_iter", low=1)
     tol = v.tolerance(tol, "tol")
     n_cand = b.size * (2 + n_restarts) * nx * n_t
     _limit(f"ib_curve with {b.size} betas, {n_restarts} restarts and n_t={n_t}",
@@ -861,7 +909,7 @@ def gaussian_mi(cov, dx: int) -> float:
     c = _check_cov(cov, "cov")
     if c.shape[0] < 2:
         raise ValueError(f"cov must be at least 2 × 2 (X and Y each need a coordinate); got shape {c.shape}")
-    dx = _count(dx, "dx", 1)
+    dx = v.integer(dx, "dx", low=1)
     if not 0 < dx < c.shape[0]:
         raise ValueError(f"dx must lie in [1, {c.shape[0] - 1}]; got {dx!r}")
     ld = lambda m: np.linalg.slogdet(m)[1]  # noqa: E731
@@ -953,8 +1001,8 @@ def deterministic_ib(pxy, betas, *, n_t: int | None = None, n_init: int = 20, se
     p = _check_joint(pxy)
     b = _check_betas(betas)
     nx = p.shape[0]
-    n_t = nx if n_t is None else _count(n_t, "n_t", 1)
-    n_init = _count(n_init, "n_init", 0)
+    n_t = nx if n_t is None else v.integer(n_t, "n_t", low=1)
+    n_init = v.integer(n_init, "n_init", low=0)
     _limit(f"deterministic_ib with {b.size} betas, n_init={n_init} and n_t={n_t}",
            nbytes=8.0 * 8 * nx * n_t * p.shape[1] + 8.0 * (n_init + 3) * nx,
            operations=b.size * (n_init + 3) * 100 * (nx * n_t * p.shape[1] + _STEP_OVERHEAD),
@@ -1070,7 +1118,7 @@ def mi_binned(x, y, *, bins: int = 30) -> float:
     """
     x, y = _as_samples(x, "x"), _as_samples(y, "y")
     n = _same_n(x, y, "x", "y")
-    bins = _count(bins, "bins", 1, 2**31 - 1)
+    bins = v.integer(bins, "bins", low=1, high=2**31 - 1)
     _limit(f"mi_binned on N = {n} samples", nbytes=8.0 * 8 * n * (x.shape[1] + y.shape[1] + 2),
            hint="subsample x and y")
     cx = _bin_codes(x, bins, x.min(0), x.max(0) + 1e-12)
@@ -1127,7 +1175,7 @@ def mi_ksg(x, y, *, k: int = 3, jitter: float = 1e-10, seed=0) -> float:
     """
     x, y = _as_samples(x, "x"), _as_samples(y, "y")
     n = _same_n(x, y, "x", "y")
-    k = _count(k, "k", 1, n - 1)
+    k = v.integer(k, "k", low=1, high=n - 1)
     jitter = v.in_range(jitter, "jitter", 0.0, 1e-3)
     rng = v.as_generator(seed)
     _limit(f"mi_ksg on N = {n} samples with k = {k}",
@@ -1243,7 +1291,7 @@ def cauchy_schwarz_qmi(x, t, *, sigma_x: float = 1.0, sigma_t: float = 1.0) -> f
 # ---------------------------------------------------------------------------------------------
 # information plane of training
 # ---------------------------------------------------------------------------------------------
-def symmetric_task(n_inputs: int = 12, *, seed=0) -> tuple[np.ndarray, np.ndarray]:
+def symmetric_task(*, n_inputs: int = 12, seed=0) -> tuple[np.ndarray, np.ndarray]:
     """All 2^n binary patterns (±1) and a balanced label from a random symmetric quadratic form
     thresholded at its median (the Shwartz-Ziv–Tishby task, made in code; nothing downloaded).
 
@@ -1258,7 +1306,7 @@ def symmetric_task(n_inputs: int = 12, *, seed=0) -> tuple[np.ndarray, np.ndarra
     Budget (1 GB / 1 core): 2**n_inputs patterns, n_inputs <= 16. Bad or too-large input raises
     ValueError naming the argument, before any allocation.
     """
-    n = _count(n_inputs, "n_inputs", 2, 16)
+    n = v.integer(n_inputs, "n_inputs", low=2, high=16)
     rng = v.as_generator(seed)
     X = np.array(list(itertools.product([-1.0, 1.0], repeat=n)))
     W = rng.standard_normal((n, n))
@@ -1296,10 +1344,10 @@ class TrainingRecord:
 def _widths(widths) -> tuple:
     if isinstance(widths, (str, bytes)) or not hasattr(widths, "__len__") or not 1 <= len(widths) <= 10:
         raise ValueError(f"widths must be a sequence of 1 to 10 layer widths; got {widths!r}")
-    return tuple(_count(w, "widths", 1, 1024) for w in widths)
+    return tuple(v.integer(w, "widths", low=1, high=1024) for w in widths)
 
 
-def train_information_plane(activation: str = "tanh", *, widths=(10, 7, 5, 4, 3), epochs: int = 300,
+def train_information_plane(*, activation: str = "tanh", widths=(10, 7, 5, 4, 3), epochs: int = 300,
                             record_every: int = 10, lr: float = 0.003, batch_size: int = 256,
                             train_fraction: float = 0.85, seed=0) -> TrainingRecord:
     """Train the 12-10-7-5-4-3-2 network on :func:`symmetric_task` and record hidden activations.
@@ -1315,7 +1363,7 @@ def train_information_plane(activation: str = "tanh", *, widths=(10, 7, 5, 4, 3)
 
     Parameters
     ----------
-    activation : {"tanh", "relu"}
+    activation : {"tanh", "relu"}, keyword-only
     widths : sequence of int, keyword-only
         Hidden layer widths, 1 to 10 layers of 1 to 1 024 units each.
     epochs, record_every : int, keyword-only
@@ -1356,9 +1404,10 @@ def train_information_plane(activation: str = "tanh", *, widths=(10, 7, 5, 4, 3)
     """
     activation = one_of(activation, "activation", ("tanh", "relu"))
     widths = _widths(widths)
-    epochs, record_every = _count(epochs, "epochs", 1), _count(record_every, "record_every", 1)
+    epochs = v.integer(epochs, "epochs", low=1)
+    record_every = v.integer(record_every, "record_every", low=1)
     lr = positive_scalar(lr, "lr")
-    batch_size = _count(batch_size, "batch_size", 1)
+    batch_size = v.integer(batch_size, "batch_size", low=1)
     train_fraction = v.in_range(train_fraction, "train_fraction", 0.0, 1.0, low_open=True)
     n = 2**12
     n_train = int(round(train_fraction * n))
@@ -1375,7 +1424,7 @@ def train_information_plane(activation: str = "tanh", *, widths=(10, 7, 5, 4, 3)
     rng = v.as_generator(seed)
     import torch
 
-    X, y = symmetric_task(12, seed=int(rng.integers(2**31)))
+    X, y = symmetric_task(n_inputs=12, seed=int(rng.integers(2**31)))
     train = rng.permutation(n)[:n_train]
     gen = torch.Generator().manual_seed(int(rng.integers(2**31)))
     n_threads = torch.get_num_threads()
@@ -1478,7 +1527,7 @@ def binned_layer_information(t, labels, *, n_bins: int = 30, lo: float | None = 
     """
     t = _as_samples(t, "t")
     y = _labels(labels, t.shape[0])
-    n_bins = _count(n_bins, "n_bins", 1, 2**31 - 1)
+    n_bins = v.integer(n_bins, "n_bins", low=1, high=2**31 - 1)
     _limit(f"binned_layer_information on {t.shape} activations", nbytes=8.0 * 6 * t.size,
            hint="subsample the rows of t")
     if lo is not None and hi is not None and not real_scalar(hi, "hi") > real_scalar(lo, "lo"):

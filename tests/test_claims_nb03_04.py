@@ -59,41 +59,48 @@ def test_z_channel_leaves_before_the_stability_threshold():
 
 
 def test_dib_wins_in_the_entropy_plane_and_ib_in_its_own():
-    from kitlib.views import ib as views
+    from kitlib.tables import ib as tables
 
-    for key in (views._PRESET_KEYS[1], views._PRESET_KEYS[3]):
-        c, d = views.discrete_curve(key), views.dib_curve(key)
-        for h, iy in zip(d.H_T, d.I_TY):
-            ib_best = c.I_TY[c.H_T <= h + 1e-9].max(initial=0.0)
+    for name in ("straight", "random"):
+        c, d = tables.discrete_curve(preset=name), tables.dib_curve(preset=name)
+        for h, iy in zip(d["H_T"], d["I_TY"]):
+            ib_best = c["I_TY"][c["H_T"] <= h + 1e-9].max(initial=0.0)
             assert ib_best <= iy + 1e-6
-        for x, iy in zip(c.I_XT, c.I_TY):
-            assert d.I_TY[d.I_XT <= x + 1e-9].max(initial=0.0) <= iy + 1e-6
+        for x, iy in zip(c["I_XT"], c["I_TY"]):
+            assert d["I_TY"][d["I_XT"] <= x + 1e-9].max(initial=0.0) <= iy + 1e-6
 
 
 def test_training_plane_statements():
     """Old wording: "with 300 bins every layer sits at ln 4096", "with 2–4 bins everything looks
     compressed", "at σ = 0.01 everything sits at the cap, at σ = 1 everything is near 0"."""
-    from kitlib.views import ib as views
+    from kitlib.tables import ib as tables
 
-    def drop(ix):
-        return ix.max(1) - ix[:, -1]
+    run = {act: tables.training_plane(activation=act) for act in ("tanh", "relu")}
 
-    ix, _ = views.training_plane("tanh", 30)
+    def binned(act, n_bins):
+        k = tables.BIN_GRID.index(n_bins)
+        return run[act]["binned_I_XT"][k], run[act]["binned_drop"][k]
+
+    def noisy(act, sigma):
+        k = tables.SIGMA_GRID.index(sigma)
+        return run[act]["noisy_I_XT"][k], run[act]["noisy_drop"][k]
+
+    ix, drop = binned("tanh", 30)
     assert np.all(np.abs(ix[:2] - CAP) < 0.01) and np.all(ix[2:4] > CAP - 1.0)
-    assert np.all(drop(ix)[4:] > 0.5) and np.all(drop(ix)[:3] < 0.02)
-    ix, _ = views.training_plane("relu", 30)
-    assert np.all(drop(ix)[:5] < 0.01) and drop(ix)[5] > 0.5
+    assert np.all(drop[4:] > 0.5) and np.all(drop[:3] < 0.02)
+    _, drop = binned("relu", 30)
+    assert np.all(drop[:5] < 0.01) and drop[5] > 0.5
     for act in ("tanh", "relu"):
-        ix, _ = views.training_plane(act, 300)
+        ix, _ = binned(act, 300)
         assert np.all(np.abs(ix[:4, -1] - CAP) < 0.05) and np.all(ix[4:, -1] < CAP - 0.3)
-    assert np.all(drop(views.training_plane("tanh", 2)[0])[:2] > 1.0)
+    assert np.all(binned("tanh", 2)[1][:2] > 1.0)
     cap = math.log(256)
     for act in ("tanh", "relu"):
-        lo, _ = views.noisy_plane(act, 0.01)
-        hi, _ = views.noisy_plane(act, 1.0)
+        lo, _ = noisy(act, 0.01)
+        hi, _ = noisy(act, 1.0)
         assert np.all(np.abs(lo[:4, -1] - cap) < 0.02) and lo[5, -1] < cap - 1.0
         assert hi.max() < cap - 0.5
-    drops5 = [drop(views.noisy_plane("tanh", s)[0])[4] for s in views.SIGMA_GRID]
+    drops5 = [noisy("tanh", s)[1][4] for s in tables.SIGMA_GRID]
     assert max(drops5) - min(drops5) > 0.5
 
 

@@ -178,14 +178,44 @@ def test_gaussian_curve_formula_and_slope():
 # ---- deterministic IB --------------------------------------------------------------------------
 def test_deterministic_ib_matches_brute_force_over_partitions():
     p = _random_table(5, 3, 11)
-    px, pyx = p.sum(1), p / p.sum(1, keepdims=True)
     betas = np.array([0.5, 2.0, 5.0, 20.0])
     d = ib.deterministic_ib(p, betas, n_init=30)
-    parts = list(ib._set_partitions(5))
-    stats = np.array([ib._hard_stats(f, px, pyx, 5) for f in parts])
+    parts = np.array(list(_set_partitions(5)))
+    hard = np.eye(5)[parts]  # one-hot encoders p(t|x) of every hard map, (52, |X|, |T|)
+    _, i_ty, h_t = ib.encoder_information(hard, p)
     for b, h, i in zip(betas, d.H_T, d.I_TY):
-        assert h - b * i == pytest.approx(np.min(stats[:, 0] - b * stats[:, 1]), abs=1e-9)
+        assert h - b * i == pytest.approx(np.min(h_t - b * i_ty), abs=1e-9)
     assert len(parts) == 52  # Bell number B5
+
+
+def _set_partitions(n):
+    """All set partitions of range(n) as label lists (restricted growth strings)."""
+    def rec(prefix, m):
+        if len(prefix) == n:
+            yield prefix
+            return
+        for k in range(m + 1):
+            yield from rec(prefix + [k], max(m, k + 1))
+    yield from rec([0], 1)
+
+
+def test_encoder_information_of_hard_and_trivial_encoders():
+    """A hard encoder T = X keeps everything: I(X;T) = H(T) = H(X), I(T;Y) = I(X;Y); a trivial
+    one keeps nothing; a stack gives the same numbers as one encoder at a time."""
+    p = _random_table(4, 3, 5)
+    hx = ib.entropy(p.sum(1))
+    ix, iy, ht = ib.encoder_information(np.eye(4), p)
+    assert ix == pytest.approx(hx) and ht == pytest.approx(hx)
+    assert iy == pytest.approx(ib.mutual_information(p))
+    assert ib.encoder_information(np.full((4, 2), 0.5), p) == pytest.approx((0.0, 0.0, math.log(2)))
+    q = np.random.default_rng(0).dirichlet(np.ones(3), size=(2, 5, 4))
+    stacked = ib.encoder_information(q, p)
+    one = ib.encoder_information(q[1, 3], p)
+    assert [a[1, 3] for a in stacked] == pytest.approx(list(one), rel=1e-12)
+    assert np.all(stacked[1] <= stacked[0] + 1e-12) and np.all(stacked[0] <= stacked[2] + 1e-12)
+    assert ib.ib_lagrangian(q[0, 0], p, 2.5) == pytest.approx(stacked[0][0, 0] - 2.5 * stacked[1][0, 0])
+    with pytest.raises(ValueError, match=r"\bq\b.*shape"):
+        ib.encoder_information(np.full((3, 2), 0.5), p)
 
 
 # ---- estimators -----------------------------------------------------------------------------
@@ -242,14 +272,14 @@ def test_binned_layer_information_saturation_compresses():
 
 # ---- training -----------------------------------------------------------------------------
 def test_symmetric_task_is_balanced_and_deterministic():
-    X, y = ib.symmetric_task(12, seed=0)
+    X, y = ib.symmetric_task(n_inputs=12, seed=0)
     assert X.shape == (4096, 12) and y.sum() == 2048
-    assert np.array_equal(y, ib.symmetric_task(12, seed=0)[1])
+    assert np.array_equal(y, ib.symmetric_task(n_inputs=12, seed=0)[1])
 
 
 def test_training_records_every_layer_reproducibly():
-    a = ib.train_information_plane("relu", epochs=4, record_every=2, seed=3)
-    b = ib.train_information_plane("relu", epochs=4, record_every=2, seed=3)
+    a = ib.train_information_plane(activation="relu", epochs=4, record_every=2, seed=3)
+    b = ib.train_information_plane(activation="relu", epochs=4, record_every=2, seed=3)
     assert list(a.epochs) == [0, 2, 4]
     assert [l_.shape[2] for l_ in a.layers] == [10, 7, 5, 4, 3, 2]
     assert all(np.array_equal(u, v) for u, v in zip(a.layers, b.layers))
@@ -257,7 +287,7 @@ def test_training_records_every_layer_reproducibly():
     ix, iy = ib.binned_layer_information(a.layers[0][-1], a.labels, n_bins=30)
     assert 0 <= iy <= math.log(2) + 1e-12 and iy <= ix <= math.log(4096) + 1e-12
     with pytest.raises(ValueError, match="activation"):
-        ib.train_information_plane("sigmoid")
+        ib.train_information_plane(activation="sigmoid")
 
 
 def test_importing_ib_does_not_import_torch_or_matplotlib():
@@ -360,7 +390,7 @@ def test_pairwise_estimators_refuse_before_allocating_gigabytes():
 def test_training_leaves_torch_global_random_state_untouched():
     torch = pytest.importorskip("torch")
     before = torch.get_rng_state().clone()
-    ib.train_information_plane("tanh", widths=(3,), epochs=1, record_every=1, seed=0)
+    ib.train_information_plane(activation="tanh", widths=(3,), epochs=1, record_every=1, seed=0)
     assert torch.equal(torch.get_rng_state(), before)
 
 

@@ -25,10 +25,11 @@ def _text(ex, needle):
 
 def test_discrete_curve_reads_out_the_critical_beta(built):
     ex = built["ib.discrete_curve"]
-    ex.set(preset=views._PRESET_KEYS[0], beta=1.0)
+    bss = list(views.PRESETS)[0]
+    ex.set(preset=bss, beta=1.0)
     txt = _text(ex, "1/ρ_m²")
     assert "1/ρ_m² = 1.562" in txt and "I(X;T) = 0.0000" in txt
-    c = views.discrete_curve(views._PRESET_KEYS[0])
+    c = views.discrete_curve(bss)
     assert c.I_XY == pytest.approx(0.368064, abs=1e-6)
 
 
@@ -51,5 +52,5 @@ def test_training_plane_estimates_bounded(built):
         assert np.all(iy <= ix + 1e-9)
     ix, iy = views.noisy_plane("tanh", 0.1)
     assert np.all(ix <= math.log(256) + 1e-9) and np.all(iy <= math.log(2) + 1e-9)
-    assert views.training_run("tanh").train_accuracy[-1] > 0.8
-    assert isinstance(views.discrete_curve(views._PRESET_KEYS[1]), ib.IBCurve)
+    assert views.training_run("tanh")["train_accuracy"][-1] > 0.8
+    assert isinstance(views.discrete_curve(list(views.PRESETS)[1]), ib.IBCurve)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from kitlib import _validate as v
 from kitlib import ib
 from kitlib.checks import check_explanation, check_function, check_number
 
@@ -21,7 +22,7 @@ RHOS_EX1 = (0.9, 0.6, 0.3)
 RHO_EX2 = 0.7
 
 
-def curvature_ratio(rhos=RHOS_EX1, which: int = 2) -> float:
+def curvature_ratio(*, rhos=RHOS_EX1, which: int = 2) -> float:
     """|curvature| just above β_which divided by |curvature| just below it (Gaussian IB)."""
     cov = ib.canonical_covariances(list(rhos))
     bc = float(ib.gaussian_ib(*cov, [2.0]).critical_betas[which])
@@ -36,7 +37,7 @@ def exercise_1(answer):
                              "curvature is −2(β − 1)/(n β²)")
 
 
-def first_beta(rho: float = RHO_EX2) -> float:
+def first_beta(*, rho: float = RHO_EX2) -> float:
     """β at which the Gaussian IB curve of scalars with correlation ``rho`` leaves the origin."""
     return float(ib.gaussian_ib(*ib.canonical_covariances([rho]), [2.0]).critical_betas[0])
 
@@ -61,9 +62,9 @@ def _random_encoder(rng, nx, nt):
     return q / q.sum(1, keepdims=True)
 
 
-def exercise_3(student_step, seed: int = 0):
+def exercise_3(student_step, *, seed: int = 0):
     """Coding: one Blahut–Arimoto update of the IB encoder, on random tables and encoders."""
-    rng = np.random.default_rng(seed)
+    rng = v.as_generator(seed)
     cases = []
     for nx, ny, nt, beta in ((3, 2, 2, 2.0), (4, 3, 3, 0.7), (5, 4, 3, float(rng.uniform(1.0, 8.0)))):
         cases.append((_random_encoder(rng, nx, nt), _random_joint(rng, nx, ny), beta))
@@ -77,9 +78,9 @@ def _gauss_point(rhos, beta):
     return np.array([g.I_XT[0], g.I_TY[0]])
 
 
-def exercise_4(student_point, seed: int = 0):
+def exercise_4(student_point, *, seed: int = 0):
     """Coding: (I(X;T), I(T;Y)) of the Gaussian IB optimum from the canonical correlations."""
-    rng = np.random.default_rng(seed)
+    rng = v.as_generator(seed)
     cases = [((0.8,), 1.2), ((0.8,), 4.0), ((0.9, 0.5), 3.0), ((0.9, 0.5, 0.2), 30.0),
              (tuple(np.round(rng.uniform(0.1, 0.95, 3), 3)), float(rng.uniform(1.0, 50.0)))]
     return check_function(student_point, _gauss_point, cases, rtol=1e-8, atol=1e-12,

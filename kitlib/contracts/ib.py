@@ -57,6 +57,12 @@ CONTRACTS["ib_lagrangian"] = Contract(
                      doc="encoder p(t|x), rows summing to 1 within 1e-8"),
           "pxy": _JOINT, "beta": real(low=0, low_open=True)},
     baseline=dict(q=Q2, pxy=BSS, beta=2.0), budget="|X|·|T|·|Y| up to ~4e6")
+CONTRACTS["encoder_information"] = Contract(
+    args={"q": array(ndim=2, low=0, max_size=MAX_TABLE, extra=("unnormalised",),
+                     skip=("wrong_shape",),
+                     doc="encoder(s) p(t|x), shape (..., |X|, |T|), rows summing to 1 within 1e-8"),
+          "pxy": _JOINT},
+    baseline=dict(q=Q2, pxy=BSS), budget=f"q up to {MAX_TABLE:,} entries; q.size/|X|·|Y| up to ~4e6")
 CONTRACTS["blahut_arimoto"] = Contract(
     args={"pxy": _JOINT, "beta": real(low=0, low_open=True),
           "q0": array(ndim=2, low=0, max_size=MAX_TABLE, doc="starting encoder; rows normalised"),

@@ -11,23 +11,24 @@ Five explorers, one factory each (registered in ``EXPLORERS``):
   tanh versus ReLU, with the bin count of the estimator as a slider;
 * ``ib.estimators`` — binning, KSG and Cauchy–Schwarz QMI on a bivariate Gaussian of known MI.
 
-Discrete curves (annealing plus restarts) and the training runs are computed once, cached at
-module level with a progress bar, and indexed on slide.
+The discrete IB and DIB curves and the training runs with their information planes are tables
+(:mod:`kitlib.tables.ib`: shipped on disk, computed on a miss); the explorers index them on
+slide. The Gaussian and estimator explorers compute live (closed form; one estimate per move).
 """
 
 from __future__ import annotations
 
-import functools
 import math
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import MaxNLocator
-from tqdm.auto import tqdm
 
 from kitlib import ib
 from kitlib.explore import Explorer, dropdown, int_slider, log_slider, new_figure, slider, steady_limits
 from kitlib.style import COLORS, OKABE_ITO
+from kitlib.tables import ib as tables
+from kitlib.tables.ib import BETAS, BIN_GRID, N_NOISY, SIGMA_GRID
+from kitlib.views._common import grid_slider, nearest_log_index, readout_box
 
 __all__ = [
     "discrete_curve_explorer",
@@ -42,65 +43,49 @@ __all__ = [
     "training_plane",
     "noisy_plane",
     "PRESETS",
+    "PRESET_NAMES",
     "BETAS",
     "BIN_GRID",
     "SIGMA_GRID",
     "EXPLORERS",
 ]
 
-_TEXT = {"family": "monospace", "fontsize": 9, "va": "top"}
-_BOX = {"fc": "white", "ec": "0.7", "alpha": 0.9}
 _IB = COLORS["model"]
 _DIB = OKABE_ITO["vermilion"]
 _MARK = OKABE_ITO["orange"]
+_LOG_STEP = 0.02  # the β sliders step on the exponents of BETAS
 
-#: β grid of the precomputed discrete curves (the β sliders step on its exponents).
-BETAS = np.round(10.0 ** np.arange(-0.3, 2.0001, 0.02), 10)
-_LOG_STEP = 0.02
-
-
-def _random_table(seed: int = 1) -> np.ndarray:
-    p = np.random.default_rng(seed).random((10, 10)) ** 3
-    return p / p.sum()
-
-
-#: Preset joint tables p(x, y) (label -> table).
-PRESETS = {
-    "binary symmetric source, ε = 0.1": ib.binary_symmetric_source(0.1),
-    "straight first segment (rare x fixes y)": np.array([[0.0, 0.0, 0.1], [0.36, 0.09, 0.0],
-                                                         [0.09, 0.36, 0.0]]),
-    "Z channel (leaves before 1/ρ_m²)": np.array([[0.5, 0.0], [0.25, 0.25]]),
-    "random 10 × 10 table": _random_table(1),
+#: Dropdown label of each preset joint table -> its name in :func:`kitlib.tables.ib.preset_joint`.
+PRESET_NAMES = {
+    "binary symmetric source, ε = 0.1": "bss",
+    "straight first segment (rare x fixes y)": "straight",
+    "Z channel (leaves before 1/ρ_m²)": "z_channel",
+    "random 10 × 10 table": "random",
 }
-_PRESET_KEYS = list(PRESETS)
+#: Preset joint tables p(x, y) (label -> table).
+PRESETS = {label: tables.preset_joint(name) for label, name in PRESET_NAMES.items()}
+_LABELS = list(PRESETS)
 
 
 def preset(name: str) -> np.ndarray:
     """The joint table of a preset (a copy)."""
     if name not in PRESETS:
-        raise ValueError(f"preset must be one of {_PRESET_KEYS}; got {name!r}")
+        raise ValueError(f"preset must be one of {_LABELS}; got {name!r}")
     return PRESETS[name].copy()
 
 
-def _index(grid, value) -> int:
-    return int(np.argmin(np.abs(np.log(grid) - math.log(value))))
-
-
-@functools.lru_cache(maxsize=8)
 def discrete_curve(name: str) -> ib.IBCurve:
-    """The IB curve of a preset on :data:`BETAS` (computed once, cached)."""
-    return ib.ib_curve(preset(name), BETAS, n_restarts=2, n_iter=300, seed=0)
+    """The IB curve of the preset labelled ``name`` on :data:`BETAS` (table
+    :func:`kitlib.tables.ib.discrete_curve`)."""
+    preset(name)
+    return ib.IBCurve(**tables.discrete_curve(preset=PRESET_NAMES[name]))
 
 
-@functools.lru_cache(maxsize=8)
 def dib_curve(name: str) -> ib.DIBCurve:
-    """The deterministic IB curve of a preset on :data:`BETAS` (cached)."""
-    return ib.deterministic_ib(preset(name), BETAS, n_init=10, seed=0)
-
-
-def _precompute(names, what):
-    for n in tqdm(names, desc=f"{what} (once)", leave=False):
-        (discrete_curve if what == "IB curves" else dib_curve)(n)
+    """The deterministic IB curve of the preset labelled ``name`` on :data:`BETAS` (table
+    :func:`kitlib.tables.ib.dib_curve`)."""
+    preset(name)
+    return ib.DIBCurve(**tables.dib_curve(preset=PRESET_NAMES[name]))
 
 
 # --------------------------------------------------------------------------------------------
@@ -108,7 +93,13 @@ def _precompute(names, what):
 # --------------------------------------------------------------------------------------------
 def discrete_curve_explorer() -> Explorer:
     """A β slider moving the optimal point along a discrete IB curve; encoder heat map."""
-    _precompute(_PRESET_KEYS, "IB curves")
+    curves = {label: discrete_curve(label) for label in _LABELS}
+    marks = {}  # per preset: T columns ever used (> 1e-3), transitions and their I(X;T)
+    for label, c in curves.items():
+        live = np.flatnonzero(c.encoders.max(axis=(0, 1)) > 1e-3)
+        tr = c.transitions()
+        marks[label] = (max(int(live.max()) + 1, 1), tr,
+                        np.interp(tr, BETAS, c.I_XT) if tr.size else np.empty(0))
     fig, (ax, ax_b, ax_q) = new_figure(1, 3, figsize=(11.5, 4.0), width_ratios=[1.2, 1.2, 1.0])
     (curve,) = ax.plot([], [], color=_IB, lw=2, label="optimal IB curve")
     (ixy,) = ax.plot([], [], color="0.5", ls="--", lw=1, label="I(X;Y)")
@@ -135,16 +126,14 @@ def discrete_curve_explorer() -> Explorer:
     ax_q.set_xlabel("t (by p(t))")
     ax_q.set_ylabel("x")
     title_q = ax_q.set_title("", fontsize=9.5)
-    readout = ax.text(0.03, 0.97, "", transform=ax.transAxes, bbox=_BOX, **_TEXT)
+    readout = readout_box(ax, 0.03, 0.97)
 
     def compute(params):
-        c = discrete_curve(params["preset"])
-        j = _index(BETAS, params["beta"])
-        live = np.flatnonzero(c.encoders[:, :, :].max(axis=(0, 1)) > 1e-3)
-        q = c.encoders[j][:, : max(int(live.max()) + 1, 1)]
-        tr = c.transitions()
-        tr_y = np.interp(tr, BETAS, c.I_XT) if tr.size else np.empty(0)
-        return {"c": c, "j": j, "beta": float(BETAS[j]), "q": q, "tr": tr, "tr_y": tr_y}
+        c = curves[params["preset"]]
+        j = nearest_log_index(BETAS, params["beta"])
+        n_cols, tr, tr_y = marks[params["preset"]]
+        return {"c": c, "j": j, "beta": float(BETAS[j]), "q": c.encoders[j][:, :n_cols],
+                "tr": tr, "tr_y": tr_y}
 
     def draw(d):
         c, j = d["c"], d["j"]
@@ -170,7 +159,7 @@ def discrete_curve_explorer() -> Explorer:
                          f" / I(X;Y) = {c.I_XY:.4f}\nclusters: {c.n_clusters[j]}")
 
     controls = {
-        "preset": dropdown("joint p(x, y)", _PRESET_KEYS, _PRESET_KEYS[0]),
+        "preset": dropdown("joint p(x, y)", _LABELS, _LABELS[0]),
         "beta": log_slider("β", 2.0, -0.3, 2.0, _LOG_STEP),
     }
     return Explorer(controls, compute, draw, fig=fig,
@@ -219,7 +208,7 @@ def gaussian_explorer() -> Explorer:
     ax_c.set_xlabel("β")
     ax_c.set_title("curvature jumps, slope 1/β does not", fontsize=9.5)
     ax_c.legend(loc="upper right", fontsize=8)
-    readout = ax.text(0.03, 0.97, "", transform=ax.transAxes, bbox=_BOX, **_TEXT)
+    readout = readout_box(ax, 0.03, 0.97)
 
     def compute(params):
         rhos = [params["rho1"], params["rho2"], params["rho3"]]
@@ -284,9 +273,8 @@ def gaussian_explorer() -> Explorer:
 # --------------------------------------------------------------------------------------------
 def ib_vs_dib_explorer() -> Explorer:
     """IB and deterministic IB in the (I(X;T), I(T;Y)) and (H(T), I(T;Y)) planes."""
-    keys = [_PRESET_KEYS[1], _PRESET_KEYS[3]]
-    _precompute(keys, "IB curves")
-    _precompute(keys, "DIB curves")
+    keys = [_LABELS[1], _LABELS[3]]
+    curves = {k: (discrete_curve(k), dib_curve(k)) for k in keys}
     fig, axes = new_figure(1, 2, figsize=(10.5, 4.0))
     arts = []
     for ax, xl in zip(axes, ("I(X;T) [nats]", "H(T) [nats]")):
@@ -298,11 +286,11 @@ def ib_vs_dib_explorer() -> Explorer:
         ax.set_ylabel("I(T;Y) [nats]")
         ax.legend(loc="lower right", fontsize=8)
         arts.append((a_ib, a_dib, p_ib, p_dib))
-    readout = axes[1].text(0.03, 0.97, "", transform=axes[1].transAxes, bbox=_BOX, **_TEXT)
+    readout = readout_box(axes[1], 0.03, 0.97)
 
     def compute(params):
-        name = params["preset"]
-        return {"c": discrete_curve(name), "d": dib_curve(name), "j": _index(BETAS, params["beta"])}
+        c, d = curves[params["preset"]]
+        return {"c": c, "d": d, "j": nearest_log_index(BETAS, params["beta"])}
 
     def draw(dd):
         c, dib, j = dd["c"], dd["d"], dd["j"]
@@ -331,92 +319,48 @@ def ib_vs_dib_explorer() -> Explorer:
 # --------------------------------------------------------------------------------------------
 # 4. information plane of training
 # --------------------------------------------------------------------------------------------
-#: Bin counts per unit of the precomputed binned estimates (the slider snaps to these).
-BIN_GRID = (2, 4, 8, 16, 30, 100, 300)
-_TRAIN = {"epochs": 150, "record_every": 5, "batch_size": 512, "lr": 0.005, "seed": 0}
+def training_run(activation: str) -> dict:
+    """The recorded training run and its information planes for ``activation`` (table
+    :func:`kitlib.tables.ib.training_plane`: epochs, accuracy, widths, binned and noisy planes)."""
+    return tables.training_plane(activation=activation)
 
 
-@functools.lru_cache(maxsize=2)
-def training_run(activation: str) -> ib.TrainingRecord:
-    """The recorded training run for ``activation`` (trained once per session, cached)."""
-    return ib.train_information_plane(activation, **_TRAIN)
-
-
-@functools.lru_cache(maxsize=32)
 def training_plane(activation: str, n_bins: int) -> tuple[np.ndarray, np.ndarray]:
-    """Binned (I(X;T), I(T;Y)) of every layer at every recorded epoch: arrays (layers, records).
-
-    tanh units are binned on [−1, 1], ReLU units on [0, max over the run] (as in Saxe et al.)."""
-    rec = training_run(activation)
-    ix = np.empty((len(rec.layers), rec.epochs.size))
-    iy = np.empty_like(ix)
-    for k, act in enumerate(rec.layers):
-        last = k == len(rec.layers) - 1
-        lo, hi = (0.0, 1.0) if last else ((-1.0, 1.0) if activation == "tanh" else (0.0, float(act.max())))
-        for r in range(rec.epochs.size):
-            ix[k, r], iy[k, r] = ib.binned_layer_information(act[r], rec.labels, n_bins=n_bins,
-                                                             lo=lo, hi=hi)
-    return ix, iy
+    """Binned (I(X;T), I(T;Y)) of every layer at every recorded epoch, arrays (layers, records),
+    for a bin count of :data:`BIN_GRID` (tanh units binned on [−1, 1], ReLU units on [0, max over
+    the run], as in Saxe et al.)."""
+    if n_bins not in BIN_GRID:
+        raise ValueError(f"n_bins must be one of {BIN_GRID}; got {n_bins!r}")
+    t, k = training_run(activation), BIN_GRID.index(n_bins)
+    return t["binned_I_XT"][k], t["binned_I_TY"][k]
 
 
-#: Noise levels of the precomputed noisy-layer estimates (the σ slider snaps to these).
-SIGMA_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
-_N_NOISY = 256  # patterns used for the O(N²) pairwise estimator (fixed random subset)
-
-
-@functools.lru_cache(maxsize=32)
 def noisy_plane(activation: str, sigma: float) -> tuple[np.ndarray, np.ndarray]:
     """Kolchinsky–Tracey (I(X;T), I(T;Y)) of T = layer + N(0, σ²I) on a fixed subset of
-    256 patterns, every layer at every recorded epoch: arrays (layers, records)."""
-    rec = training_run(activation)
-    idx = np.random.default_rng(7).choice(rec.labels.size, _N_NOISY, replace=False)
-    ix = np.empty((len(rec.layers), rec.epochs.size))
-    iy = np.empty_like(ix)
-    for k, act in enumerate(rec.layers):
-        for r in range(rec.epochs.size):
-            ix[k, r], iy[k, r] = ib.noisy_layer_information(act[r][idx].astype(float),
-                                                            rec.labels[idx], sigma=sigma)
-    return ix, iy
-
-
-def _precompute_training():
-    for a in tqdm(("tanh", "relu"), desc="training 12-10-7-5-4-3-2 (once)", leave=False):
-        training_run(a)
-    jobs = [(a, b) for a in ("tanh", "relu") for b in BIN_GRID]
-    for a, b in tqdm(jobs, desc="binned estimates", leave=False):
-        training_plane(a, b)
-    jobs = [(a, s) for a in ("tanh", "relu") for s in SIGMA_GRID]
-    for a, s in tqdm(jobs, desc="noisy-layer estimates", leave=False):
-        noisy_plane(a, s)
-
-
-def _grid_slider(description: str, grid, value) -> widgets.SelectionSlider:
-    """A slider that steps exactly through the precomputed grid (every key press changes the
-    estimate), with the kit's slider layout."""
-    return widgets.SelectionSlider(options=[(f"{v:g}", v) for v in grid], value=value,
-                                   description=description, continuous_update=True,
-                                   layout={"width": "420px"}, style={"description_width": "150px"})
-
-
-def _snap(grid, value):
-    return grid[int(np.argmin(np.abs(np.log(grid) - math.log(value))))]
+    256 patterns, every layer at every recorded epoch, arrays (layers, records), for a σ of
+    :data:`SIGMA_GRID`."""
+    if sigma not in SIGMA_GRID:
+        raise ValueError(f"sigma must be one of {SIGMA_GRID}; got {sigma!r}")
+    t, k = training_run(activation), SIGMA_GRID.index(sigma)
+    return t["noisy_I_XT"][k], t["noisy_I_TY"][k]
 
 
 def training_plane_explorer() -> Explorer:
     """Information plane of the training network: tanh versus ReLU, binned or noisy-layer
     estimates, with the bin count and the noise level as sliders."""
-    _precompute_training()
-    rec0 = training_run("tanh")
-    n_layers = len(rec0.layers)
+    runs = {a: training_run(a) for a in ("tanh", "relu")}
+    rec0 = runs["tanh"]
+    n_layers = rec0["widths"].size
     fig, (ax, ax_acc) = new_figure(1, 2, figsize=(10.5, 4.2), width_ratios=[1.7, 1.0])
     colors = [OKABE_ITO[k] for k in ("blue", "sky_blue", "bluish_green", "orange", "vermilion",
                                      "reddish_purple")]
     styles = ["-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (8, 2))]
     lines = [ax.plot([], [], ls=styles[k % len(styles)], color=colors[k], lw=1.2, alpha=0.75,
-                     label=f"layer {k + 1} (width {rec0.widths[k]})")[0] for k in range(n_layers)]
+                     label=f"layer {k + 1} (width {rec0['widths'][k]})")[0] for k in range(n_layers)]
     ends = ax.plot([], [], "o", color="black", ms=4, ls="none", label="final epoch")[0]
-    pts = ax.scatter(np.zeros(n_layers * rec0.epochs.size), np.zeros(n_layers * rec0.epochs.size),
-                     c=np.tile(rec0.epochs, n_layers), cmap="viridis", s=10, zorder=3)
+    n_rec = rec0["epochs"].size
+    pts = ax.scatter(np.zeros(n_layers * n_rec), np.zeros(n_layers * n_rec),
+                     c=np.tile(rec0["epochs"], n_layers), cmap="viridis", s=10, zorder=3)
     fig.colorbar(pts, ax=ax, label="epoch", shrink=0.85)
     cap = ax.axvline(math.log(4096), color="0.6", lw=0.8, ls=":")
     xlabel = ax.set_xlabel("")
@@ -424,23 +368,24 @@ def training_plane_explorer() -> Explorer:
     ax.set_ylim(-0.02, math.log(2) * 1.08)
     ax.legend(loc="lower right", fontsize=7.5)
     (acc,) = ax_acc.plot([], [], color="black", lw=1.5)
-    ax_acc.set_xlim(0, rec0.epochs[-1])
+    ax_acc.set_xlim(0, rec0["epochs"][-1])
     ax_acc.set_ylim(0.4, 1.0)
     ax_acc.set_xlabel("epoch")
     ax_acc.set_ylabel("training accuracy")
-    readout = ax_acc.text(0.96, 0.05, "", transform=ax_acc.transAxes, ha="right", bbox=_BOX,
-                          family="monospace", fontsize=8.5, va="bottom")
+    readout = readout_box(ax_acc, 0.96, 0.05, ha="right", fontsize=8.5, va="bottom")
 
     def compute(params):
-        bins = _snap(BIN_GRID, params["bins"])
-        sigma = _snap(SIGMA_GRID, params["sigma"])
+        k_bins = nearest_log_index(BIN_GRID, params["bins"])
+        k_sigma = nearest_log_index(SIGMA_GRID, params["sigma"])
         act, est = params["activation"], params["estimator"]
+        rec = runs[act]
         if est == "binning":
-            ix, iy = training_plane(act, bins)
+            k, key = k_bins, "binned"
         else:
-            ix, iy = noisy_plane(act, sigma)
-        return {"ix": ix, "iy": iy, "rec": training_run(act), "bins": bins, "sigma": sigma,
-                "act": act, "est": est}
+            k, key = k_sigma, "noisy"
+        return {"ix": rec[f"{key}_I_XT"][k], "iy": rec[f"{key}_I_TY"][k],
+                "drop": rec[f"{key}_drop"][k], "rec": rec, "bins": BIN_GRID[k_bins],
+                "sigma": SIGMA_GRID[k_sigma], "act": act, "est": est}
 
     def draw(d):
         ix, iy, rec = d["ix"], d["iy"], d["rec"]
@@ -448,25 +393,24 @@ def training_plane_explorer() -> Explorer:
             line.set_data(ix[k], iy[k])
         ends.set_data(ix[:, -1], iy[:, -1])
         pts.set_offsets(np.c_[ix.ravel(), iy.ravel()])
-        acc.set_data(rec.epochs, rec.train_accuracy)
-        top = math.log(4096) if d["est"] == "binning" else math.log(_N_NOISY)
+        acc.set_data(rec["epochs"], rec["train_accuracy"])
+        top = math.log(4096) if d["est"] == "binning" else math.log(N_NOISY)
         cap.set_xdata([top, top])
         ax.set_xlim(-0.2, top + 0.3)
         xlabel.set_text("binned I(X;T) = H(binned T) [nats]" if d["est"] == "binning" else
-                        f"I(X;T) of T + N(0, σ²I), KT upper bound [nats] ({_N_NOISY} patterns)")
-        drop = ix.max(axis=1) - ix[:, -1]
+                        f"I(X;T) of T + N(0, σ²I), KT upper bound [nats] ({N_NOISY} patterns)")
         on = ("*", " ") if d["est"] == "binning" else (" ", "*")
-        readout.set_text(f"{d['act']}; final accuracy {rec.train_accuracy[-1]:.3f}\n"
+        readout.set_text(f"{d['act']}; final accuracy {rec['train_accuracy'][-1]:.3f}\n"
                          f"{on[0]} binning: {d['bins']} bins per unit\n"
                          f"{on[1]} noise: σ = {d['sigma']:g}\n"
-                         "I(X;T) drop from peak, layers 1–6:\n" + " ".join(f"{v:.2f}" for v in drop))
+                         "I(X;T) drop from peak, layers 1–6:\n" + " ".join(f"{v:.2f}" for v in d["drop"]))
 
     controls = {
         "activation": dropdown("activation", ["tanh", "relu"], "tanh"),
         "estimator": dropdown("estimator", [("binning", "binning"), ("noisy layer (KT)", "noise")],
                               "binning"),
-        "bins": _grid_slider("bins per unit", BIN_GRID, 30),
-        "sigma": _grid_slider("noise σ", SIGMA_GRID, 0.1),
+        "bins": grid_slider("bins per unit", BIN_GRID, 30),
+        "sigma": grid_slider("noise σ", SIGMA_GRID, 0.1),
     }
     return Explorer(controls, compute, draw, fig=fig,
                     title="Information plane of a training network",
@@ -493,18 +437,13 @@ def estimators_explorer() -> Explorer:
     ax.set_xticks(range(4), _EST_NAMES)
     ax.set_ylabel("estimate [nats]")
     ax.set_ylim(0, 2.2)
-    readout = ax.text(0.97, 0.97, "", transform=ax.transAxes, ha="right", bbox=_BOX, **_TEXT)
+    readout = readout_box(ax, 0.97, 0.97, ha="right")
 
     def compute(params):
-        rho, n, bins, seed = params["rho"], int(params["n"]), int(params["bins"]), int(params["seed"])
-        rng = np.random.default_rng([seed, n])
-        x = rng.standard_normal(n)
-        y = rho * x + math.sqrt(1 - rho * rho) * rng.standard_normal(n)
-        truth = -0.5 * math.log(1 - rho * rho)
-        m = min(n, 500)
-        est = [truth, ib.mi_binned(x, y, bins=bins), ib.mi_ksg(x, y, k=3),
-               ib.cauchy_schwarz_qmi(x[:m], y[:m], sigma_x=0.5, sigma_t=0.5)]
-        return {"x": x, "y": y, "est": est, "rho": rho, "n": n, "bins": bins}
+        rho, n, bins = float(params["rho"]), int(params["n"]), int(params["bins"])
+        t = tables.estimator_comparison(rho=rho, n=n, bins=bins, seed=int(params["seed"]))
+        est = [t["truth"], t["binned"], t["ksg"], t["cs_qmi"]]
+        return {"x": t["x"], "y": t["y"], "est": est, "rho": rho, "n": n, "bins": bins}
 
     def draw(d):
         sc.set_offsets(np.c_[d["x"], d["y"]])

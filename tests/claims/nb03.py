@@ -13,14 +13,12 @@ def _z_channel_leaves() -> float:
     """1/s* for the Z channel: s* = sup I(T;Y)/I(X;T) over two-cluster encoders (a grid search
     over the encoder, refined once around the best point)."""
     p = np.array([[0.5, 0.0], [0.25, 0.25]])
-    px = p.sum(1)
-    pyx = p / px[:, None]
     best = (0.0, 0.5, 0.5)
     lo_a, hi_a, lo_b, hi_b = 0.0, 1.0, 0.0, 1.0
     for _ in range(3):
         a, b = np.meshgrid(np.linspace(lo_a, hi_a, 301), np.linspace(lo_b, hi_b, 301), indexing="ij")
         q = np.stack([np.stack([a, 1 - a], -1), np.stack([b, 1 - b], -1)], -2)  # (..., X, T)
-        ix, iy, _ = ib._stats(q, px, pyx)
+        ix, iy, _ = ib.encoder_information(q, p)
         ratio = np.where(ix > 1e-9, iy / np.maximum(ix, 1e-300), 0.0)
         k = np.unravel_index(np.argmax(ratio), ratio.shape)
         best = (float(ratio[k]), float(a[k]), float(b[k]))
