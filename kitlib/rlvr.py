@@ -22,12 +22,13 @@ entropy and regularisers
     entropy_change(logits, delta, *, exact=False) -> float
     kl_estimates(log_policy, log_ref) -> dict       (re-exported from kitlib.rlhf)
     kl_grad(logits, ref_logits, estimator, placement) -> (K,)
+    kl_term_optimises(grad, grad_reverse, grad_forward, *, rtol=1e-9) -> str
     regularized_optimum(p_ref, rewards, beta, divergence) -> (K,)
     entropy_bonus_grad(logits, *, top_p=1.0) -> (K,)
     nucleus_mask(logits, top_p) -> bool (K,)
     lp_reg_proxy(logits, *, tau=None, kappa=None) -> (K,)
 toys (see ``Toy``)
-    toy_t1(*, hole="zero") / toy_t2(*, n_prompts=200, spark=0.02) / toy_t3() /
+    toy_t1(*, hole="zero", rewards="easy") / toy_t2(*, n_prompts=200, spark=0.02) / toy_t3() /
     toy_entropy_explosion(*, n_junk=997, junk_mass=0.09)
 trajectories and tables (what the explorers index; no widgets)
     grpo_train(logits, rewards, *, steps=200, group_size=8, lr=1.0, scale, ddof, eps, part,
@@ -74,7 +75,7 @@ from kitlib.rlhf import f_regularized_policy as _f_regularized_policy
 __all__ = [
     "pass_at_k", "pass_at_k_unbiased", "pass_at_k_spread", "crossover_k",
     "grpo_advantages", "group_advantage_means", "grpo_expected_update", "grpo_sampled_update",
-    "entropy_change", "kl_estimates", "kl_grad", "regularized_optimum", "entropy_bonus_grad",
+    "entropy_change", "kl_estimates", "kl_grad", "kl_term_optimises", "regularized_optimum", "entropy_bonus_grad",
     "nucleus_mask", "lp_reg_proxy",
     "Toy", "toy_t1", "toy_t2", "toy_t3", "toy_entropy_explosion",
     "Trajectory", "grpo_train", "steps_to_reach", "kl_descent", "optimum_frontier", "matched_optima",
@@ -208,15 +209,9 @@ def _nonneg(x, name: str) -> float:
 # ---------------------------------------------------------------------------------------------
 # small exact pieces
 # ---------------------------------------------------------------------------------------------
-def _softmax(theta: np.ndarray) -> np.ndarray:
-    m = theta.max(axis=-1, keepdims=True)
-    e = np.exp(theta - m)
-    return e / e.sum(axis=-1, keepdims=True)
-
-
-def _log_softmax(theta: np.ndarray) -> np.ndarray:
-    m = theta.max(axis=-1, keepdims=True)
-    return theta - m - np.log(np.exp(theta - m).sum(axis=-1, keepdims=True))
+#: π = softmax(θ) and log π along the last axis (SciPy's; bitwise equal to max-shifted exp/log-sum).
+_softmax = functools.partial(special.softmax, axis=-1)
+_log_softmax = functools.partial(special.log_softmax, axis=-1)
 
 
 def _entropy(pi: np.ndarray) -> np.ndarray:
@@ -844,6 +839,53 @@ def kl_grad(logits, ref_logits, estimator: str, placement: str) -> np.ndarray:
     return _kl_grad(_softmax(th), _log_softmax(th), _log_softmax(ref), estimator, placement)
 
 
+def kl_term_optimises(grad, grad_reverse, grad_forward, *, rtol: float = 1e-9) -> str:
+    """Which objective a KL term's expected gradient descends, in words.
+
+    Compares ``grad`` (the expected gradient of one estimator × placement, :func:`kl_grad`) with
+    ∇KL(π‖π_ref) (``grad_reverse``, e.g. k1 in the reward) and ∇KL(π_ref‖π) (``grad_forward``,
+    e.g. k3 as a loss): equal when the largest difference is ≤ rtol·scale + 1e-15, scale the
+    largest entry of the two references. Returns one of "nothing (its expected gradient is 0)",
+    "both KLs (π = π_ref)", "reverse KL(π‖π_ref)", "forward KL(π_ref‖π)", "reverse − forward KL",
+    "neither KL".
+
+    Contract
+    --------
+    grad
+        1-D real array, finite, non-empty; at most 1,000,000 entries.
+    grad_reverse
+        1-D real array, finite, non-empty; at most 1,000,000 entries (same length as grad).
+    grad_forward
+        1-D real array, finite, non-empty; at most 1,000,000 entries (same length as grad).
+    rtol
+        finite real number >= 0.
+    Budget (1 GB / 1 core): answers up to 10**6. Bad or too-large input raises ValueError naming the
+    argument, before any allocation.
+    """
+    g = v.array_1d(grad, "grad", max_size=MAX_ANSWERS)
+    rkl = v.array_1d(grad_reverse, "grad_reverse", max_size=MAX_ANSWERS)
+    fkl = v.array_1d(grad_forward, "grad_forward", max_size=MAX_ANSWERS)
+    v.same_length(g, rkl, "grad", "grad_reverse")
+    v.same_length(g, fkl, "grad", "grad_forward")
+    tol = v.nonnegative_scalar(rtol, "rtol")
+    scale = max(float(np.abs(rkl).max()), float(np.abs(fkl).max()), 1e-300)
+
+    def close(a, b):
+        return float(np.abs(a - b).max()) <= tol * scale + 1e-15
+
+    if close(g, 0 * g):
+        return "nothing (its expected gradient is 0)"
+    if close(g, rkl) and close(g, fkl):
+        return "both KLs (π = π_ref)"
+    if close(g, rkl):
+        return "reverse KL(π‖π_ref)"
+    if close(g, fkl):
+        return "forward KL(π_ref‖π)"
+    if close(g, rkl - fkl):
+        return "reverse − forward KL"
+    return "neither KL"
+
+
 def _ref_logits(ref_logits, th: np.ndarray, estimator: str, placement: str,
                 name: str = "ref_logits") -> np.ndarray:
     ref = _logits(ref_logits, name)
@@ -1053,27 +1095,37 @@ def _log(p) -> np.ndarray:
 T1_P_REF = (0.40, 0.30, 0.15, 0.10, 0.05)
 T1_REWARDS = (1.0, 0.0, 1.0, 0.0, 0.0, 1.0)
 T1_HOLES = {"zero": 0.0, "tiny": 1e-6, "none": 0.05}
+#: the reward sets of T1: "easy" = A, C and F correct (the brief's), "hard" = only F correct.
+T1_REWARD_SETS = {"easy": T1_REWARDS, "hard": (0.0, 0.0, 0.0, 0.0, 0.0, 1.0)}
+T1_LABELS = ("A", "B", "C", "D", "E", "F")
 
 
-def toy_t1(*, hole: str = "zero") -> Toy:
-    """T1, one prompt, K = 6 answers, binary reward; answer 5 is correct but rare in π_ref.
+def toy_t1(*, hole: str = "zero", rewards: str = "easy") -> Toy:
+    """T1, one prompt, K = 6 answers, binary reward; answer F is correct but rare in π_ref.
 
-    π_ref ∝ [.40, .30, .15, .10, .05, h] with r = [1, 0, 1, 0, 0, 1]; ``hole`` picks h:
-    ``"zero"`` (h = 0: a support hole, logit −inf), ``"tiny"`` (h = 1e-6) or ``"none"`` (h = .05).
+    π_ref ∝ [.40, .30, .15, .10, .05, h]; ``hole`` picks h: ``"zero"`` (h = 0: a support hole,
+    logit −inf), ``"tiny"`` (h = 1e-6) or ``"none"`` (h = .05). ``rewards`` picks which answers
+    are correct: ``"easy"`` r = [1, 0, 1, 0, 0, 1] (A, C and F) or ``"hard"`` r = [0, 0, 0, 0, 0, 1]
+    (only F: a hard prompt). The labels mark the correct answers with ✓ and F as rare.
     The trap of the brief: a full-support π_ref shows none of the support story, so compare all
-    three.
+    three holes.
 
     Contract
     --------
     hole
         one of 'zero', 'tiny', 'none'.
+    rewards
+        one of 'easy', 'hard'.
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     one_of(hole, "hole", tuple(T1_HOLES))
+    one_of(rewards, "rewards", tuple(T1_REWARD_SETS))
     p = np.array(T1_P_REF + (T1_HOLES[hole],))
     p = p / p.sum()
-    return Toy("T1", _log(p), np.array([T1_REWARDS]), ("A✓", "B", "C✓", "D", "E", "F✓ (rare)"),
-               info={"hole": hole})
+    r = T1_REWARD_SETS[rewards]
+    labels = tuple(lab + ("✓" if ri else "") for lab, ri in zip(T1_LABELS, r))
+    labels = labels[:-1] + (labels[-1] + " (rare)",)
+    return Toy("T1", _log(p), np.array([r]), labels, info={"hole": hole, "rewards": rewards})
 
 
 T2_P_REF = (0.40, 0.25, 0.15, 0.10, 0.08, 0.02)
