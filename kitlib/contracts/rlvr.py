@@ -97,8 +97,8 @@ CONTRACTS: dict[str, Contract] = {
                     "rewards": lazy(lambda: np.arange(12.0)), "group_size": 4096},)),
     "grpo_sampled_update": Contract(
         args={"logits": _LOGITS, "rewards": _REWARDS, "group_size": _GROUP, **_GRPO,
-              "n_groups": integer(low=1), "rng": seed()},
-        baseline=dict(logits=LOG3, rewards=R23, group_size=4, n_groups=2, rng=0),
+              "n_groups": integer(low=1), "seed": seed()},
+        baseline=dict(logits=LOG3, rewards=R23, group_size=4, n_groups=2, seed=0),
         budget="prompts × n_groups × group_size up to 10**7",
         too_large=({"n_groups": 10**7},)),
     "entropy_change": Contract(
