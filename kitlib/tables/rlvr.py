@@ -237,7 +237,8 @@ def support_runs(*, hole: str = "zero", rewards: str = "hard", betas: tuple = SU
 
     Returns ``betas`` (nβ,) and, for ``reverse_kl`` (k1 in the reward) and ``forward_kl`` (k3 as
     a loss): ``policies`` (nβ, 151, 6) π_t, ``p_correct`` (nβ, 151) = π_t·r, ``opt`` (nβ, 6) the
-    optimum.
+    optimum, ``opt_reward`` (nβ,) its expected reward and ``opt_outside`` (nβ,) its mass where
+    π_ref = 0 (outside the reference's support).
     """
     toy = rlvr.toy_t1(hole=hole, rewards=rewards)
     r = toy.rewards[0]
@@ -250,8 +251,9 @@ def support_runs(*, hole: str = "zero", rewards: str = "hard", betas: tuple = SU
                                  lr=1.0, kl_coef=beta, kl_estimator=est, kl_placement=place)
             pols.append(tr.policies)
             opts.append(rlvr.regularized_optimum(toy.p_ref, r, beta, div))
-        pols = np.array(pols)
-        out[div] = {"policies": pols, "p_correct": pols @ r, "opt": np.array(opts)}
+        pols, opts = np.array(pols), np.array(opts)
+        out[div] = {"policies": pols, "p_correct": pols @ r, "opt": opts,
+                    "opt_reward": opts @ r, "opt_outside": opts[:, toy.p_ref == 0.0].sum(axis=1)}
     return out
 
 

@@ -417,11 +417,10 @@ def support_explorer() -> Explorer:
         o_rev.set_ydata(_floor([rv["opt"][-1]] * 2))
         o_fwd.set_ydata(_floor([fw["opt"][-1]] * 2))
         correct = toy.rewards[0] == 1
-        out = p == 0.0
         info.set_text(f"β = {d['beta']:.3g}\n"
                       f"             reverse   forward\n"
-                      f"optimum: E r {rv['opt'] @ toy.rewards[0]:7.3f}   {fw['opt'] @ toy.rewards[0]:7.3f}\n"
-                      f"mass outside {rv['opt'][out].sum():7.3f}   {fw['opt'][out].sum():7.3f}\n"
+                      f"optimum: E r {rv['opt_reward']:7.3f}   {fw['opt_reward']:7.3f}\n"
+                      f"mass outside {rv['opt_outside']:7.3f}   {fw['opt_outside']:7.3f}\n"
                       f"trained: E r {rv['p_correct'][-1]:7.3f}   {fw['p_correct'][-1]:7.3f}\n"
                       f"π(F) optimum  {_fmt_p(float(rv['opt'][-1]))} / {_fmt_p(float(fw['opt'][-1]))}\n"
                       f"π(F) trained  {_fmt_p(float(rv['policies'][-1, -1]))} / "
