@@ -32,7 +32,11 @@ __all__ = ["training_explorer", "pass_at_k_explorer", "support_explorer", "kl_pl
            "distill_rehearsal_explorer", "entropy_fixes_explorer", "EXPLORERS",
            "t2_run", "training_run", "support_run", "t3_run", "fix_run", "kl_run_endpoints",
            "placement_table", "frontier_table", "pass_at_k_checkpoint", "KD_OPTIONS", "KD_SHORT",
-           "HOLES", "REWARD_SETS", "SAMPLED_OPTIONS", "FIX_METHODS", "FLOOR", "T2_STEPS"]
+           "HOLES", "REWARD_SETS", "SAMPLED_OPTIONS", "FIX_METHODS", "FLOOR",
+           # the explorers' grids, re-exported from kitlib.tables.rlvr
+           "T2_STEPS", "T2_GROUPS", "T2_LRS", "SAMPLED_SEEDS", "CHECKPOINTS", "BUDGETS",
+           "SUPPORT_STEPS", "SUPPORT_BETAS", "KL_COMBOS", "TILTS", "T3_STEPS", "KD_BETAS",
+           "KD_LRS", "KL_RUN_BETAS", "ALPHAS", "TOP_PS", "TAUS"]
 
 _BASE = COLORS["target"]           # π_ref / the base model: black
 _GRPO = COLORS["model"]            # plain GRPO / the trained policy: blue
