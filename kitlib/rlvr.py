@@ -17,17 +17,18 @@ GRPO
     group_advantage_means(p, group_size, *, scale, ddof, eps) -> (a_plus, a_minus)
     grpo_expected_update(logits, rewards, group_size, *, scale, ddof, eps, part) -> (K,)
     grpo_sampled_update(logits, rewards, group_size, *, scale, ddof, eps, part, n_groups=1,
-                        rng=None) -> (K,)
+                        seed=None) -> (K,)
 entropy and regularisers
     entropy_change(logits, delta, *, exact=False) -> float
     kl_estimates(log_policy, log_ref) -> dict       (re-exported from kitlib.rlhf)
     kl_grad(logits, ref_logits, estimator, placement) -> (K,)
+    kl_term_optimises(grad, grad_reverse, grad_forward, *, rtol=1e-9) -> str
     regularized_optimum(p_ref, rewards, beta, divergence) -> (K,)
     entropy_bonus_grad(logits, *, top_p=1.0) -> (K,)
     nucleus_mask(logits, top_p) -> bool (K,)
     lp_reg_proxy(logits, *, tau=None, kappa=None) -> (K,)
 toys (see ``Toy``)
-    toy_t1(*, hole="zero") / toy_t2(*, n_prompts=200, spark=0.02) / toy_t3() /
+    toy_t1(*, hole="zero", rewards="easy") / toy_t2(*, n_prompts=200, spark=0.02) / toy_t3() /
     toy_entropy_explosion(*, n_junk=997, junk_mass=0.09)
 trajectories and tables (what the explorers index; no widgets)
     grpo_train(logits, rewards, *, steps=200, group_size=8, lr=1.0, scale, ddof, eps, part,
@@ -74,7 +75,7 @@ from kitlib.rlhf import f_regularized_policy as _f_regularized_policy
 __all__ = [
     "pass_at_k", "pass_at_k_unbiased", "pass_at_k_spread", "crossover_k",
     "grpo_advantages", "group_advantage_means", "grpo_expected_update", "grpo_sampled_update",
-    "entropy_change", "kl_estimates", "kl_grad", "regularized_optimum", "entropy_bonus_grad",
+    "entropy_change", "kl_estimates", "kl_grad", "kl_term_optimises", "regularized_optimum", "entropy_bonus_grad",
     "nucleus_mask", "lp_reg_proxy",
     "Toy", "toy_t1", "toy_t2", "toy_t3", "toy_entropy_explosion",
     "Trajectory", "grpo_train", "steps_to_reach", "kl_descent", "optimum_frontier", "matched_optima",
@@ -94,27 +95,19 @@ MAX_CELLS = 10_000_000           # prompts × answers, prompts × G, samples dra
 # ---------------------------------------------------------------------------------------------
 # validation (local helpers; the generic scalar checks come from kitlib._validate)
 # ---------------------------------------------------------------------------------------------
-def _float_array(x, name: str, *, what: str) -> np.ndarray:
-    """``x`` as float64 (no copy if it already is); None, strings, dicts, sets and complex
-    values are refused (:func:`kitlib._validate.as_float_array`)."""
-    return v.as_float_array(x, name, what=what)
-
-
 def _logits(x, name: str = "logits", *, allow_holes: bool = True) -> np.ndarray:
     """A 1-D logit vector: finite or −inf (a support hole), at least one finite, K ≤ 10⁶."""
-    arr = _float_array(x, name, what="a 1-D array of logits")
+    arr = v.as_float_array(x, name, max_size=MAX_ANSWERS, what="a 1-D array of logits")
     if arr.ndim != 1 or arr.size < 2:
-        raise ValueError(f"{name} must be a 1-D array of at least 2 logits; got shape {arr.shape}")
-    if arr.size > MAX_ANSWERS:
-        raise ValueError(f"{name} may hold at most {MAX_ANSWERS} answers; got {arr.size}")
-    if np.isnan(arr).any() or (arr == np.inf).any():
-        raise ValueError(f"{name} must be finite or -inf; got {arr[np.isnan(arr) | (arr == np.inf)][0]!r}")
+        raise v.fail(name, "a 1-D array of at least 2 logits", arr)
+    bad = np.isnan(arr) | (arr == np.inf)
+    if bad.any():
+        raise v.fail(name, "finite or -inf (a support hole) in every entry", arr[bad][0])
     fin = np.isfinite(arr)
     if not fin.any():
-        raise ValueError(f"{name} must have at least one finite logit; got all -inf")
+        raise v.fail(name, "a logit vector with at least one finite entry", arr)
     if not allow_holes and not fin.all():
-        raise ValueError(f"{name} must be finite here (no -inf support holes); got "
-                         f"{int((~fin).sum())} entries of -inf")
+        raise v.fail(name, "finite here (no -inf support holes)", arr[~fin][0])
     return arr
 
 
@@ -123,58 +116,43 @@ def _probability_vector(x, name: str) -> np.ndarray:
     non-negative, sums to 1 within 1e-8, zeros allowed, returned normalised), K ≤ 10⁶."""
     arr = v.probability_vector(x, name, max_size=MAX_ANSWERS)
     if arr.size < 2:
-        raise ValueError(f"{name} must be a 1-D probability vector of length >= 2; got shape {arr.shape}")
+        raise v.fail(name, "a 1-D probability vector of length >= 2", arr)
     return arr
 
 
 def _binary_rewards(x, k: int, name: str = "rewards", *, binary: bool = True) -> np.ndarray:
     """Rewards of shape (K,) or (P, K), P·K ≤ 10⁷: verifiable 0/1 values (``binary``) or finite
     reals."""
-    arr = _float_array(x, name, what="an array of 0/1 rewards" if binary else "an array of real rewards")
-    if arr.ndim not in (1, 2) or arr.shape[-1] != k:
-        raise ValueError(f"{name} must have shape ({k},) or (P, {k}) to match the logits; got {arr.shape}")
-    if arr.size > MAX_CELLS:
-        raise ValueError(f"{name} may hold at most {MAX_CELLS} entries (prompts × answers); got {arr.size}")
-    if arr.shape[0] == 0:
-        raise ValueError(f"{name} must hold at least one prompt; got shape {arr.shape}")
+    arr = v.as_float_array(x, name, max_size=MAX_CELLS,
+                           what="an array of 0/1 rewards" if binary else "an array of real rewards")
+    if arr.ndim not in (1, 2) or arr.shape[-1] != k or arr.shape[0] == 0:
+        raise v.fail(name, f"an array of shape ({k},) or (P, {k}), P >= 1, to match the logits", arr)
     if not binary:
         if not np.isfinite(arr).all():
-            raise ValueError(f"{name} must be finite; got {arr[~np.isfinite(arr)].ravel()[0]!r}")
+            raise v.fail(name, "finite in every entry", arr[~np.isfinite(arr)].ravel()[0])
         return arr
     ok = arr == 0.0
     ok |= arr == 1.0  # (np.isin sorts a copy: several times the input's memory)
     if not ok.all():
-        bad = arr[~ok].ravel()[0]
-        raise ValueError(f"{name} must be verifiable (binary): every entry 0 or 1; got {bad!r}")
+        raise v.fail(name, "verifiable (binary): every entry 0 or 1", arr[~ok].ravel()[0])
     return arr
 
 
 def _probabilities(x, name: str) -> np.ndarray:
     """A non-empty 1-D array (or scalar) of per-prompt probabilities in [0, 1] (≤ 1 + 1e-12 read
     as 1: round-off of Cπ), at most 10⁷ entries."""
-    arr = np.atleast_1d(_float_array(x, name, what="a 1-D array of probabilities in [0, 1]"))
-    if arr.ndim != 1 or arr.size == 0 or arr.size > MAX_CELLS:
-        raise ValueError(f"{name} must be a 1-D array of 1 to {MAX_CELLS} probabilities; got shape {arr.shape}")
+    arr = np.atleast_1d(v.as_float_array(x, name, max_size=MAX_CELLS,
+                                         what="a 1-D array of probabilities in [0, 1]"))
+    if arr.ndim != 1 or arr.size == 0:
+        raise v.fail(name, "a non-empty 1-D array of probabilities in [0, 1]", arr)
     ok = np.isfinite(arr) & (arr >= 0) & (arr <= 1 + 1e-12)
     if not ok.all():
-        raise ValueError(f"{name} must hold probabilities in [0, 1]; got {arr[~ok][0]!r}")
+        raise v.fail(name, "probabilities in [0, 1]", arr[~ok][0])
     return np.minimum(arr, 1.0)
 
 
-def _real_vector(x, k: int, name: str) -> np.ndarray:
-    arr = _float_array(x, name, what=f"a 1-D array of {k} real numbers")
-    if arr.shape != (k,):
-        raise ValueError(f"{name} must have shape ({k},); got {arr.shape}")
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} must be finite; got {arr[~np.isfinite(arr)][0]!r}")
-    return arr
-
-
 def _group(group_size) -> int:
-    g = integer_at_least(group_size, "group_size", 2)
-    if g > MAX_GROUP:
-        raise ValueError(f"group_size must be an integer in [2, {MAX_GROUP}]; got {g!r}")
-    return g
+    return v.integer(group_size, "group_size", low=2, high=MAX_GROUP)
 
 
 _NO_PART = object()
@@ -183,40 +161,23 @@ _NO_PART = object()
 def _grpo_options(scale, ddof, eps, part=_NO_PART):
     one_of(scale, "scale", SCALES)
     ddof = v.integer(ddof, "ddof", low=0, high=1)
-    e = real_scalar(eps, "eps", allowed="a finite real number >= 0")
-    if e < 0:
-        raise ValueError(f"eps must be a finite real number >= 0; got {e!r}")
+    e = v.nonnegative_scalar(eps, "eps")
     if part is not _NO_PART:
         one_of(part, "part", PARTS)
     return int(ddof), e
 
 
 def _unit_interval(x, name: str, *, low_open: bool = True) -> float:
-    v = real_scalar(x, name, allowed="a real number in (0, 1]" if low_open else "a real number in [0, 1]")
-    if (v <= 0 if low_open else v < 0) or v > 1:
-        raise ValueError(f"{name} must be a real number in {'(0, 1]' if low_open else '[0, 1]'}; got {v!r}")
-    return v
-
-
-def _nonneg(x, name: str) -> float:
-    v = real_scalar(x, name, allowed="a finite real number >= 0")
-    if v < 0:
-        raise ValueError(f"{name} must be a finite real number >= 0; got {v!r}")
-    return v
+    """A real in (0, 1] (``low_open``) or [0, 1]."""
+    return real_scalar(x, name, low=0.0, high=1.0, low_open=low_open)
 
 
 # ---------------------------------------------------------------------------------------------
 # small exact pieces
 # ---------------------------------------------------------------------------------------------
-def _softmax(theta: np.ndarray) -> np.ndarray:
-    m = theta.max(axis=-1, keepdims=True)
-    e = np.exp(theta - m)
-    return e / e.sum(axis=-1, keepdims=True)
-
-
-def _log_softmax(theta: np.ndarray) -> np.ndarray:
-    m = theta.max(axis=-1, keepdims=True)
-    return theta - m - np.log(np.exp(theta - m).sum(axis=-1, keepdims=True))
+#: π = softmax(θ) and log π along the last axis (SciPy's; bitwise equal to max-shifted exp/log-sum).
+_softmax = functools.partial(special.softmax, axis=-1)
+_log_softmax = functools.partial(special.log_softmax, axis=-1)
 
 
 def _entropy(pi: np.ndarray) -> np.ndarray:
@@ -267,11 +228,12 @@ def pass_at_k_spread(p_correct, n: int, k) -> dict:
     pc = _probabilities(p_correct, "p_correct")
     n = integer_at_least(n, "n", 1)
     if pc.size * (n + 1) > MAX_CELLS:
-        raise ValueError(f"len(p_correct) × (n + 1) must be <= {MAX_CELLS}; got {pc.size} × {n + 1}")
+        raise v.fail("n", f"an integer with len(p_correct) × (n + 1) <= {MAX_CELLS} "
+                          f"(len(p_correct) = {pc.size})", n)
     kk = _k_values(k, n)
     if kk.size * max(pc.size, n + 1) > MAX_CELLS:
-        raise ValueError(f"len(k) × max(len(p_correct), n + 1) must be <= {MAX_CELLS}; got "
-                         f"{kk.size} × {max(pc.size, n + 1)}")
+        raise v.fail("k", f"at most {MAX_CELLS // max(pc.size, n + 1)} values (len(k) × "
+                          f"max(len(p_correct), n + 1) <= {MAX_CELLS})", k)
     pc = np.minimum(pc, 1.0)
     c = np.arange(n + 1)
     pmf = _binom_pmf(n, pc)  # (P, n+1)
@@ -314,11 +276,11 @@ def crossover_k(p_before, p_after, *, k_max: int = 4096):
     a = _probabilities(p_before, "p_before")
     b = _probabilities(p_after, "p_after")
     if a.shape != b.shape:
-        raise ValueError(f"p_before and p_after must be 1-D of equal length; got {a.shape}, {b.shape}")
+        raise v.fail("p_after", f"a 1-D array of the same length as p_before ({a.size})", b)
     km = integer_at_least(k_max, "k_max", 1)
     if a.size * km > 20_000_000:
-        raise ValueError(f"k_max must be <= {20_000_000 // a.size} for {a.size} prompts "
-                         f"(len × k_max <= 2e7); got {km}")
+        raise v.fail("k_max", f"an integer <= {20_000_000 // a.size} for {a.size} prompts "
+                              "(len × k_max <= 2e7)", km)
     ks = np.arange(1, km + 1)
     diff = pass_at_k(a, ks) - pass_at_k(b, ks)
     hit = np.flatnonzero(diff > 0)
@@ -342,7 +304,7 @@ def _k_values(k, n: int) -> np.ndarray:
             raise v.fail("k", allowed, k)
     if kk.min() < 1 or kk.max() > n:
         bad = kk[(kk < 1) | (kk > n)].ravel()[0]
-        raise ValueError(f"k must satisfy 1 <= k <= n = {n}; got {int(bad)!r}")
+        raise v.fail("k", allowed, int(bad))
     return kk.astype(np.int64)
 
 
@@ -400,14 +362,13 @@ def grpo_advantages(rewards, *, scale: str = "std", ddof: int = 0, eps: float = 
     naming the argument, before any allocation.
     """
     ddof, e = _grpo_options(scale, ddof, eps)
-    r = _float_array(rewards, "rewards", what="an array of real rewards with a last axis of length >= 2")
+    r = v.as_float_array(rewards, "rewards", max_size=MAX_CELLS,
+                         what="an array of real rewards with a last axis of length >= 2")
     if r.ndim == 0 or r.shape[-1] < 2 or r.size == 0:
-        raise ValueError(f"rewards must have a last axis (the group) of length >= 2 and no empty "
-                         f"axis; got shape {r.shape}")
-    if r.size > MAX_CELLS:
-        raise ValueError(f"rewards may hold at most {MAX_CELLS} entries; got {r.size}")
+        raise v.fail("rewards", "an array with a last axis (the group) of length >= 2 and no "
+                                "empty axis", r)
     if not np.isfinite(r).all():
-        raise ValueError(f"rewards must be finite; got {r[~np.isfinite(r)].ravel()[0]!r}")
+        raise v.fail("rewards", "finite in every entry", r[~np.isfinite(r)].ravel()[0])
     return _advantages(r, scale, ddof, e)
 
 
@@ -456,13 +417,11 @@ def group_advantage_means(p, group_size: int, *, scale: str = "std", ddof: int =
     """
     G = _group(group_size)
     ddof, e = _grpo_options(scale, ddof, eps)
-    pp = _float_array(p, "p", what="a probability or 1-D array of probabilities")
-    if pp.size * G > MAX_CELLS:
-        raise ValueError(f"len(p) × group_size must be <= {MAX_CELLS}; got {pp.size} × {G}")
+    pp = v.as_float_array(p, "p", max_size=MAX_CELLS // G,
+                          what="a probability or 1-D array of probabilities")
     if pp.ndim > 1 or pp.size == 0 or not (np.isfinite(pp).all() and (pp >= 0).all()
                                            and (pp <= 1 + 1e-12).all()):
-        raise ValueError(f"p must be a probability in [0, 1] or a non-empty 1-D array of them; "
-                         f"got {v._fmt(p)}")
+        raise v.fail("p", "a probability in [0, 1] or a non-empty 1-D array of them", p)
     ap, am = _adv_means(np.atleast_1d(np.minimum(pp, 1.0)), G, scale, ddof, e)
     if pp.ndim == 0:
         return float(ap[0]), float(am[0])
@@ -579,7 +538,8 @@ def _prep_update(logits, rewards, group_size, scale, ddof, eps, part):
     G = _group(group_size)
     ddof, e = _grpo_options(scale, ddof, eps, part)
     if R.shape[0] * G > MAX_CELLS and R.ndim == 2:
-        raise ValueError(f"prompts × group_size must be <= {MAX_CELLS}; got {R.shape[0]} × {G}")
+        raise v.fail("group_size", f"an integer with prompts × group_size <= {MAX_CELLS} "
+                                   f"({R.shape[0]} prompts)", G)
     return th, np.atleast_2d(R), G, ddof, e
 
 
@@ -642,14 +602,11 @@ def grpo_expected_update(logits, rewards, group_size: int, *, scale: str = "std"
     L = max(np.unique(r).size for r in R)
     cells = R.shape[0] * _n_compositions(G - 1, L) * L
     if cells > MAX_CELLS:
-        raise ValueError(f"rewards with {L} distinct levels and group_size {G} need prompts × "
-                         f"C(G+L−2, L−1) × L = {cells} cells; at most {MAX_CELLS} are allowed "
-                         "(use fewer reward levels, a smaller group or grpo_sampled_update)")
+        raise v.fail("rewards", f"rewards whose distinct levels L need prompts × C(G+L−2, L−1) × L "
+                                f"<= {MAX_CELLS} cells with group_size {G} (use fewer reward "
+                                "levels, a smaller group or grpo_sampled_update)",
+                     f"{L} distinct levels: {cells} cells")
     return _levels_update(_softmax(th), R, G, scale, ddof, e, part)
-
-
-def _rng(rng, name: str = "rng") -> np.random.Generator:
-    return v.as_generator(rng, name)
 
 
 def _sample_answers(pi: np.ndarray, shape, gen: np.random.Generator) -> np.ndarray:
@@ -673,14 +630,14 @@ def _sampled_update(pi, R, G, scale, ddof, eps, part, n_groups, gen) -> np.ndarr
 
 def grpo_sampled_update(logits, rewards, group_size: int, *, scale: str = "std", ddof: int = 0,
                         eps: float = 1e-6, part: str = "all", n_groups: int = 1,
-                        rng=None) -> np.ndarray:
+                        seed=None) -> np.ndarray:
     """One sampled GRPO update: ``n_groups`` groups of G answers y ~ π for every prompt.
 
     Returns the mean over prompts and groups of (1/G)Σ_i A_i (e_{y_i} − π) (``part`` as in
     :func:`grpo_expected_update`, whose value is this function's expectation).
 
     Parameters as :func:`grpo_expected_update`, plus ``n_groups`` (int ≥ 1; P·n_groups·G ≤ 10⁷)
-    and ``rng`` (None, an int seed or a ``numpy.random.Generator``, as ``np.random.default_rng``).
+    and ``seed`` (None, an int seed or a ``numpy.random.Generator``, as ``np.random.default_rng``).
 
     Contract
     --------
@@ -702,7 +659,7 @@ def grpo_sampled_update(logits, rewards, group_size: int, *, scale: str = "std",
         one of 'all', 'positive', 'negative'.
     n_groups
         integer >= 1 (True and fractions refused).
-    rng
+    seed
         None, an int >= 0 or a numpy.random.Generator.
     Budget (1 GB / 1 core): prompts × n_groups × group_size up to 10**7. Bad or too-large input
     raises ValueError naming the argument, before any allocation.
@@ -710,9 +667,9 @@ def grpo_sampled_update(logits, rewards, group_size: int, *, scale: str = "std",
     th, R, G, ddof, e = _prep_update(logits, rewards, group_size, scale, ddof, eps, part)
     ng = integer_at_least(n_groups, "n_groups", 1)
     if R.shape[0] * ng * G > MAX_CELLS:
-        raise ValueError(f"prompts × n_groups × group_size must be <= {MAX_CELLS}; got "
-                         f"{R.shape[0]} × {ng} × {G}")
-    gen = _rng(rng)
+        raise v.fail("n_groups", f"an integer with prompts × n_groups × group_size <= {MAX_CELLS} "
+                                 f"({R.shape[0]} prompts, group_size {G})", ng)
+    gen = v.as_generator(seed, "seed")
     return _sampled_update(_softmax(th), R, G, scale, ddof, e, part, ng, gen)
 
 
@@ -754,9 +711,8 @@ def entropy_change(logits, delta, *, exact: bool = False) -> float:
     argument, before any allocation.
     """
     th = _logits(logits)
-    d = _real_vector(delta, th.size, "delta")
-    if not isinstance(exact, (bool, np.bool_)):
-        raise ValueError(f"exact must be True or False; got {exact!r}")
+    d = v.array(delta, "delta", shape=th.shape)
+    exact = v.boolean(exact, "exact")
     pi = _softmax(th)
     if exact:
         new = np.where(np.isfinite(th), th + d, -np.inf)
@@ -844,16 +800,63 @@ def kl_grad(logits, ref_logits, estimator: str, placement: str) -> np.ndarray:
     return _kl_grad(_softmax(th), _log_softmax(th), _log_softmax(ref), estimator, placement)
 
 
+def kl_term_optimises(grad, grad_reverse, grad_forward, *, rtol: float = 1e-9) -> str:
+    """Which objective a KL term's expected gradient descends, in words.
+
+    Compares ``grad`` (the expected gradient of one estimator × placement, :func:`kl_grad`) with
+    ∇KL(π‖π_ref) (``grad_reverse``, e.g. k1 in the reward) and ∇KL(π_ref‖π) (``grad_forward``,
+    e.g. k3 as a loss): equal when the largest difference is ≤ rtol·scale + 1e-15, scale the
+    largest entry of the two references. Returns one of "nothing (its expected gradient is 0)",
+    "both KLs (π = π_ref)", "reverse KL(π‖π_ref)", "forward KL(π_ref‖π)", "reverse − forward KL",
+    "neither KL".
+
+    Contract
+    --------
+    grad
+        1-D real array, finite, non-empty; at most 1,000,000 entries.
+    grad_reverse
+        1-D real array, finite, non-empty; at most 1,000,000 entries (same length as grad).
+    grad_forward
+        1-D real array, finite, non-empty; at most 1,000,000 entries (same length as grad).
+    rtol
+        finite real number >= 0.
+    Budget (1 GB / 1 core): answers up to 10**6. Bad or too-large input raises ValueError naming the
+    argument, before any allocation.
+    """
+    g = v.array_1d(grad, "grad", max_size=MAX_ANSWERS)
+    rkl = v.array_1d(grad_reverse, "grad_reverse", max_size=MAX_ANSWERS)
+    fkl = v.array_1d(grad_forward, "grad_forward", max_size=MAX_ANSWERS)
+    v.same_length(g, rkl, "grad", "grad_reverse")
+    v.same_length(g, fkl, "grad", "grad_forward")
+    tol = v.nonnegative_scalar(rtol, "rtol")
+    scale = max(float(np.abs(rkl).max()), float(np.abs(fkl).max()), 1e-300)
+
+    def close(a, b):
+        return float(np.abs(a - b).max()) <= tol * scale + 1e-15
+
+    if close(g, 0 * g):
+        return "nothing (its expected gradient is 0)"
+    if close(g, rkl) and close(g, fkl):
+        return "both KLs (π = π_ref)"
+    if close(g, rkl):
+        return "reverse KL(π‖π_ref)"
+    if close(g, fkl):
+        return "forward KL(π_ref‖π)"
+    if close(g, rkl - fkl):
+        return "reverse − forward KL"
+    return "neither KL"
+
+
 def _ref_logits(ref_logits, th: np.ndarray, estimator: str, placement: str,
                 name: str = "ref_logits") -> np.ndarray:
     ref = _logits(ref_logits, name)
     if ref.shape != th.shape:
-        raise ValueError(f"{name} must have shape {th.shape} like logits; got {ref.shape}")
+        raise v.fail(name, f"an array of shape {th.shape} like logits", ref)
     bad = np.isfinite(th) & ~np.isfinite(ref)
     if bad.any() and (estimator, placement) != ("k3", "loss"):
-        raise ValueError(f"{name} may be -inf where the policy has mass only with estimator='k3', "
-                         f"placement='loss' (the others are infinite there); got -inf at answer "
-                         f"{int(np.flatnonzero(bad)[0])} with {estimator}-{placement}")
+        raise v.fail(name, "finite where the policy has mass (ref_logits may be -inf there only "
+                           "with estimator='k3', placement='loss'; the others are infinite there)",
+                     f"-inf at answer {int(np.flatnonzero(bad)[0])} with {estimator}-{placement}")
     return ref
 
 
@@ -891,7 +894,7 @@ def regularized_optimum(p_ref, rewards, beta, divergence: str) -> np.ndarray:
     argument, before any allocation.
     """
     p = _probability_vector(p_ref, "p_ref")
-    r = _real_vector(rewards, p.size, "rewards")
+    r = v.array(rewards, "rewards", shape=p.shape)
     b = positive_scalar(beta, "beta")
     one_of(divergence, "divergence", DIVERGENCES)
     return _f_regularized_policy(p, r, b, divergence)
@@ -1005,8 +1008,8 @@ def _lp_options(tau, kappa, *, need_one: bool = True, names=("tau", "kappa")):
         kappa = _unit_interval(kappa, names[1])
     if need_one and (tau is None) == (kappa is None):
         alias = "" if names == ("tau", "kappa") else f" ({names[0]} or {names[1]})"
-        raise ValueError(f"give exactly one of tau and kappa{alias}; got "
-                         f"{names[0]}={tau!r}, {names[1]}={kappa!r}")
+        raise v.fail(f"{names[0]}/{names[1]}", f"exactly one of tau and kappa{alias} given",
+                     f"{names[0]}={tau!r}, {names[1]}={kappa!r}")
     return tau, kappa
 
 
@@ -1053,27 +1056,37 @@ def _log(p) -> np.ndarray:
 T1_P_REF = (0.40, 0.30, 0.15, 0.10, 0.05)
 T1_REWARDS = (1.0, 0.0, 1.0, 0.0, 0.0, 1.0)
 T1_HOLES = {"zero": 0.0, "tiny": 1e-6, "none": 0.05}
+#: the reward sets of T1: "easy" = A, C and F correct (the brief's), "hard" = only F correct.
+T1_REWARD_SETS = {"easy": T1_REWARDS, "hard": (0.0, 0.0, 0.0, 0.0, 0.0, 1.0)}
+T1_LABELS = ("A", "B", "C", "D", "E", "F")
 
 
-def toy_t1(*, hole: str = "zero") -> Toy:
-    """T1, one prompt, K = 6 answers, binary reward; answer 5 is correct but rare in π_ref.
+def toy_t1(*, hole: str = "zero", rewards: str = "easy") -> Toy:
+    """T1, one prompt, K = 6 answers, binary reward; answer F is correct but rare in π_ref.
 
-    π_ref ∝ [.40, .30, .15, .10, .05, h] with r = [1, 0, 1, 0, 0, 1]; ``hole`` picks h:
-    ``"zero"`` (h = 0: a support hole, logit −inf), ``"tiny"`` (h = 1e-6) or ``"none"`` (h = .05).
+    π_ref ∝ [.40, .30, .15, .10, .05, h]; ``hole`` picks h: ``"zero"`` (h = 0: a support hole,
+    logit −inf), ``"tiny"`` (h = 1e-6) or ``"none"`` (h = .05). ``rewards`` picks which answers
+    are correct: ``"easy"`` r = [1, 0, 1, 0, 0, 1] (A, C and F) or ``"hard"`` r = [0, 0, 0, 0, 0, 1]
+    (only F: a hard prompt). The labels mark the correct answers with ✓ and F as rare.
     The trap of the brief: a full-support π_ref shows none of the support story, so compare all
-    three.
+    three holes.
 
     Contract
     --------
     hole
         one of 'zero', 'tiny', 'none'.
+    rewards
+        one of 'easy', 'hard'.
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     one_of(hole, "hole", tuple(T1_HOLES))
+    one_of(rewards, "rewards", tuple(T1_REWARD_SETS))
     p = np.array(T1_P_REF + (T1_HOLES[hole],))
     p = p / p.sum()
-    return Toy("T1", _log(p), np.array([T1_REWARDS]), ("A✓", "B", "C✓", "D", "E", "F✓ (rare)"),
-               info={"hole": hole})
+    r = T1_REWARD_SETS[rewards]
+    labels = tuple(lab + ("✓" if ri else "") for lab, ri in zip(T1_LABELS, r))
+    labels = labels[:-1] + (labels[-1] + " (rare)",)
+    return Toy("T1", _log(p), np.array([r]), labels, info={"hole": hole, "rewards": rewards})
 
 
 T2_P_REF = (0.40, 0.25, 0.15, 0.10, 0.08, 0.02)
@@ -1098,12 +1111,8 @@ def toy_t2(*, n_prompts: int = 200, spark: float = 0.02) -> Toy:
     Budget (1 GB / 1 core): n_prompts up to 10**6. Bad or too-large input raises ValueError naming
     the argument, before any allocation.
     """
-    P = integer_at_least(n_prompts, "n_prompts", 1)
-    if P > 1_000_000:
-        raise ValueError(f"n_prompts must be an integer in [1, 1000000]; got {P!r}")
-    sp = real_scalar(spark, "spark", allowed="a real number in (0, 1)")
-    if not 0 < sp < 1:
-        raise ValueError(f"spark must be a real number in (0, 1); got {sp!r}")
+    P = v.integer(n_prompts, "n_prompts", low=1, high=1_000_000)
+    sp = real_scalar(spark, "spark", low=0.0, high=1.0, low_open=True, high_open=True)
     base = np.array(T2_P_REF[:5])
     p = np.concatenate([base * (1 - sp) / base.sum(), [sp]])
     d = (np.arange(P) + 0.5) / P
@@ -1125,11 +1134,8 @@ def toy_t3(*, p_student: float = 1e-3, p_teacher: float = 0.5) -> Toy:
         finite real number > 0 and < 1.
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
-    ps = real_scalar(p_student, "p_student", allowed="a real number in (0, 1)")
-    pt = real_scalar(p_teacher, "p_teacher", allowed="a real number in (0, 1)")
-    for v, n in ((ps, "p_student"), (pt, "p_teacher")):
-        if not 0 < v < 1:
-            raise ValueError(f"{n} must be a real number in (0, 1); got {v!r}")
+    ps = v.probability(p_student, "p_student", open_ends=True)
+    pt = v.probability(p_teacher, "p_teacher", open_ends=True)
     return Toy("T3", _log([ps, 1 - ps]), np.array([[1.0, 0.0]]), ("correct", "wrong"),
                teacher_logits=_log([pt, 1 - pt]), info={"p_student": ps, "p_teacher": pt})
 
@@ -1154,15 +1160,9 @@ def toy_entropy_explosion(*, n_junk: int = 997, junk_mass: float = 0.09,
     Budget (1 GB / 1 core): n_junk up to 10**6 - 3. Bad or too-large input raises ValueError naming
     the argument, before any allocation.
     """
-    nj = integer_at_least(n_junk, "n_junk", 1)
-    if nj > MAX_ANSWERS - 3:
-        raise ValueError(f"n_junk must be an integer in [1, {MAX_ANSWERS - 3}]; got {nj!r}")
-    jm = real_scalar(junk_mass, "junk_mass", allowed="a real number in (0, 1)")
-    if not 0 < jm < 1:
-        raise ValueError(f"junk_mass must be a real number in (0, 1); got {jm!r}")
-    rr = _float_array(real, "real", what="3 positive masses")
-    if rr.shape != (3,) or not (np.isfinite(rr).all() and (rr > 0).all()):
-        raise ValueError(f"real must be 3 positive finite masses; got {real!r}")
+    nj = v.integer(n_junk, "n_junk", low=1, high=MAX_ANSWERS - 3)
+    jm = v.probability(junk_mass, "junk_mass", open_ends=True)
+    rr = v.array(real, "real", shape=(3,), low=0.0, low_open=True)
     p = np.concatenate([rr / rr.sum() * (1 - jm), np.full(nj, jm / nj)])
     r = np.zeros(3 + nj)
     r[[0, 2]] = 1.0
@@ -1211,10 +1211,6 @@ class Trajectory:
             lq = np.log1p(-np.minimum(self.p_correct, 1.0))
         out = np.stack([np.mean(-np.expm1(kk * lq), axis=1) for kk in ks], axis=-1)
         return out[:, 0] if np.ndim(first) == 0 else out
-
-
-def _coef(x, name: str) -> float:
-    return _nonneg(x, name)
 
 
 def grpo_train(logits, rewards, *, steps: int = 200, group_size: int = 8, lr: float = 1.0,
@@ -1321,18 +1317,19 @@ def grpo_train(logits, rewards, *, steps: int = 200, group_size: int = 8, lr: fl
     ddof, e = _grpo_options(scale, ddof, eps, part)
     T = integer_at_least(steps, "steps", 0)
     if T > MAX_STEPS or (T + 1) * max(th.size, R.shape[0]) > MAX_CELLS:
-        raise ValueError(f"steps must be an integer in [0, {MAX_STEPS}] with (steps + 1)·max(K, P) <= "
-                         f"{MAX_CELLS}; got steps={T} with K={th.size}, P={R.shape[0]}")
+        raise v.fail("steps", f"an integer in [0, {MAX_STEPS}] with (steps + 1)·max(K, P) <= "
+                              f"{MAX_CELLS} (K = {th.size}, P = {R.shape[0]})", T)
     eta = positive_scalar(lr, "lr")
     one_of(mode, "mode", MODES)
     ng = integer_at_least(n_groups, "n_groups", 1)
     if mode == "sampled" and R.shape[0] * ng * G > MAX_CELLS:
-        raise ValueError(f"prompts × n_groups × group_size must be <= {MAX_CELLS}; got "
-                         f"{R.shape[0]} × {ng} × {G}")
+        raise v.fail("n_groups", f"an integer with prompts × n_groups × group_size <= {MAX_CELLS} "
+                                 f"({R.shape[0]} prompts, group_size {G})", ng)
     v.check_seed(seed, "seed")
-    gen = _rng(seed, "seed") if mode == "sampled" else None
-    kl_c, kd_c = _coef(kl_coef, "kl_coef"), _coef(kd_coef, "kd_coef")
-    ent_c, lp_c = _coef(entropy_coef, "entropy_coef"), _coef(lp_coef, "lp_coef")
+    gen = v.as_generator(seed, "seed") if mode == "sampled" else None
+    kl_c, kd_c = v.nonnegative_scalar(kl_coef, "kl_coef"), v.nonnegative_scalar(kd_coef, "kd_coef")
+    ent_c = v.nonnegative_scalar(entropy_coef, "entropy_coef")
+    lp_c = v.nonnegative_scalar(lp_coef, "lp_coef")
     one_of(kl_estimator, "kl_estimator", ESTIMATORS)
     one_of(kl_placement, "kl_placement", PLACEMENTS)
     one_of(kd_estimator, "kd_estimator", ESTIMATORS)
@@ -1353,7 +1350,7 @@ def grpo_train(logits, rewards, *, steps: int = 200, group_size: int = 8, lr: fl
             _ref_logits(teacher, th, kd_estimator, kd_placement, "teacher_logits")
     if kd_c > 0:
         if teacher_logits is None:
-            raise ValueError("teacher_logits must be given (a (K,) logit vector) when kd_coef > 0; got None")
+            raise v.fail("teacher_logits", "given (a (K,) logit vector) when kd_coef > 0", None)
         log_teacher = _log_softmax(teacher)
     tp = _unit_interval(top_p, "top_p")
     lp_tau, lp_kappa = _lp_options(lp_tau, lp_kappa, need_one=lp_c > 0,
@@ -1413,7 +1410,7 @@ def steps_to_reach(traj: Trajectory, threshold: float):
     Bad or too-large input raises ValueError naming the argument, before any allocation.
     """
     if not isinstance(traj, Trajectory):
-        raise ValueError(f"traj must be a Trajectory from grpo_train; got {type(traj).__name__}")
+        raise v.fail("traj", "a Trajectory from grpo_train", type(traj).__name__)
     th = _unit_interval(threshold, "threshold", low_open=False)
     hit = np.flatnonzero(traj.pass1 >= th)
     return int(hit[0]) if hit.size else None
@@ -1454,8 +1451,8 @@ def kl_descent(logits, ref_logits, estimator: str, placement: str, *, lr: float 
     eta = positive_scalar(lr, "lr")
     T = integer_at_least(steps, "steps", 0)
     if T > MAX_STEPS or (T + 1) * th.size > MAX_CELLS:
-        raise ValueError(f"steps must be an integer in [0, {MAX_STEPS}] with (steps + 1)·K <= "
-                         f"{MAX_CELLS}; got {T}")
+        raise v.fail("steps", f"an integer in [0, {MAX_STEPS}] with (steps + 1)·K <= {MAX_CELLS} "
+                              f"(K = {th.size})", T)
     out = np.empty((T + 1, th.size))
     theta = th.copy()
     for t in range(T + 1):
@@ -1478,7 +1475,7 @@ def _ks(ks) -> np.ndarray:
 
 def _shared_policy_toy(toy) -> Toy:
     if not isinstance(toy, Toy):
-        raise ValueError(f"toy must be a Toy (toy_t1, toy_t2, ...); got {type(toy).__name__}")
+        raise v.fail("toy", "a Toy (toy_t1, toy_t2, ...)", type(toy).__name__)
     return toy
 
 
@@ -1505,9 +1502,7 @@ def optimum_frontier(toy: Toy, betas, divergence: str, *, ks=(1, 256)) -> dict:
     allocation.
     """
     t = _shared_policy_toy(toy)
-    b = _float_array(betas, "betas", what="a 1-D array of numbers > 0")
-    if b.ndim != 1 or b.size == 0 or b.size > 10_000 or not (np.isfinite(b).all() and (b > 0).all()):
-        raise ValueError(f"betas must be a 1-D array of 1 to 10000 finite numbers > 0; got {betas!r}")
+    b = v.array(betas, "betas", max_size=10_000, low=0.0, low_open=True)
     one_of(divergence, "divergence", DIVERGENCES)
     kk = _ks(ks)
     v.check_work("optimum_frontier", b.size * (_OPT_COST * t.logits.size
@@ -1546,12 +1541,10 @@ def matched_optima(toy: Toy, pass1, *, ks=(1, 256)) -> dict:
     from scipy import optimize
 
     t = _shared_policy_toy(toy)
-    tg = np.atleast_1d(_float_array(pass1, "pass1", what="targets of pass@1"))
     p, s = t.p_ref, t.solve_rate
     lo, hi = float(p @ s), float(s.max())
-    if tg.ndim != 1 or tg.size == 0 or tg.size > 100 or not (np.isfinite(tg).all() and (tg > lo).all() and (tg < hi).all()):
-        raise ValueError(f"pass1 must be 1 to 100 targets strictly between the reference's pass@1 "
-                         f"{lo:.6g} and the best answer's {hi:.6g}; got {v._fmt(pass1)}")
+    tg = v.array(pass1, "pass1", atleast_1d=True, max_size=100, low=lo, high=hi, low_open=True,
+                 high_open=True)
     kk = _ks(ks)
     # ~100 objective evaluations per root find, two divergences, then the frontiers
     v.check_work("matched_optima", tg.size * 2 * (100 * _OPT_COST * t.logits.size

@@ -10,7 +10,7 @@ from kitlib.views import rlvr as views
 
 @pytest.fixture(scope="module")
 def run():
-    return views.t2_run(8, 1.0)
+    return views.t2_run(group_size=8, lr=1.0)
 
 
 # -- the idea ------------------------------------------------------------------------------------
@@ -68,21 +68,21 @@ def test_covariance_law_sign_and_gap_growing_with_lr():
     for g in views.T2_GROUPS:
         gaps = []
         for lr in views.T2_LRS:
-            r = views.t2_run(g, lr)
+            r = views.training_run(g, lr)
             assert (np.sign(r["dH1"]) == np.sign(r["dH"])).mean() >= 0.99
             gaps.append(np.abs(r["dH1"] - r["dH"]).max())
         assert np.all(np.diff(gaps) > 0)
-    assert (np.sign(views.t2_run(8, 1.0)["dH1"]) == np.sign(views.t2_run(8, 1.0)["dH"])).all()
+    assert (np.sign(views.training_run(8, 1.0)["dH1"]) == np.sign(views.training_run(8, 1.0)["dH"])).all()
 
 
 def test_larger_groups_converge_to_almost_the_same_place():
-    finals = np.array([views.t2_run(g, 1.0)["passk"][-1] for g in views.T2_GROUPS[1:]])
+    finals = np.array([views.training_run(g, 1.0)["passk"][-1] for g in views.T2_GROUPS[1:]])
     assert np.ptp(finals[:, 0]) < 0.01
 
 
 def test_sampled_run_wanders_around_the_exact_one(run):
     for seed in range(3):
-        s = views.t2_run(8, 1.0, "sampled", seed)
+        s = views.training_run(8, 1.0, seed=seed)
         assert abs(s["passk"][-1, 0] - run["passk"][-1, 0]) < 0.05
 
 
@@ -99,7 +99,7 @@ def test_crossover_flat_trained_curve_and_base_wins_beyond(run):
 
 
 def test_easy_prompts_to_certainty_hardest_lose_their_mass(run):
-    d = views.t2_toy().info["d"]
+    d = rlvr.toy_t2().info["d"]
     base, tr = run["pc"][0], run["pc"][-1]
     assert (tr[d < 0.3] > 0.99).all()
     hard = d >= 0.85
@@ -138,13 +138,13 @@ def test_own_softmax_per_prompt_every_exact_step_raises_every_p():
 # -- Explore 3 -----------------------------------------------------------------------------------
 @pytest.mark.parametrize("beta", views.SUPPORT_BETAS)
 def test_reverse_never_leaves_support_forward_does(beta):
-    toy = views.t1_toy("zero", "hard")
+    toy = rlvr.toy_t1(hole="zero", rewards="hard")
     rev = rlvr.regularized_optimum(toy.p_ref, toy.rewards[0], beta, "reverse_kl")
     fwd = rlvr.regularized_optimum(toy.p_ref, toy.rewards[0], beta, "forward_kl")
     assert rev[-1] == 0.0
     if beta < 1:
         assert np.isclose(fwd[-1], 1 - beta, atol=1e-9)
-    easy = views.t1_toy("zero", "easy")
+    easy = rlvr.toy_t1(hole="zero", rewards="easy")
     fe = rlvr.regularized_optimum(easy.p_ref, easy.rewards[0], beta, "forward_kl")
     assert fe[-1] == 0.0                              # a correct answer inside: a tie
 
@@ -185,12 +185,11 @@ def test_reverse_kd_pull_is_proportional_to_own_mass():
 
 def test_forward_keeps_more_pass256_and_grpo_path_above_both(run):
     tab = views.frontier_table()
-    m = tab["matched"]
-    assert (m["forward_kl"]["pass_at_k"][:, 1] > m["reverse_kl"]["pass_at_k"][:, 1]).all()
+    assert (tab["forward_kl"]["matched_pass"][:, 1] > tab["reverse_kl"]["matched_pass"][:, 1]).all()
     # "so the spark survives": more spark mass under forward KL at every matched pass@1
-    assert (m["forward_kl"]["policies"][:, -1] > m["reverse_kl"]["policies"][:, -1]).all()
+    assert (tab["forward_kl"]["matched_policies"][:, -1] > tab["reverse_kl"]["matched_policies"][:, -1]).all()
     for div in ("reverse_kl", "forward_kl"):
-        f = tab["frontier"][div]["pass_at_k"]
+        f = tab[div]["frontier"]
         o = np.argsort(f[:, 0])
         curve = np.interp(run["passk"][:, 0], f[o, 0], f[o, 1])
         assert (run["passk"][:, 2] > curve).all()
@@ -204,8 +203,8 @@ def test_forward_kl_training_runs_sit_above_reverse_ones():
     assert inside.sum() >= 6
     gap = fw[inside, 1] - np.interp(fw[inside, 0], rv[o, 0], rv[o, 1])
     assert (gap > 0).all()
-    m = views.frontier_table()["matched"]
-    assert gap.max() < (m["forward_kl"]["pass_at_k"][:, 1] - m["reverse_kl"]["pass_at_k"][:, 1]).max()
+    m = views.frontier_table()
+    assert gap.max() < (m["forward_kl"]["matched_pass"][:, 1] - m["reverse_kl"]["matched_pass"][:, 1]).max()
 
 
 def test_rehearsal_gradient_is_sft_on_base_samples():
@@ -220,10 +219,10 @@ def test_rehearsal_gradient_is_sft_on_base_samples():
 
 # -- Explore 6 -----------------------------------------------------------------------------------
 def test_unmasked_bonus_floods_masked_does_not():
-    flood = views.fix_run("bonus", 0.5, 1.0)
+    flood = views.fix_run("bonus", alpha=0.5, top_p=1.0)
     assert flood["junk"][-1] > 0.5 and flood["pc"][-1] < 0.2
-    wide = views.fix_run("bonus", 1.0, 0.95)
-    tight = views.fix_run("bonus", 1.0, 0.905)
+    wide = views.fix_run("bonus", alpha=1.0, top_p=0.95)
+    tight = views.fix_run("bonus", alpha=1.0, top_p=0.905)
     assert wide["junk"][-1] > 0.5 and tight["junk"][-1] < 0.01 and tight["pc"][-1] > 0.9
 
 
@@ -240,7 +239,7 @@ def test_reward_placed_k2_k3_drive_both_kls_up_from_any_t_above_zero():
 
 def test_lp_reg_cannot_stop_collapse_positive_only_is_slower():
     grpo = views.fix_run("grpo")
-    lp = views.fix_run("lp_reg", 0.5, 1.0, 1e-3)
+    lp = views.fix_run("lp_reg", alpha=0.5, tau=1e-3)
     pos = views.fix_run("positive")
     assert lp["H"][-1] < lp["H"][0] / 10 and lp["H"][-1] < 2 * grpo["H"][-1]
     assert lp["junk"][-1] < 0.01

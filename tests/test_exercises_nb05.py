@@ -37,7 +37,11 @@ def test_ex1_rejects_typical_wrong_answers(answer):
 
 
 def test_ex1_expected_value_is_one_minus_beta():
-    assert np.isclose(nb05._ex1_expected(), 1 - nb05.EX1_BETA, atol=1e-12)
+    """The derivation's answer 1 − β is accepted to the last digit, and it is what kitlib computes."""
+    assert nb05.exercise_1(1 - nb05.EX1_BETA)
+    toy = rlvr.toy_t1(hole="zero", rewards="hard")
+    opt = rlvr.regularized_optimum(toy.p_ref, toy.rewards[0], nb05.EX1_BETA, "forward_kl")
+    assert np.isclose(opt[-1], 1 - nb05.EX1_BETA, atol=1e-12)
 
 
 # -- exercise 2: coding, first-order entropy change ---------------------------------------------

@@ -142,7 +142,8 @@ def test_multilevel_rewards_enumerate_multinomial_counts(part, scale):
     got = V.grpo_expected_update(th, r, G, scale=scale, eps=1e-2, part=part)
     np.testing.assert_allclose(got, want, atol=1e-15)
     R = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 1.0]])
-    np.testing.assert_allclose(V._levels_update(pi, R, 8, scale, 0, 1e-6, part),
+    # rewards 1/2 instead of 0/1 take the multi-level path; advantages are shift-invariant
+    np.testing.assert_allclose(V.grpo_expected_update(th, R + 1.0, 8, scale=scale, part=part),
                                V.grpo_expected_update(th, R, 8, scale=scale, part=part), atol=1e-15)
 
 
@@ -151,7 +152,7 @@ def test_expected_update_is_the_mean_of_sampled_updates(part):
     th = np.log([0.5, 0.2, 0.3])
     n = 200_000
     samples = np.array([V.grpo_sampled_update(th, R3, 4, eps=0.0, part=part, n_groups=n // 20,
-                                              rng=seed) for seed in range(20)])
+                                              seed=seed) for seed in range(20)])
     mean, se = samples.mean(0), samples.std(0, ddof=1) / math.sqrt(20)
     exact = V.grpo_expected_update(th, R3, 4, eps=0.0, part=part)
     assert (np.abs(mean - exact) < 4 * se + 1e-12).all()
@@ -159,10 +160,10 @@ def test_expected_update_is_the_mean_of_sampled_updates(part):
 
 
 def test_sampled_update_is_seeded():
-    a = V.grpo_sampled_update(LOG3, R3, 8, rng=5)
-    b = V.grpo_sampled_update(LOG3, R3, 8, rng=np.random.default_rng(5))
+    a = V.grpo_sampled_update(LOG3, R3, 8, seed=5)
+    b = V.grpo_sampled_update(LOG3, R3, 8, seed=np.random.default_rng(5))
     np.testing.assert_array_equal(a, b)
-    assert not np.array_equal(a, V.grpo_sampled_update(LOG3, R3, 8, rng=6))
+    assert not np.array_equal(a, V.grpo_sampled_update(LOG3, R3, 8, seed=6))
 
 
 def test_advantages():
@@ -387,13 +388,13 @@ def test_toys():
     (lambda: V.grpo_expected_update(LOG3, R3, 1), "group_size"),
     (lambda: V.grpo_expected_update(LOG3, R3, 10_000), "group_size"),
     (lambda: V.grpo_expected_update(LOG3, R3, 4.5), "group_size"),
-    (lambda: V.grpo_expected_update(LOG3, [1, 0], 4), "rewards must have shape"),
+    (lambda: V.grpo_expected_update(LOG3, [1, 0], 4), "rewards must be an array of shape"),
     (lambda: V.grpo_expected_update(LOG3, [1, np.nan, 0], 4), "rewards must be finite"),
     (lambda: V.grpo_expected_update(np.zeros(12), np.arange(12.0), 4096), "distinct levels"),
     (lambda: V.grpo_expected_update([np.nan, 0, 0], R3, 4), "logits"),
     (lambda: V.grpo_expected_update(LOG3, R3, 4, part="neg"), "part must be one of"),
     (lambda: V.grpo_sampled_update(LOG3, R3, 4, n_groups=0), "n_groups"),
-    (lambda: V.grpo_sampled_update(LOG3, R3, 4, rng="x"), "rng"),
+    (lambda: V.grpo_sampled_update(LOG3, R3, 4, seed="x"), "seed"),
     (lambda: V.grpo_sampled_update(LOG3, R3, 4, n_groups=10**7), "n_groups"),
     (lambda: V.entropy_change(LOG3, [0.1, 0.2]), "delta"),
     (lambda: V.entropy_change(LOG3, [0.1, 0.2, 0.3], exact="yes"), "exact"),
@@ -413,7 +414,7 @@ def test_toys():
     (lambda: V.toy_t2(n_prompts=0), "n_prompts"),
     (lambda: V.toy_t3(p_student=0.0), "p_student"),
     (lambda: V.pass_at_k_spread([0.2], 10, 11), "k must"),
-    (lambda: V.crossover_k([0.2], [0.2, 0.3]), "p_before and p_after"),
+    (lambda: V.crossover_k([0.2], [0.2, 0.3]), "p_after must be a 1-D array of the same length"),
 ])
 def test_invalid_input_raises(call, match):
     with pytest.raises(ValueError, match=match):
@@ -421,9 +422,9 @@ def test_invalid_input_raises(call, match):
 
 
 def test_too_large_input_is_refused():
-    with pytest.raises(ValueError, match="logits may hold at most"):
+    with pytest.raises(ValueError, match="logits must have at most"):
         V.entropy_bonus_grad(np.broadcast_to(0.0, (V.MAX_ANSWERS + 1,)))
-    with pytest.raises(ValueError, match="rewards may hold at most"):
+    with pytest.raises(ValueError, match="rewards must have at most"):
         V.grpo_expected_update(np.zeros(2), np.broadcast_to(0.0, (V.MAX_CELLS, 2)), 4)
     with pytest.raises(ValueError, match="p_correct.size"):
         V.pass_at_k(np.broadcast_to(0.5, (10**6,)), np.arange(1, 101))
@@ -629,7 +630,7 @@ def test_pass_at_k_spread_vector_k():
     (lambda: V.grpo_train(LOG3, R3, kd_coef=0.1), "teacher_logits must be given"),
     (lambda: V.grpo_train(LOG3, R3, kl_coef=-0.1), "kl_coef"),
     (lambda: V.grpo_train(LOG3, R3, kl_coef=0.1, kl_estimator="k1", kl_placement="reward",
-                          ref_logits=[0.0, 0.0, -np.inf]), "ref_logits may be -inf"),
+                          ref_logits=[0.0, 0.0, -np.inf]), "ref_logits must be finite where the policy has mass"),
     (lambda: V.grpo_train(LOG3, R3, lp_coef=0.1), "exactly one of tau and kappa"),
     (lambda: V.grpo_train(LOG3, R3, entropy_coef=0.1, top_p=0.0), "top_p"),
     (lambda: V.grpo_train(LOG3, R3, steps=200_000), "steps"),

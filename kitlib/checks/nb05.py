@@ -19,13 +19,12 @@ __all__ = ["exercise_1", "exercise_2", "exercise_3", "exercise_4", "exercise_5",
            "EX1_BETA", "PLACEMENT_CHOICES"]
 
 EX1_BETA = 0.37
-_HARD_REWARDS = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 1.0])
 PLACEMENT_CHOICES = ("k1-reward", "k1-loss", "k2-reward", "k2-loss", "k3-reward", "k3-loss")
 
 
 def _ex1_expected() -> float:
-    p_ref = rlvr.toy_t1(hole="zero").p_ref
-    return float(rlvr.regularized_optimum(p_ref, _HARD_REWARDS, EX1_BETA, "forward_kl")[-1])
+    toy = rlvr.toy_t1(hole="zero", rewards="hard")
+    return float(rlvr.regularized_optimum(toy.p_ref, toy.rewards[0], EX1_BETA, "forward_kl")[-1])
 
 
 def exercise_1(answer):

@@ -97,8 +97,8 @@ CONTRACTS: dict[str, Contract] = {
                     "rewards": lazy(lambda: np.arange(12.0)), "group_size": 4096},)),
     "grpo_sampled_update": Contract(
         args={"logits": _LOGITS, "rewards": _REWARDS, "group_size": _GROUP, **_GRPO,
-              "n_groups": integer(low=1), "rng": seed()},
-        baseline=dict(logits=LOG3, rewards=R23, group_size=4, n_groups=2, rng=0),
+              "n_groups": integer(low=1), "seed": seed()},
+        baseline=dict(logits=LOG3, rewards=R23, group_size=4, n_groups=2, seed=0),
         budget="prompts × n_groups × group_size up to 10**7",
         too_large=({"n_groups": 10**7},)),
     "entropy_change": Contract(
@@ -110,6 +110,14 @@ CONTRACTS: dict[str, Contract] = {
         args={"logits": _LOGITS, "ref_logits": _REF, "estimator": choice(ESTIMATORS),
               "placement": choice(PLACEMENTS)},
         baseline=dict(logits=LOG3, ref_logits=REF3, estimator="k2", placement="reward"),
+        budget="answers up to 10**6"),
+    "kl_term_optimises": Contract(
+        args={"grad": array(max_size=MAX_ANSWERS),
+              "grad_reverse": array(max_size=MAX_ANSWERS, doc="same length as grad"),
+              "grad_forward": array(max_size=MAX_ANSWERS, doc="same length as grad"),
+              "rtol": real(low=0)},
+        baseline=dict(grad=np.array([0.1, -0.1, 0.0]), grad_reverse=np.array([0.1, -0.1, 0.0]),
+                      grad_forward=np.array([0.2, -0.1, -0.1]), rtol=1e-9),
         budget="answers up to 10**6"),
     "regularized_optimum": Contract(
         args={"p_ref": prob(max_size=MAX_ANSWERS, doc="at least 2 entries; zeros allowed"),
@@ -131,8 +139,9 @@ CONTRACTS: dict[str, Contract] = {
               "kappa": real(low=0, high=1, low_open=True, none_ok=True,
                             doc="exactly one of tau and kappa")},
         baseline=dict(logits=LOG3, tau=0.25), budget="answers up to 10**6"),
-    "toy_t1": Contract(args={"hole": choice(("zero", "tiny", "none"))},
-                       baseline=dict(hole="tiny")),
+    "toy_t1": Contract(args={"hole": choice(("zero", "tiny", "none")),
+                             "rewards": choice(("easy", "hard"))},
+                       baseline=dict(hole="tiny", rewards="hard")),
     "toy_t2": Contract(args={"n_prompts": integer(low=1, high=1_000_000), "spark": _OPEN01},
                        baseline=dict(n_prompts=20, spark=0.05),
                        budget="n_prompts up to 10**6"),

@@ -1,12 +1,11 @@
 """Explorers of notebook 05: RL with verifiable rewards — entropy, support, pass@k, KD + RL.
 
 Every explorer follows the kit's pattern (``kitlib.explore``): the figure and its artists are built
-once, ``compute`` only indexes trajectories and tables that ``kitlib.rlvr`` computed, ``draw`` only
-updates artists. Training runs are computed by ``kitlib.rlvr.grpo_train`` — exact
-expected updates by default, seeded sampled runs beside them — for every value of every slider
-when the explorer is built (progress bars; a few seconds in all), cached for the session and
-indexed on slide. Axis limits are fixed where the precomputed data allow it (tests/test_views_rlvr.py
-checks that the data fit), so a slider step redraws only the changed artists.
+once, ``compute`` only indexes the tables of :mod:`kitlib.tables.rlvr` (every training run,
+optimum and estimator spread at every value of every slider, computed by :mod:`kitlib.rlvr` and
+shipped on disk), ``draw`` only updates artists. Axis limits are fixed where the precomputed data
+allow it (tests/test_views_rlvr.py checks that the data fit), so a slider step redraws only the
+changed artists. Readouts are :func:`kitlib.views._common.readout_box` texts (mirrored as text).
 
 The toys are the brief's: T1 (one prompt, six answers, a support hole), T2 (200 prompts sharing six
 strategies, one of them a rare "spark" that alone solves the hardest prompts), T3 (a hard prompt the
@@ -16,21 +15,28 @@ student almost never solves, a teacher that solves it half the time) and the ent
 
 from __future__ import annotations
 
-import functools
-
-import ipywidgets as W
 import numpy as np
 from matplotlib.collections import LineCollection
-from tqdm.auto import tqdm
 
-from kitlib import divergences, rlvr
-from kitlib.explore import (Explorer, checkbox, dropdown, int_slider, new_figure, slider,
-                            steady_limits)
+from kitlib import rlvr
+from kitlib.explore import Explorer, checkbox, dropdown, int_slider, new_figure, slider, steady_limits
 from kitlib.style import COLORS, OKABE_ITO
+from kitlib.tables import rlvr as tables
+from kitlib.tables.rlvr import (ALPHAS, BUDGETS, CHECKPOINTS, FIX_STEPS, KD_BETAS, KD_LRS,
+                                KL_COMBOS, KL_RUN_BETAS, PASS_KS, PLACE_STEPS,
+                                SAMPLED_SEEDS, SUPPORT_BETAS, SUPPORT_STEPS, T2_GROUPS, T2_LRS,
+                                T2_STEPS, T3_STEPS, TAUS, TILTS, TOP_PS, t2_run)
+from kitlib.views._common import grid_slider, nearest_index, readout_box
 
 __all__ = ["training_explorer", "pass_at_k_explorer", "support_explorer", "kl_placement_explorer",
            "distill_rehearsal_explorer", "entropy_fixes_explorer", "EXPLORERS",
-           "t2_run", "support_run", "t3_run", "fix_run", "T2_STEPS"]
+           "t2_run", "training_run", "support_run", "t3_run", "fix_run", "kl_run_endpoints",
+           "placement_table", "frontier_table", "pass_at_k_checkpoint", "KD_OPTIONS", "KD_SHORT",
+           "HOLES", "REWARD_SETS", "SAMPLED_OPTIONS", "FIX_METHODS", "FLOOR",
+           # the explorers' grids, re-exported from kitlib.tables.rlvr
+           "T2_STEPS", "T2_GROUPS", "T2_LRS", "SAMPLED_SEEDS", "CHECKPOINTS", "BUDGETS",
+           "SUPPORT_STEPS", "SUPPORT_BETAS", "KL_COMBOS", "TILTS", "T3_STEPS", "KD_BETAS",
+           "KD_LRS", "KL_RUN_BETAS", "ALPHAS", "TOP_PS", "TAUS"]
 
 _BASE = COLORS["target"]           # π_ref / the base model: black
 _GRPO = COLORS["model"]            # plain GRPO / the trained policy: blue
@@ -39,18 +45,8 @@ _FWD = COLORS["forward_kl"]        # orange
 _GREEN = OKABE_ITO["bluish_green"]
 _PURPLE = OKABE_ITO["reddish_purple"]
 _SKY = OKABE_ITO["sky_blue"]
-_TEXT = {"family": "monospace", "fontsize": 9.0, "va": "top", "multialignment": "left"}
-_BOX = {"fc": "white", "ec": "0.7", "alpha": 0.9}
+_LEFT = {"multialignment": "left"}  # the readouts' lines are left-aligned even when the box is right-aligned
 FLOOR = 1e-12  # log axes: an exact zero is drawn at this floor and labelled as zero in the readout
-
-SEED = 0
-
-
-def _selection(description: str, options, value) -> W.SelectionSlider:
-    """A slider over a few precomputed values (G, learning rates, budgets)."""
-    return W.SelectionSlider(options=list(options), value=value, description=description,
-                             continuous_update=True, layout={"width": "420px"},
-                             style={"description_width": "150px"})
 
 
 def _floor(x):
@@ -63,38 +59,93 @@ def _fmt_p(x: float) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# cached runs (all maths in kitlib.rlvr; these only choose settings and cache)
+# indexing the tables of kitlib.tables.rlvr (all maths there)
 # --------------------------------------------------------------------------------------------
-T2_STEPS = 200
-T2_GROUPS = (2, 4, 8, 16, 32, 64)
-T2_LRS = (0.25, 0.5, 1.0, 2.0)
-PASS_KS = (1, 16, 256)
-SAMPLED_SEEDS = (0, 1, 2)
 SAMPLED_OPTIONS = [("none (exact only)", -1)] + [
     (f"G = 8, lr 1, one group per prompt per step, seed {s}", s) for s in SAMPLED_SEEDS]
 
 
-@functools.lru_cache(maxsize=1)
-def t2_toy() -> rlvr.Toy:
-    return rlvr.toy_t2()
+def training_run(group_size: int, lr: float, *, seed: int | None = None) -> dict:
+    """The training explorer's run at (G, lr) of its grid (exact), or the sampled run of ``seed``
+    (G = 8, lr 1): ``passk`` (201, 3), ``H`` and ``spark`` (201,), and for exact runs ``dH1``
+    and ``dH`` (200,). Indexes :func:`kitlib.tables.rlvr.training`."""
+    tab = tables.training()
+    if seed is not None:
+        i = nearest_index(tab["grid"]["seeds"], seed)
+        return {k: tab["sampled"][k][i] for k in tab["sampled"]}
+    i = nearest_index(tab["grid"]["group_sizes"], group_size)
+    j = nearest_index(tab["grid"]["lrs"], lr)
+    return {k: tab["exact"][k][i, j] for k in tab["exact"]}
 
 
-@functools.lru_cache(maxsize=128)
-def t2_run(group_size: int = 8, lr: float = 1.0, mode: str = "exact", seed: int = SEED, *,
-           kl_coef: float = 0.0, divergence: str = "none") -> dict:
-    """Plain GRPO (or GRPO + a KL term) on T2 for ``T2_STEPS`` steps, with its pass@k table."""
-    toy = t2_toy()
-    kw = {}
-    if divergence != "none":
-        est, place = _KL_OF[divergence]
-        kw = {"kl_coef": kl_coef, "kl_estimator": est, "kl_placement": place}
-    tr = rlvr.grpo_train(toy.logits, toy.rewards, steps=T2_STEPS, group_size=group_size, lr=lr,
-                         mode=mode, seed=seed, **kw)
-    return {"policies": tr.policies, "H": tr.entropy, "pc": tr.p_correct,
-            "passk": tr.pass_at_k(np.array(PASS_KS)), "dH1": tr.dH_first_order, "dH": tr.dH_exact}
+def pass_at_k_checkpoint(step: int, n: int) -> dict:
+    """The pass@k explorer's curves at a checkpoint and the estimators' spread at budget n
+    (indexes :func:`kitlib.tables.rlvr.pass_at_k_table`)."""
+    tab = tables.pass_at_k_table()
+    sp = tab["spread"]
+    i, b = nearest_index(tab["steps"], step), nearest_index(sp["budgets"], n)
+    sel = sp["k"] <= sp["budgets"][b]
+    cross = int(tab["cross"][i])
+
+    def spread(which, idx):
+        return {"k": sp["k"][sel].astype(float), "mean": sp[f"{which}_mean"][idx][sel],
+                "sd": sp[f"{which}_sd"][idx][sel], "plugin": sp[f"{which}_plugin"][idx][sel]}
+
+    return {"base": tab["base"], "trained": tab["trained"][i], "cross": None if cross < 0 else cross,
+            "cross_pass": float(tab["cross_pass"][i]), "pc_base": tab["pc_base"], "pc": tab["pc"][i],
+            "sb": spread("base", b), "st": spread("trained", (i, b))}
 
 
-_KL_OF = {"reverse_kl": ("k1", "reward"), "forward_kl": ("k3", "loss")}
+def support_run(hole: str, rewards: str, beta: float, divergence: str) -> dict:
+    """T1 run and optimum at β of the support explorer's grid: ``policies`` (151, 6),
+    ``p_correct`` (151,), ``opt`` (6,) (indexes :func:`kitlib.tables.rlvr.support_runs`)."""
+    tab = tables.support_runs(hole=hole, rewards=rewards)
+    i = nearest_index(tab["betas"], beta)
+    return {k: a[i] for k, a in tab[divergence].items()}
+
+
+def placement_table(t: float) -> dict:
+    """The KL-placement explorer's data at tilt t: ``g``, ``verdict`` and ``runs`` (each keyed
+    by (estimator, placement)), ``rkl`` and ``fkl`` (indexes :func:`kitlib.tables.rlvr.placement`)."""
+    tab = tables.placement()
+    i = nearest_index(tab["tilts"], t)
+    return {"g": {c: tab["g"][i, n] for n, c in enumerate(KL_COMBOS)},
+            "verdict": {c: str(tab["verdict"][i, n]) for n, c in enumerate(KL_COMBOS)},
+            "runs": {c: {"rkl": tab["run_rkl"][i, n], "fkl": tab["run_fkl"][i, n]}
+                     for n, c in enumerate(KL_COMBOS)},
+            "rkl": tab["rkl"][i], "fkl": tab["fkl"][i]}
+
+
+def t3_run(kd: str, beta: float, lr: float) -> dict:
+    """T3 run of the distillation panel: ``p`` (301,) and ``hit`` (int or None)
+    (indexes :func:`kitlib.tables.rlvr.t3_runs`)."""
+    tab = tables.t3_runs()
+    i, j = nearest_index(tab["betas"], beta), nearest_index(tab["lrs"], lr)
+    hit = int(tab[kd]["hit"][i, j])
+    return {"p": tab[kd]["p"][i, j], "hit": None if hit < 0 else hit}
+
+
+def kl_run_endpoints(divergence: str) -> np.ndarray:
+    """(pass@1, pass@256) after 200 exact GRPO steps (G = 8, lr 1) with a KL term at each β of
+    ``KL_RUN_BETAS``: k1 in the reward (reverse) or k3 as a loss (forward)."""
+    return tables.kl_run_endpoints(divergence=divergence)["ends"]
+
+
+def frontier_table() -> dict:
+    """Exact T2 optima (:func:`kitlib.tables.rlvr.frontier`)."""
+    return tables.frontier()
+
+
+def fix_run(method: str, *, alpha: float = 0.0, top_p: float = 1.0, tau: float = 1e-3) -> dict:
+    """Junk-toy run with one fix: "grpo", "positive", "bonus" (α, top_p) or "lp_reg" (α, τ):
+    ``pc``, ``junk``, ``wrong``, ``H`` (201,) (indexes :func:`kitlib.tables.rlvr.fix_runs`)."""
+    tab = tables.fix_runs()
+    if method in ("grpo", "positive"):
+        return dict(tab[method])
+    i = nearest_index(tab["alphas"], alpha)
+    j = (nearest_index(tab["top_ps"], top_p) if method == "bonus"
+         else nearest_index(tab["taus"], tau))
+    return {k: a[i, j] for k, a in tab[method].items()}
 
 
 # --------------------------------------------------------------------------------------------
@@ -102,10 +153,7 @@ _KL_OF = {"reverse_kl": ("k1", "reward"), "forward_kl": ("k3", "loss")}
 # --------------------------------------------------------------------------------------------
 def training_explorer() -> Explorer:
     """GRPO on T2: pass@1/16/256, entropy and spark mass over steps; first-order ΔH vs exact."""
-    jobs = [(g, lr, "exact", SEED) for g in T2_GROUPS for lr in T2_LRS]
-    jobs += [(8, 1.0, "sampled", s) for s in SAMPLED_SEEDS]
-    for job in tqdm(jobs, desc="GRPO runs on T2 (once)", leave=False):
-        t2_run(*job)
+    tables.training()
     steps = np.arange(T2_STEPS + 1)
     fig, (ax_p, ax_h, ax_d) = new_figure(1, 3, figsize=(12.5, 4.2))
     styles = (("-", "o"), ("--", "s"), (":", "^"))
@@ -152,15 +200,14 @@ def training_explorer() -> Explorer:
     ax_d.set_ylabel("entropy change per step ÷ lr")
     ax_d.set_title("the covariance law", loc="left")
     ax_d.legend(loc="lower right", fontsize=8.5)
-    info = ax_p.text(0.97, 0.03, "", transform=ax_p.transAxes, ha="right", bbox=_BOX,
-                     **{**_TEXT, "va": "bottom"})
-    info_d = ax_d.text(0.97, 0.97, "", transform=ax_d.transAxes, ha="right", bbox=_BOX, **_TEXT)
+    info = readout_box(ax_p, 0.97, 0.03, ha="right", va="bottom", **_LEFT)
+    info_d = readout_box(ax_d, 0.97, 0.97, ha="right", **_LEFT)
 
     def compute(params):
         g, lr, s = int(params["group_size"]), float(params["lr"]), int(params["step"])
-        ex = t2_run(g, lr)
+        ex = training_run(g, lr)
         seed = int(params["sampled"])
-        smp = t2_run(8, 1.0, "sampled", seed) if seed >= 0 and (g, lr) == (8, 1.0) else None
+        smp = training_run(8, 1.0, seed=seed) if seed >= 0 and (g, lr) == (8, 1.0) else None
         return {"ex": ex, "smp": smp, "s": s, "g": g, "lr": lr, "seed": seed}
 
     def draw(d):
@@ -172,9 +219,9 @@ def training_explorer() -> Explorer:
         vline_p.set_xdata([s, s])
         vline_h.set_xdata([s, s])
         h_line.set_ydata(_floor(ex["H"]))
-        s_line.set_ydata(_floor(ex["policies"][:, -1]))
+        s_line.set_ydata(_floor(ex["spark"]))
         h_s.set_data((steps, _floor(smp["H"])) if smp else ([], []))
-        s_s.set_data((steps, _floor(smp["policies"][:, -1])) if smp else ([], []))
+        s_s.set_data((steps, _floor(smp["spark"])) if smp else ([], []))
         d_ex.set_ydata(ex["dH"] / d["lr"])
         d_fo.set_ydata(ex["dH1"] / d["lr"])
         j = max(s, 1) - 1
@@ -182,7 +229,7 @@ def training_explorer() -> Explorer:
         pk = ex["passk"][s]
         txt = (f"G = {d['g']}, lr = {d['lr']:g}, step {s}\n"
                f"pass@1 {pk[0]:.3f}  @16 {pk[1]:.3f}  @256 {pk[2]:.3f}\n"
-               f"H = {ex['H'][s]:.3f} nats   spark {ex['policies'][s, -1]:.2e}")
+               f"H = {ex['H'][s]:.3f} nats   spark {ex['spark'][s]:.2e}")
         if smp:
             pks = smp["passk"][s]
             txt += (f"\nsampled (seed {d['seed']}): pass@1 {pks[0]:.3f}  @256 {pks[2]:.3f}"
@@ -194,8 +241,8 @@ def training_explorer() -> Explorer:
                         f"first order    {ex['dH1'][j]:+.2e}")
 
     controls = {
-        "group_size": _selection("group size G", T2_GROUPS, 8),
-        "lr": _selection("learning rate", T2_LRS, 1.0),
+        "group_size": grid_slider("group size G", T2_GROUPS, 8),
+        "lr": grid_slider("learning rate", T2_LRS, 1.0),
         "step": int_slider("step shown", T2_STEPS, 0, T2_STEPS, 5),
         "sampled": dropdown("sampled run beside it", SAMPLED_OPTIONS, -1),
     }
@@ -209,40 +256,13 @@ def training_explorer() -> Explorer:
 # --------------------------------------------------------------------------------------------
 # 2. pass@k over k, before and after: the crossover and the estimator's spread
 # --------------------------------------------------------------------------------------------
-K_GRID = np.unique(np.round(np.geomspace(1, 1024, 120)).astype(int))
-BUDGETS = (8, 16, 32, 64, 128, 256, 512)
-EST_KS = tuple(2 ** i for i in range(11))
-CHECKPOINTS = (0, 5, 10, 20, 30, 50, 75, 100, 150, 200)
-
-
-@functools.lru_cache(maxsize=512)
-def _spread(which: str, step: int, n: int) -> dict:
-    """Exact mean and SD of the unbiased and plug-in estimates at budget n (ks = powers of 2 ≤ n)."""
-    pc = t2_run(8, 1.0)["pc"][0 if which == "base" else step]
-    ks = np.array([k for k in EST_KS if k <= n])
-    sp = rlvr.pass_at_k_spread(pc, n, ks)
-    return {"k": ks.astype(float), "mean": sp["unbiased_mean"], "sd": sp["unbiased_sd"],
-            "plugin": sp["plugin_mean"]}
-
-
-@functools.lru_cache(maxsize=256)
-def _curves(step: int) -> dict:
-    run = t2_run(8, 1.0)
-    base, tr = run["pc"][0], run["pc"][step]
-    return {"base": rlvr.pass_at_k(base, K_GRID), "trained": rlvr.pass_at_k(tr, K_GRID),
-            "cross": rlvr.crossover_k(base, tr, k_max=int(K_GRID[-1])),
-            "pc_base": base, "pc": tr}
-
-
 def pass_at_k_explorer() -> Explorer:
     """pass@k against k (log) for the T2 base and a GRPO checkpoint; crossover; estimator spread."""
-    d_j = t2_toy().info["d"]
-    jobs = [("base", 0, n) for n in BUDGETS] + [("trained", s, n) for s in CHECKPOINTS for n in BUDGETS]
-    for job in tqdm(jobs, desc="estimator spreads (once)", leave=False):
-        _spread(*job)
+    d_j = rlvr.toy_t2().info["d"]
+    k_grid = tables.pass_at_k_table()["k"]
     fig, (ax, ax_j) = new_figure(1, 2, figsize=(11.0, 4.3))
-    (base_l,) = ax.plot(K_GRID, np.zeros(K_GRID.size), color=_BASE, lw=2, label="base π_ref (exact)")
-    (tr_l,) = ax.plot(K_GRID, np.zeros(K_GRID.size), color=_GRPO, lw=2, ls="--",
+    (base_l,) = ax.plot(k_grid, np.zeros(k_grid.size), color=_BASE, lw=2, label="base π_ref (exact)")
+    (tr_l,) = ax.plot(k_grid, np.zeros(k_grid.size), color=_GRPO, lw=2, ls="--",
                       label="after GRPO (exact)")
     (base_m,) = ax.plot([], [], "o", color=_BASE, ms=5, label="unbiased estimate: mean ± SD")
     (tr_m,) = ax.plot([], [], "s", color=_GRPO, ms=5)
@@ -260,8 +280,7 @@ def pass_at_k_explorer() -> Explorer:
     ax.set_ylabel("pass@k")
     ax.set_title("pass@k before and after", loc="left")
     ax.legend(loc="upper left", bbox_to_anchor=(0.28, 0.74), fontsize=8)
-    info = ax.text(0.97, 0.03, "", transform=ax.transAxes, ha="right", bbox=_BOX,
-                   **{**_TEXT, "va": "bottom"})
+    info = readout_box(ax, 0.97, 0.03, ha="right", va="bottom", **_LEFT)
 
     (pj_b,) = ax_j.plot(d_j, np.ones_like(d_j), color=_BASE, lw=2, label="base")
     (pj_t,) = ax_j.plot(d_j, np.ones_like(d_j), color=_GRPO, lw=2, ls="--", label="after GRPO")
@@ -276,8 +295,8 @@ def pass_at_k_explorer() -> Explorer:
 
     def compute(params):
         s, n = int(params["step"]), int(params["n"])
-        c = _curves(s)
-        return {"c": c, "s": s, "n": n, "sb": _spread("base", 0, n), "st": _spread("trained", s, n),
+        c = pass_at_k_checkpoint(s, n)
+        return {"c": c, "s": s, "n": n, "sb": c["sb"], "st": c["st"],
                 "plugin": bool(params["show_plugin"])}
 
     def draw(d):
@@ -299,7 +318,7 @@ def pass_at_k_explorer() -> Explorer:
         else:
             cross_v.set_visible(True)
             cross_v.set_xdata([k_x, k_x])
-            cross_pt.set_data([k_x], [float(rlvr.pass_at_k(c["pc_base"], k_x))])
+            cross_pt.set_data([k_x], [c["cross_pass"]])
         lows = [c["base"].min(), c["trained"].min(), (sb["mean"] - sb["sd"]).min(),
                 (st["mean"] - st["sd"]).min()]
         if d["plugin"]:
@@ -307,7 +326,7 @@ def pass_at_k_explorer() -> Explorer:
         steady_limits(ax, max(min(lows), 0.0), 1.0)
         pj_b.set_ydata(_floor(c["pc_base"]))
         pj_t.set_ydata(_floor(c["pc"]))
-        i1, i256 = 0, int(np.searchsorted(K_GRID, 256))
+        i1, i256 = 0, int(np.searchsorted(k_grid, 256))
         cross = "none up to k = 1024" if k_x is None else f"base wins from k = {k_x}"
         info.set_text(f"GRPO step {d['s']} (G = 8, lr 1)\n"
                       f"          base  trained\n"
@@ -318,8 +337,8 @@ def pass_at_k_explorer() -> Explorer:
                       f"at k = {int(sb['k'][-1])}: base {sb['sd'][-1]:.3f}, trained {st['sd'][-1]:.3f}")
 
     controls = {
-        "step": _selection("GRPO checkpoint (step)", CHECKPOINTS, T2_STEPS),
-        "n": _selection("samples per prompt n", BUDGETS, 64),
+        "step": grid_slider("GRPO checkpoint (step)", CHECKPOINTS, T2_STEPS),
+        "n": grid_slider("samples per prompt n", BUDGETS, 64),
         "show_plugin": checkbox("show the plug-in estimator's mean (biased low)", False),
     }
     return Explorer(controls, compute, draw, fig=fig,
@@ -332,42 +351,16 @@ def pass_at_k_explorer() -> Explorer:
 # --------------------------------------------------------------------------------------------
 # 3. support: reverse vs forward KL on a reference with a hole
 # --------------------------------------------------------------------------------------------
-SUPPORT_STEPS = 150
-SUPPORT_BETAS = (0.01, 0.05, 0.1, 0.25, 0.37, 0.5, 1.0, 2.0, 10.0)
 HOLES = (("π_ref(F) = 0 (a hole)", "zero"), ("π_ref(F) = 1e-6", "tiny"), ("π_ref(F) = 0.05", "none"))
 REWARD_SETS = (("A, C and F correct", "easy"), ("only F correct (hard prompt)", "hard"))
-HARD_REWARDS = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 1.0])
-
-
-@functools.lru_cache(maxsize=8)
-def t1_toy(hole: str, rewards: str) -> rlvr.Toy:
-    toy = rlvr.toy_t1(hole=hole)
-    if rewards == "hard":  # only F is correct: the tick marks ✓ must say so too
-        labels = tuple(lab if r else lab.replace("✓", "") for lab, r in zip(toy.labels, HARD_REWARDS))
-        toy = rlvr.Toy(toy.name, toy.logits, HARD_REWARDS[None, :], labels, info=dict(toy.info))
-    return toy
-
-
-@functools.lru_cache(maxsize=512)
-def support_run(hole: str, rewards: str, beta: float, divergence: str) -> dict:
-    """GRPO (G = 8, lr 1) + a KL term at β on T1 from π_ref: k1 in the reward (reverse KL) or k3
-    as a loss (forward KL); and the exact optimum of E r − β·D."""
-    toy = t1_toy(hole, rewards)
-    est, place = _KL_OF[divergence]
-    tr = rlvr.grpo_train(toy.logits, toy.rewards, steps=SUPPORT_STEPS, group_size=8, lr=1.0,
-                         kl_coef=beta, kl_estimator=est, kl_placement=place)
-    pol = tr.policies
-    opt = rlvr.regularized_optimum(toy.p_ref, toy.rewards[0], beta, divergence)
-    return {"policies": pol, "p_correct": pol @ toy.rewards[0], "opt": opt}
 
 
 def support_explorer() -> Explorer:
     """T1 bars: π_ref with a hole, the reverse- and forward-KL optima at β; training runs beside."""
     labels = rlvr.toy_t1().labels
-    jobs = [(h, rs, b, div) for _, h in HOLES for _, rs in REWARD_SETS for b in SUPPORT_BETAS
-            for div in ("reverse_kl", "forward_kl")]
-    for job in tqdm(jobs, desc="T1 training runs (once)", leave=False):
-        support_run(*job)
+    toys = {(h, rs): rlvr.toy_t1(hole=h, rewards=rs) for _, h in HOLES for _, rs in REWARD_SETS}
+    for h, rs in toys:
+        tables.support_runs(hole=h, rewards=rs)
     x = np.arange(len(labels))
     fig, (ax, ax_t) = new_figure(1, 2, figsize=(11.5, 4.4))
     w = 0.27
@@ -382,7 +375,7 @@ def support_explorer() -> Explorer:
     ax.set_ylabel("probability")
     ax.set_title("the exact optima of E r − β·D", loc="left")
     ax.legend(loc="upper right", fontsize=8)
-    info = ax.text(0.03, 0.97, "", transform=ax.transAxes, bbox=_BOX, **_TEXT)
+    info = readout_box(ax, 0.03, 0.97, **_LEFT)
 
     steps = np.arange(SUPPORT_STEPS + 1)
     (t_rev,) = ax_t.plot(steps, np.ones(steps.size), color=_REV, lw=2,
@@ -405,7 +398,7 @@ def support_explorer() -> Explorer:
     def compute(params):
         beta = float(params["beta"])
         hole, rs = params["hole"], params["rewards"]
-        toy = t1_toy(hole, rs)
+        toy = toys[hole, rs]
         rv = support_run(hole, rs, beta, "reverse_kl")
         fw = support_run(hole, rs, beta, "forward_kl")
         return {"toy": toy, "beta": beta, "rv": rv, "fw": fw}
@@ -428,11 +421,10 @@ def support_explorer() -> Explorer:
         o_rev.set_ydata(_floor([rv["opt"][-1]] * 2))
         o_fwd.set_ydata(_floor([fw["opt"][-1]] * 2))
         correct = toy.rewards[0] == 1
-        out = p == 0.0
         info.set_text(f"β = {d['beta']:.3g}\n"
                       f"             reverse   forward\n"
-                      f"optimum: E r {rv['opt'] @ toy.rewards[0]:7.3f}   {fw['opt'] @ toy.rewards[0]:7.3f}\n"
-                      f"mass outside {rv['opt'][out].sum():7.3f}   {fw['opt'][out].sum():7.3f}\n"
+                      f"optimum: E r {rv['opt_reward']:7.3f}   {fw['opt_reward']:7.3f}\n"
+                      f"mass outside {rv['opt_outside']:7.3f}   {fw['opt_outside']:7.3f}\n"
                       f"trained: E r {rv['p_correct'][-1]:7.3f}   {fw['p_correct'][-1]:7.3f}\n"
                       f"π(F) optimum  {_fmt_p(float(rv['opt'][-1]))} / {_fmt_p(float(fw['opt'][-1]))}\n"
                       f"π(F) trained  {_fmt_p(float(rv['policies'][-1, -1]))} / "
@@ -440,7 +432,7 @@ def support_explorer() -> Explorer:
                       f"correct answers: {', '.join(np.array(toy.labels)[correct])}")
 
     controls = {
-        "beta": _selection("β (KL weight)", SUPPORT_BETAS, 0.25),
+        "beta": grid_slider("β (KL weight)", SUPPORT_BETAS, 0.25),
         "hole": dropdown("rare correct answer F", HOLES, "zero"),
         "rewards": dropdown("which answers are correct", REWARD_SETS, "hard"),
     }
@@ -454,59 +446,10 @@ def support_explorer() -> Explorer:
 # --------------------------------------------------------------------------------------------
 # 4. where the KL estimator sits
 # --------------------------------------------------------------------------------------------
-PLACE_STEPS = 150
-KL_COMBOS = [(e, p) for e in ("k1", "k2", "k3") for p in ("reward", "loss")]
-TILTS = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
-
-
-@functools.lru_cache(maxsize=1)
-def _place_toy():
-    toy = rlvr.toy_t1(hole="none")
-    return toy.logits, toy.rewards[0]
-
-
-def _start_logits(t: float) -> np.ndarray:
-    """π_t ∝ π_ref·e^{t·r}: a policy that has moved towards the correct answers by t."""
-    ref, r = _place_toy()
-    return ref + t * r
-
-
-@functools.lru_cache(maxsize=256)
-def placement_table(t: float) -> dict:
-    """For the policy π_t: every (estimator, placement)'s expected gradient, ∇RKL, ∇FKL, and the
-    KL-only descent of each from π_t (RKL and FKL along it)."""
-    ref, _ = _place_toy()
-    p_ref = rlvr.toy_t1(hole="none").p_ref[None, :]
-    th = _start_logits(t)
-    grads = {c: rlvr.kl_grad(th, ref, *c) for c in KL_COMBOS}
-    runs = {}
-    for c in KL_COMBOS:
-        pol = rlvr.kl_descent(th, ref, *c, lr=1.0, steps=PLACE_STEPS)
-        runs[c] = {"rkl": divergences.kl(pol, p_ref), "fkl": divergences.kl(p_ref, pol)}
-    return {"g": grads, "runs": runs, "rkl": grads[("k1", "reward")], "fkl": grads[("k3", "loss")]}
-
-
-def _what_it_optimises(g, rkl, fkl) -> str:
-    scale = max(float(np.abs(rkl).max()), float(np.abs(fkl).max()), 1e-300)
-    close = lambda a, b: float(np.abs(a - b).max()) <= 1e-9 * scale + 1e-15  # noqa: E731
-    if close(g, 0 * g):
-        return "nothing (its expected gradient is 0)"
-    if close(g, rkl) and close(g, fkl):
-        return "both KLs (π = π_ref)"
-    if close(g, rkl):
-        return "reverse KL(π‖π_ref)"
-    if close(g, fkl):
-        return "forward KL(π_ref‖π)"
-    if close(g, rkl - fkl):
-        return "reverse − forward KL"
-    return "neither KL"
-
-
 def kl_placement_explorer() -> Explorer:
     """Expected gradient of k1/k2/k3 in the reward or as a loss, against ∇RKL and ∇FKL."""
     labels = rlvr.toy_t1(hole="none").labels
-    for t in tqdm(TILTS, desc="KL-only descents (once)", leave=False):
-        placement_table(t)
+    tables.placement()
     x = np.arange(len(labels))
     fig, (ax, ax_r) = new_figure(1, 2, figsize=(11.5, 4.3))
     bars = ax.bar(x, np.zeros(x.size), 0.6, color=_SKY, edgecolor="black", lw=0.6,
@@ -521,7 +464,7 @@ def kl_placement_explorer() -> Explorer:
     ax.set_ylabel("d(term)/dθ_y")
     ax.set_title("the gradient each placement gives", loc="left")
     ax.legend(loc="lower right", fontsize=8)
-    info = ax.text(0.97, 0.97, "", transform=ax.transAxes, ha="right", bbox=_BOX, **_TEXT)
+    info = readout_box(ax, 0.97, 0.97, ha="right", **_LEFT)
 
     steps = np.arange(PLACE_STEPS + 1)
     (r_line,) = ax_r.plot(steps, np.ones(steps.size), color=_REV, lw=2, label="KL(π‖π_ref) (reverse)")
@@ -541,7 +484,7 @@ def kl_placement_explorer() -> Explorer:
         tab = placement_table(t)
         c = (params["estimator"], params["placement"])
         return {"t": t, "c": c, "g": tab["g"][c], "rkl": tab["rkl"], "fkl": tab["fkl"],
-                "run": tab["runs"][c]}
+                "run": tab["runs"][c], "verdict": tab["verdict"][c]}
 
     def draw(d):
         for rect, v in zip(bars, d["g"]):
@@ -552,7 +495,7 @@ def kl_placement_explorer() -> Explorer:
         r_line.set_ydata(_floor(d["run"]["rkl"]))
         f_line.set_ydata(_floor(d["run"]["fkl"]))
         est, place = d["c"]
-        verdict = _what_it_optimises(d["g"], d["rkl"], d["fkl"])
+        verdict = d["verdict"]
         info.set_text(f"{est} {'in the reward (detached)' if place == 'reward' else 'as a loss'}\n"
                       f"π_t ∝ π_ref·e^(t·r), t = {d['t']:.2f}\n"
                       f"descends: {verdict}\n"
@@ -564,7 +507,7 @@ def kl_placement_explorer() -> Explorer:
                                              ("k3 = ρ − 1 − log ρ", "k3")], "k3"),
         "placement": dropdown("placement", [("in the reward (detached)", "reward"),
                                              ("as a loss (differentiated)", "loss")], "loss"),
-        "t": _selection("how far π has moved: t", TILTS, 1.5),
+        "t": grid_slider("how far π has moved: t", TILTS, 1.5),
     }
     return Explorer(controls, compute, draw, fig=fig,
                     title="Where the KL estimator sits decides which KL you optimise",
@@ -575,53 +518,17 @@ def kl_placement_explorer() -> Explorer:
 # --------------------------------------------------------------------------------------------
 # 5. distillation + RL (T3) and rehearsal (T2 pass@1–pass@256 frontier)
 # --------------------------------------------------------------------------------------------
-T3_STEPS = 300
-KD_BETAS = (0.1, 0.2, 0.5)
-KD_LRS = (0.5, 1.0, 2.0)
 KD_OPTIONS = (("GRPO alone", "none"), ("+ KD, reverse-KL pull to the teacher", "k2"),
               ("+ KD, forward-KL pull (k3 as a loss)", "k3"))
-MATCH_GRID = np.round(np.arange(0.50, 0.8401, 0.01), 2)
-FRONTIER_BETAS = np.geomspace(1e-3, 30.0, 160)
-FRONTIER_KS = (1, 256)
-_KD_SHORT = {"none": "GRPO alone", "k2": "+ reverse KD", "k3": "+ forward KD"}
-KL_RUN_BETAS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
-
-
-def kl_run_endpoints(divergence: str) -> np.ndarray:
-    """(pass@1, pass@256) after 200 exact GRPO steps (G = 8, lr 1) with a KL term at each β of
-    ``KL_RUN_BETAS``: k1 in the reward (reverse) or k3 as a loss (forward)."""
-    return np.array([t2_run(8, 1.0, kl_coef=b, divergence=divergence)["passk"][-1][[0, 2]]
-                     for b in KL_RUN_BETAS])
-
-
-@functools.lru_cache(maxsize=256)
-def t3_run(kd: str, beta: float, lr: float) -> dict:
-    """GRPO (G = 8) on T3, alone or with a KD term towards the teacher at weight β."""
-    toy = rlvr.toy_t3()
-    kw = {} if kd == "none" else {"kd_coef": beta, "kd_estimator": kd, "kd_placement": "loss",
-                                  "teacher_logits": toy.teacher_logits}
-    tr = rlvr.grpo_train(toy.logits, toy.rewards, steps=T3_STEPS, group_size=8, lr=lr, **kw)
-    return {"p": tr.p_correct[:, 0], "hit": rlvr.steps_to_reach(tr, 0.5)}
-
-
-@functools.lru_cache(maxsize=1)
-def frontier_table() -> dict:
-    """Exact T2 optima at matched pass@1 (reverse vs forward KL): pass@1 and pass@256."""
-    toy = t2_toy()
-    m = rlvr.matched_optima(toy, MATCH_GRID, ks=FRONTIER_KS)
-    f = {div: rlvr.optimum_frontier(toy, FRONTIER_BETAS, div, ks=FRONTIER_KS)
-         for div in ("reverse_kl", "forward_kl")}
-    return {"matched": m, "frontier": f}
+#: short names of the KD options in the readout.
+KD_SHORT = {"none": "GRPO alone", "k2": "+ reverse KD", "k3": "+ forward KD"}
 
 
 def distill_rehearsal_explorer() -> Explorer:
     """Left: T3 steps to p ≥ .5 with and without KD. Right: pass@1–pass@256 at matched pass@1."""
     tab = frontier_table()
-    jobs = [(kd, b, lr) for _, kd in KD_OPTIONS for b in KD_BETAS for lr in KD_LRS]
-    for job in tqdm(jobs, desc="T3 runs (once)", leave=False):
-        t3_run(*job)
-    ends = {div: kl_run_endpoints(div) for div in tqdm(("reverse_kl", "forward_kl"),
-                                                        desc="GRPO + KL runs on T2 (once)", leave=False)}
+    tables.t3_runs()
+    ends = {div: kl_run_endpoints(div) for div in ("reverse_kl", "forward_kl")}
     fig, (ax, ax_f) = new_figure(1, 2, figsize=(11.5, 4.3))
     steps = np.arange(T3_STEPS + 1)
     styles = {"none": (_GRPO, "-", None), "k2": (_REV, "--", "s"), "k3": (_FWD, "-.", "^")}
@@ -640,14 +547,13 @@ def distill_rehearsal_explorer() -> Explorer:
     ax.set_ylabel("student p(correct) on the hard prompt")
     ax.set_title("distillation + RL on a hard prompt (T3)", loc="left")
     ax.legend(loc="lower right", fontsize=8)
-    info = ax.text(0.97, 0.55, "", transform=ax.transAxes, ha="right", bbox=_BOX,
-                   **{**_TEXT, "va": "center"})
+    info = readout_box(ax, 0.97, 0.55, ha="right", va="center", **_LEFT)
 
-    rv = tab["frontier"]["reverse_kl"]["pass_at_k"]
-    fw = tab["frontier"]["forward_kl"]["pass_at_k"]
+    rv = tab["reverse_kl"]["frontier"]
+    fw = tab["forward_kl"]["frontier"]
     ax_f.plot(rv[:, 0], rv[:, 1], color=_REV, lw=2, label="reverse-KL optima")
     ax_f.plot(fw[:, 0], fw[:, 1], color=_FWD, lw=2, ls="--", label="forward-KL optima (rehearsal)")
-    run = t2_run(8, 1.0)
+    run = training_run(8, 1.0)
     ax_f.plot(run["passk"][:, 0], run["passk"][:, 2], color=_GRPO, lw=1.2, ls=":", marker=".",
               markevery=20, label="plain GRPO, steps 0 → 200")
     ax_f.plot(*ends["reverse_kl"].T, "s", color=_REV, mfc="white", ms=6, ls="none",
@@ -665,16 +571,15 @@ def distill_rehearsal_explorer() -> Explorer:
     ax_f.set_xlim(allx.min() - 0.02, allx.max() + 0.02)
     ax_f.set_ylim(ally.min() - 0.02, min(ally.max() + 0.02, 1.01))
     ax_f.legend(loc="lower left", fontsize=7.5)
-    info_f = ax_f.text(0.97, 0.97, "", transform=ax_f.transAxes, ha="right", bbox=_BOX, **_TEXT)
+    info_f = readout_box(ax_f, 0.97, 0.97, ha="right", **_LEFT)
 
     def compute(params):
         beta, lr = float(params["kd_beta"]), float(params["lr"])
         runs = {kd: t3_run(kd, beta, lr) for _, kd in KD_OPTIONS}
-        i = int(np.argmin(np.abs(MATCH_GRID - params["pass1"])))
-        m = tab["matched"]
-        pts = {div: {"beta": float(m[div]["beta"][i]), "pass": m[div]["pass_at_k"][i]}
+        i = nearest_index(tab["match_grid"], params["pass1"])
+        pts = {div: {"beta": float(tab[div]["matched_beta"][i]), "pass": tab[div]["matched_pass"][i]}
                for div in ("reverse_kl", "forward_kl")}
-        return {"runs": runs, "beta": beta, "lr": lr, "m": pts, "p1": float(MATCH_GRID[i])}
+        return {"runs": runs, "beta": beta, "lr": lr, "m": pts, "p1": float(tab["match_grid"][i])}
 
     def draw(d):
         rows = []
@@ -682,7 +587,7 @@ def distill_rehearsal_explorer() -> Explorer:
             r = d["runs"][kd]
             lines[kd].set_ydata(_floor(r["p"]))
             hits[kd].set_data(([r["hit"]], [r["p"][r["hit"]]]) if r["hit"] is not None else ([], []))
-            rows.append(f"{_KD_SHORT[kd]:<12s} {r['hit'] if r['hit'] is not None else 'not yet':>7}")
+            rows.append(f"{KD_SHORT[kd]:<12s} {r['hit'] if r['hit'] is not None else 'not yet':>7}")
         info.set_text(f"β = {d['beta']:g}, lr = {d['lr']:g}\nsteps to p ≥ 0.5:\n" + "\n".join(rows))
         m = d["m"]
         a, b = m["reverse_kl"], m["forward_kl"]
@@ -694,8 +599,8 @@ def distill_rehearsal_explorer() -> Explorer:
                         f"pass@256 {a['pass'][1]:7.3f}  {b['pass'][1]:7.3f}")
 
     controls = {
-        "kd_beta": _selection("KD weight β", KD_BETAS, 0.2),
-        "lr": _selection("learning rate", KD_LRS, 1.0),
+        "kd_beta": grid_slider("KD weight β", KD_BETAS, 0.2),
+        "lr": grid_slider("learning rate", KD_LRS, 1.0),
         "pass1": slider("matched pass@1 (right)", 0.75, 0.50, 0.84, 0.01),
     }
     return Explorer(controls, compute, draw, fig=fig,
@@ -709,37 +614,6 @@ def distill_rehearsal_explorer() -> Explorer:
 # --------------------------------------------------------------------------------------------
 # 6. entropy-regularisation fixes against plain GRPO
 # --------------------------------------------------------------------------------------------
-FIX_STEPS = 200
-ALPHAS = (0.0, 0.25, 0.5, 1.0)
-TOP_PS = (0.9, 0.905, 0.95, 1.0)
-TAUS = (1e-3, 1e-2, 1e-1)
-
-
-@functools.lru_cache(maxsize=1)
-def junk_toy() -> rlvr.Toy:
-    return rlvr.toy_entropy_explosion()
-
-
-@functools.lru_cache(maxsize=256)
-def fix_run(method: str, alpha: float = 0.0, top_p: float = 1.0, tau: float = 1e-3) -> dict:
-    """Exact GRPO (G = 8, lr 1) on the junk toy with one fix: "grpo", "bonus" (α, top_p),
-    "lp_reg" (τ, weight α) or "positive" (GTPO/APO's positive-only update)."""
-    toy = junk_toy()
-    if method in ("bonus", "lp_reg") and alpha == 0.0:
-        return fix_run("grpo")
-    kw = {"steps": FIX_STEPS, "group_size": 8, "lr": 1.0}
-    if method == "bonus":
-        kw.update(entropy_coef=alpha, top_p=top_p)
-    elif method == "lp_reg":
-        kw.update(lp_coef=alpha, lp_tau=tau)
-    elif method == "positive":
-        kw.update(part="positive")
-    tr = rlvr.grpo_train(toy.logits, toy.rewards, **kw)
-    pol = tr.policies
-    return {"pc": pol[:, 0], "junk": pol[:, 3:].sum(1), "H": np.asarray(tr.entropy),
-            "wrong": pol[:, 1:3].sum(1)}
-
-
 FIX_METHODS = (("plain GRPO", "grpo", _GRPO, "-", None),
                ("+ entropy bonus (top-p mask)", "bonus", _REV, "--", "o"),
                ("+ Lp-Reg (KL to the low-π-pruned proxy)", "lp_reg", _GREEN, "-.", "s"),
@@ -748,10 +622,7 @@ FIX_METHODS = (("plain GRPO", "grpo", _GRPO, "-", None),
 
 def entropy_fixes_explorer() -> Explorer:
     """Plain GRPO against an entropy bonus with a top-p mask, Lp-Reg and a positive-only update."""
-    jobs = [("grpo",), ("positive",)] + [("bonus", a, tp) for a in ALPHAS for tp in TOP_PS]
-    jobs += [("lp_reg", a, 1.0, tau) for a in ALPHAS for tau in TAUS]
-    for job in tqdm(jobs, desc="junk-toy runs (once)", leave=False):
-        fix_run(*job)
+    tables.fix_runs()
     fig, (ax_c, ax_j, ax_h) = new_figure(1, 3, figsize=(12.5, 4.2))
     steps = np.arange(FIX_STEPS + 1)
     lines = {}
@@ -778,12 +649,13 @@ def entropy_fixes_explorer() -> Explorer:
         axx.set_xlim(0, FIX_STEPS)
         axx.set_xlabel("GRPO step")
     ax_c.legend(loc="center right", fontsize=7.5)
-    info = ax_j.text(0.03, 0.03, "", transform=ax_j.transAxes, bbox=_BOX, **{**_TEXT, "va": "bottom"})
+    info = readout_box(ax_j, 0.03, 0.03, va="bottom", **_LEFT)
 
     def compute(params):
         a = float(params["alpha"])
-        return {"runs": {"grpo": fix_run("grpo"), "bonus": fix_run("bonus", a, float(params["top_p"])),
-                         "lp_reg": fix_run("lp_reg", a, 1.0, float(params["tau"])),
+        return {"runs": {"grpo": fix_run("grpo"),
+                         "bonus": fix_run("bonus", alpha=a, top_p=float(params["top_p"])),
+                         "lp_reg": fix_run("lp_reg", alpha=a, tau=float(params["tau"])),
                          "positive": fix_run("positive")},
                 "alpha": a, "top_p": float(params["top_p"]), "tau": float(params["tau"])}
 
@@ -800,9 +672,9 @@ def entropy_fixes_explorer() -> Explorer:
                       f"step {FIX_STEPS}:  p(✓)      junk      H\n" + "\n".join(rows))
 
     controls = {
-        "alpha": _selection("regulariser weight α", ALPHAS, 0.5),
-        "top_p": _selection("bonus top-p mask", TOP_PS, 1.0),
-        "tau": _selection("Lp-Reg threshold τ", TAUS, 1e-3),
+        "alpha": grid_slider("regulariser weight α", ALPHAS, 0.5),
+        "top_p": grid_slider("bonus top-p mask", TOP_PS, 1.0),
+        "tau": grid_slider("Lp-Reg threshold τ", TAUS, 1e-3),
     }
     return Explorer(controls, compute, draw, fig=fig,
                     title="Entropy fixes on 3 real answers + 997 junk answers",
