@@ -10,13 +10,21 @@ Each function in the module's table gets the section produced by
 """
 
 import ast
+import glob
+import os
 import sys
 
 from kitlib import contracts as C
 
 
-for mod in sys.argv[1:]:
-    path = f"kitlib/{mod}.py"
+def _sources(mod: str) -> list[str]:
+    """The module's file, or every file of a package (``kitlib/fitting/*.py``)."""
+    if os.path.isdir(f"kitlib/{mod}"):
+        return sorted(glob.glob(f"kitlib/{mod}/*.py"))
+    return [f"kitlib/{mod}.py"]
+
+
+for mod, path in [(m, p) for m in sys.argv[1:] for p in _sources(m)]:
     src = open(path).read()
     table = C.table(mod)
     tree = ast.parse(src)
@@ -63,4 +71,4 @@ for mod in sys.argv[1:]:
             block = body + new_lines + closing
         lines[start:end + 1] = block
     open(path, "w").write("\n".join(lines))
-    print(mod, len(edits))
+    print(path, len(edits))
