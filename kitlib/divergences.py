@@ -1584,7 +1584,7 @@ class Divergence:
     discrete: Callable | None
     needs_alpha: bool = False
 
-    def family_at(self, alpha=None) -> str:
+    def family_at(self, *, alpha=None) -> str:
         r"""The family at order ``alpha`` (``"alpha"``: mode-seeking for α ≤ 0, mass-covering
         for α ≥ 1, neither in between; ``"renyi"``: mass-covering for order ≥ 1, neither below);
         the fixed :attr:`family` for the others (``alpha`` must then be None)."""

@@ -92,13 +92,13 @@ def test_old_and_informal_names_are_refused(old):
 
 def test_family_at_follows_the_order():
     a = D.DIVERGENCES["alpha"]
-    assert [a.family_at(x) for x in (-1.0, 0.0, 0.5, 1.0, 2.0)] == [
+    assert [a.family_at(alpha=x) for x in (-1.0, 0.0, 0.5, 1.0, 2.0)] == [
         "mode-seeking", "mode-seeking", "neither", "mass-covering", "mass-covering"]
-    assert D.DIVERGENCES["renyi"].family_at(2.0) == "mass-covering"
-    assert D.DIVERGENCES["renyi"].family_at(0.5) == "neither"
+    assert D.DIVERGENCES["renyi"].family_at(alpha=2.0) == "mass-covering"
+    assert D.DIVERGENCES["renyi"].family_at(alpha=0.5) == "neither"
     assert D.DIVERGENCES["forward_kl"].family_at() == "mass-covering"
     with pytest.raises(ValueError, match="alpha"):
-        D.DIVERGENCES["js"].family_at(0.5)
+        D.DIVERGENCES["js"].family_at(alpha=0.5)
     # the family agrees with the generator's zero behaviour wherever there is one
     for entry in D.DIVERGENCES.values():
         g = entry.generator
