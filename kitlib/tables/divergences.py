@@ -31,7 +31,7 @@ __all__ = [
     "TEACHER_LOGITS", "TEMPERATURES", "BALANCES", "STUDENT_DIVERGENCES", "NEAR_MODE",
     "bimodal_target", "three_mode_target",
     "switch_separations", "alpha_switch", "alpha_path", "mixture_fits", "far_gradients",
-    "student_fits", "switch_at",
+    "student_fits", "switch_at", "KEY_DIVERGENCES", "key_numbers",
 ]
 
 #: Divergences of the bimodal-fit selector with a tabulated switch separation: every name of
@@ -242,3 +242,34 @@ def student_fits(*, degree: int = 2, seed: int = 0, n_starts: int = 6) -> dict:
             balanced[i, j] = ft.balanced_student_fit(teacher[i], float(w), **kw).probs
     return {"temperatures": TEMPERATURES, "balances": BALANCES, "teacher": teacher,
             "probs": probs, "balanced": balanced}
+
+
+#: Divergences of notebook 01's printed fits at d = 3 (every FIT_DIVERGENCES name but α).
+KEY_DIVERGENCES: tuple[str, ...] = SWITCH_DIVERGENCES
+
+
+@table("divergences.key_numbers")
+def key_numbers(*, d: float = 3.0) -> dict:
+    r"""The numbers notebook 01 prints after Explore 1, precomputed (~7 s of searches).
+
+    For the target ½N(−d, 1) + ½N(d, 1): the global fit by each name of
+    :data:`KEY_DIVERGENCES` (:func:`kitlib.fitting.fit_gaussian`), and for reverse KL the
+    separation where one-mode local minima appear (:func:`kitlib.fitting.one_mode_appears`,
+    default tolerance), the switch separation with a free width
+    (:func:`kitlib.fitting.switch_separation`, default tolerance) and the pitchfork with the
+    width fixed at 1 (``tol=1e-4``).
+
+    Returns
+    -------
+    dict
+        ``"mean"``, ``"std"``, ``"value"``: name -> the fit's μ, s and minimised divergence;
+        ``"appears"``, ``"switch"``, ``"pitchfork"``: the three reverse-KL separations.
+    """
+    out: dict = {"mean": {}, "std": {}, "value": {}}
+    for name in progress(KEY_DIVERGENCES, "fits at d = 3"):
+        fit = ft.fit_gaussian(*bimodal_target(d), name)
+        out["mean"][name], out["std"][name], out["value"][name] = fit.mean, fit.std, fit.value
+    out["appears"] = ft.one_mode_appears("reverse_kl")
+    out["switch"] = ft.switch_separation("reverse_kl")
+    out["pitchfork"] = ft.switch_separation("reverse_kl", fixed_std=1.0, tol=1e-4)
+    return out
