@@ -798,9 +798,7 @@ def grid_divergence(log_p, log_q, dx, divergence, *, alpha=None):
             raise ValueError(f"alpha is only used by 'alpha' and 'renyi'; got alpha={alpha!r} "
                              f"with divergence={divergence!r}")
         a = None
-    dx = real_scalar(dx, "dx", allowed="a finite real number > 0")
-    if dx <= 0:
-        raise ValueError(f"dx must be a finite real number > 0; got {dx!r}")
+    dx = real_scalar(dx, "dx", low=0.0, low_open=True)
     lp = _log_density(log_p, "log_p")
     lq = _log_density(log_q, "log_q")
     if lp.ndim == 0 or lq.ndim == 0:
