@@ -186,3 +186,14 @@ def test_rlhf_regulariser_values_are_the_registry_values(name, alpha):
         expected = D.divergence(p_ref, policy, name, alpha=alpha)
         got = rlhf.f_divergence_value(policy, p_ref, name, **kw)
         assert got == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+def test_the_notebook_01_views_and_tables_use_registry_names():
+    from kitlib.tables import divergences as T
+    from kitlib.views import divergences as V
+
+    names = [n for _, n in V.DIVERGENCE_OPTIONS]
+    names += [n for n, _, _ in V.FAR_CURVES + V.F_CURVES]
+    names += [n for n, _, _ in V.STUDENT_CURVES if n != "balanced"]  # balanced_student_fit
+    names += list(T.SWITCH_DIVERGENCES + T.FAR_NAMES + T.STUDENT_DIVERGENCES)
+    assert set(names) <= set(D.DIVERGENCES)
