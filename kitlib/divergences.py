@@ -20,6 +20,9 @@ Which function to choose
 * Gaussians: :func:`gaussian_kl`, :func:`gaussian_renyi`, :func:`gaussian_bhattacharyya`,
   :func:`gaussian_hellinger2`, :func:`gaussian_w2sq` (scalars: 1-D with ``S`` a *variance*).
 * f-generators (f, f', f*, f-distill weight h): :data:`F_DIVERGENCES` and :func:`minka_alpha`.
+* The registry: :data:`DIVERGENCES` (canonical name -> :class:`Divergence`: formula, family,
+  generator, discrete function) and :func:`divergence` (the value by name). Every kitlib function
+  that takes a divergence name takes one of its keys.
 
 Library traps this module avoids (and the notebooks mention):
 ``torch.nn.functional.kl_div(log q, p)`` is KL(p‖q) and its default ``reduction='mean'`` is not
@@ -69,6 +72,12 @@ __all__ = [
     "F_DIVERGENCES",
     "minka_alpha",
     "f_divergence",
+    # the registry
+    "FAMILIES",
+    "Divergence",
+    "DIVERGENCES",
+    "DISCRETE_DIVERGENCES",
+    "divergence",
     # Gaussians
     "gaussian_kl",
     "gaussian_renyi",
@@ -698,11 +707,9 @@ _GRID = {
     "tv": lambda lp, lq, a: _tv_log(lp, lq),
     "chi2": lambda lp, lq, a: _chi2_log(lp, lq),
     "neyman_chi2": lambda lp, lq, a: _chi2_log(lq, lp),
+    "jeffreys": lambda lp, lq, a: _kl_log(lp, lq) + _kl_log(lq, lp),
     "cauchy_schwarz": lambda lp, lq, a: _cs_log(lp, lq),
 }
-
-#: Names accepted by :func:`grid_divergence`.
-GRID_DIVERGENCES: tuple[str, ...] = tuple(_GRID)
 
 
 def grid_divergence(log_p, log_q, dx, divergence, *, alpha=None):
@@ -729,6 +736,7 @@ def grid_divergence(log_p, log_q, dx, divergence, *, alpha=None):
     ``tv``            ½∫|p − q|
     ``chi2``          Pearson χ²(p‖q) = ∫(p − q)²/q
     ``neyman_chi2``   χ²(q‖p) = ∫(p − q)²/p
+    ``jeffreys``      KL(p‖q) + KL(q‖p)
     ``cauchy_schwarz`` D_CS = −2 log∫pq + log∫p² + log∫q²
     ================  ==========================================================
 
@@ -768,7 +776,7 @@ def grid_divergence(log_p, log_q, dx, divergence, *, alpha=None):
         finite real number > 0.
     divergence
         one of 'forward_kl', 'reverse_kl', 'alpha', 'renyi', 'js', 'hellinger', 'tv', 'chi2',
-        'neyman_chi2', 'cauchy_schwarz'.
+        'neyman_chi2', 'jeffreys', 'cauchy_schwarz'.
     alpha
         finite real number; or None (required for 'alpha' and 'renyi' (> 0 there)).
     Budget (1 GB / 1 core): up to 4,194,304 grid points in all. Bad or too-large input raises
@@ -778,9 +786,7 @@ def grid_divergence(log_p, log_q, dx, divergence, *, alpha=None):
     ----------
     T. Minka, "Divergence measures and message passing", 2005.
     """
-    if divergence not in _GRID:
-        raise ValueError(f"divergence must be one of {', '.join(map(repr, GRID_DIVERGENCES))}; "
-                         f"got {divergence!r}")
+    divergence = _v.one_of(divergence, "divergence", GRID_DIVERGENCES)
     if divergence in ("alpha", "renyi"):
         if alpha is None:
             raise ValueError(f"alpha is required for divergence={divergence!r}; got None")
@@ -792,9 +798,7 @@ def grid_divergence(log_p, log_q, dx, divergence, *, alpha=None):
             raise ValueError(f"alpha is only used by 'alpha' and 'renyi'; got alpha={alpha!r} "
                              f"with divergence={divergence!r}")
         a = None
-    dx = real_scalar(dx, "dx", allowed="a finite real number > 0")
-    if dx <= 0:
-        raise ValueError(f"dx must be a finite real number > 0; got {dx!r}")
+    dx = real_scalar(dx, "dx", low=0.0, low_open=True)
     lp = _log_density(log_p, "log_p")
     lq = _log_density(log_q, "log_q")
     if lp.ndim == 0 or lq.ndim == 0:
@@ -1519,7 +1523,247 @@ def f_divergence(p, q, fdiv):
 
 
 # ---------------------------------------------------------------------------------------------
-# 4. Gaussian closed forms
+# 4. the divergence registry: one canonical name, one formula, everywhere in the kit
+# ---------------------------------------------------------------------------------------------
+
+#: The families of :class:`Divergence` (what a fitted model does when it cannot match p).
+FAMILIES: tuple[str, ...] = ("mass-covering", "mode-seeking", "neither")
+
+
+@dataclass(frozen=True)
+class Divergence:
+    r"""One divergence of the kit: its canonical name, formula, family and implementations.
+
+    Convention (the whole kit): p is the target (data, teacher, π_ref), q the model (student,
+    policy); D(p, q) is read "from the target to the model".
+
+    Attributes
+    ----------
+    name : str
+        Canonical name, the key in :data:`DIVERGENCES` and the string every kitlib function
+        takes (``divergence="reverse_kl"``).
+    label : str
+        Short plain-text label for legends and readouts.
+    formula : str
+        The definition (LaTeX), with p = target, q = model.
+    family : str
+        One of :data:`FAMILIES`. *Mass-covering*: the divergence is +inf (or grows without
+        bound) where q = 0 < p, so a model that cannot match p spreads over all of p's mass;
+        *mode-seeking*: +inf where p = 0 < q (zero-forcing), so the model shrinks onto a region
+        where p has mass, typically one mode; *neither*: bounded, or finite on disjoint
+        supports. For ``"alpha"`` and ``"renyi"`` the family depends on the order: see
+        :meth:`family_at` (``family`` is then ``"neither"``, the value at α = ½).
+    reason : str
+        Why, in one sentence.
+    generator : FDivergence, callable or None
+        The f-generator (D_f(p‖q) = Σ q f(p/q)) from :data:`F_DIVERGENCES`; for ``"alpha"`` the
+        callable :func:`minka_alpha` (α ↦ generator); None for divergences that are not
+        f-divergences (Rényi, Cauchy–Schwarz, W2, Sinkhorn).
+    discrete : callable or None
+        The function of this module giving its value between probability vectors,
+        ``discrete(p, q)`` (or ``discrete(p, q, alpha)`` when ``needs_alpha``); None for the
+        optimal-transport divergences, which need the points' positions (see
+        :func:`grid_w2sq`, :func:`gaussian_w2sq`, :func:`sinkhorn_divergence`).
+    needs_alpha : bool
+        Whether the divergence takes an order α (Minka's α; Rényi's order > 0).
+
+    References
+    ----------
+    T. Minka, "Divergence measures and message passing", 2005. I. Csiszár, "Information-type
+    measures of difference of probability distributions and indirect observations", 1967.
+    """
+
+    name: str
+    label: str
+    formula: str
+    family: str
+    reason: str
+    generator: FDivergence | Callable | None
+    discrete: Callable | None
+    needs_alpha: bool = False
+
+    def family_at(self, *, alpha=None) -> str:
+        r"""The family at order ``alpha`` (``"alpha"``: mode-seeking for α ≤ 0, mass-covering
+        for α ≥ 1, neither in between; ``"renyi"``: mass-covering for order ≥ 1, neither below);
+        the fixed :attr:`family` for the others (``alpha`` must then be None)."""
+        if not self.needs_alpha:
+            if alpha is not None:
+                raise ValueError(f"alpha is only used by 'alpha' and 'renyi'; got alpha={alpha!r} "
+                                 f"for {self.name!r}")
+            return self.family
+        if self.name == "renyi":
+            a = positive_scalar(alpha, "alpha")
+            return "mass-covering" if a >= 1.0 else "neither"
+        a = real_scalar(alpha, "alpha")
+        if a <= 0.0:
+            return "mode-seeking"
+        return "mass-covering" if a >= 1.0 else "neither"
+
+
+def _reverse_kl(p, q):
+    """KL(q‖p)."""
+    return kl(q, p)
+
+
+def _neyman_chi2(p, q):
+    """χ²(q‖p)."""
+    return chi2(q, p)
+
+
+def _jeffreys(p, q):
+    """KL(p‖q) + KL(q‖p)."""
+    return kl(p, q) + kl(q, p)
+
+
+def _build_divergences() -> dict[str, Divergence]:
+    f = F_DIVERGENCES
+    covers = "+inf where q = 0 < p, so q must cover all of p's support (zero-avoiding)"
+    forces = "+inf where p = 0 < q (zero-forcing), so q must vanish wherever p does"
+    items = [
+        Divergence("forward_kl", "forward KL(p‖q)",
+                   r"\mathrm{KL}(p\|q) = \sum_i p_i \log(p_i/q_i)", "mass-covering", covers,
+                   f["forward_kl"], kl),
+        Divergence("reverse_kl", "reverse KL(q‖p)",
+                   r"\mathrm{KL}(q\|p) = \sum_i q_i \log(q_i/p_i)", "mode-seeking", forces,
+                   f["reverse_kl"], _reverse_kl),
+        Divergence("alpha", "Minka α",
+                   r"D_\alpha(p\|q) = \frac{1 - \sum_i p_i^\alpha q_i^{1-\alpha}}"
+                   r"{\alpha(1-\alpha)}", "neither",
+                   "depends on α: zero-forcing (mode-seeking) for α ≤ 0, zero-avoiding "
+                   "(mass-covering) for α ≥ 1, finite on support mismatches in between "
+                   "(α → 1: forward KL, α → 0: reverse KL); see family_at",
+                   minka_alpha, alpha_divergence, needs_alpha=True),
+        Divergence("renyi", "Rényi",
+                   r"D^R_\alpha(p\|q) = \frac{1}{\alpha - 1}\log\sum_i p_i^\alpha q_i^{1-\alpha},"
+                   r"\ \alpha > 0", "neither",
+                   "depends on the order: +inf where q = 0 < p for order ≥ 1 (mass-covering), "
+                   "finite on support mismatches for 0 < order < 1; a monotone function of "
+                   "Minka's D_α (same optimum); see family_at",
+                   None, renyi, needs_alpha=True),
+        Divergence("js", "Jensen–Shannon",
+                   r"\mathrm{JS}(p, q) = \tfrac12\mathrm{KL}(p\|m) + \tfrac12\mathrm{KL}(q\|m),"
+                   r"\ m = \tfrac12(p + q)", "neither",
+                   "bounded by log 2 (nats), reached for disjoint supports: no infinite "
+                   "penalty either way, and no gradient once the supports separate",
+                   f["js"], js),
+        Divergence("hellinger", "Hellinger²",
+                   r"H^2(p, q) = \tfrac12\sum_i(\sqrt{p_i} - \sqrt{q_i})^2 = 1 - \sum_i\sqrt{p_i q_i}",
+                   "neither", "bounded by 1 and symmetric (= 1 − Bhattacharyya coefficient); "
+                   "the α = ½ member of Minka's family (D_½ = 4H²), between the two KLs",
+                   f["hellinger"], hellinger2),
+        Divergence("tv", "total variation",
+                   r"\mathrm{TV}(p, q) = \tfrac12\sum_i|p_i - q_i|", "neither",
+                   "bounded by 1 and symmetric: constant once the supports are disjoint",
+                   f["tv"], tv),
+        Divergence("chi2", "Pearson χ²(p‖q)",
+                   r"\chi^2(p\|q) = \sum_i (p_i - q_i)^2/q_i", "mass-covering",
+                   covers + " (2·Minka D_α at α = 2: even more covering than forward KL)",
+                   f["chi2"], chi2),
+        Divergence("neyman_chi2", "Neyman χ²(q‖p)",
+                   r"\chi^2_N(p\|q) = \chi^2(q\|p) = \sum_i (p_i - q_i)^2/p_i", "mode-seeking",
+                   forces + " (2·Minka D_α at α = −1)", f["neyman_chi2"], _neyman_chi2),
+        Divergence("jeffreys", "Jeffreys",
+                   r"J(p, q) = \mathrm{KL}(p\|q) + \mathrm{KL}(q\|p)", "mass-covering",
+                   "+inf both where q = 0 < p and where p = 0 < q: q must cover p's support "
+                   "exactly; the forward-KL term makes missing mass infinitely costly",
+                   f["jeffreys"], _jeffreys),
+        Divergence("cauchy_schwarz", "Cauchy–Schwarz",
+                   r"D_{CS}(p, q) = -2\log\sum_i p_i q_i + \log\sum_i p_i^2 + \log\sum_i q_i^2",
+                   "neither", "symmetric and scale-invariant; +inf only for disjoint supports, "
+                   "not where one side alone vanishes; not an f-divergence",
+                   None, cauchy_schwarz),
+        Divergence("w2", "Wasserstein W2²",
+                   r"W_2^2(p, q) = \inf_{\pi \in \Pi(p, q)} \mathbb{E}_\pi\|x - y\|^2",
+                   "neither", "moves mass by distance instead of comparing densities point by "
+                   "point: finite (and with a gradient) for disjoint supports",
+                   None, None),
+        Divergence("sinkhorn", "Sinkhorn",
+                   r"S_\varepsilon(p, q) = \mathrm{OT}_\varepsilon(p, q) - \tfrac12\mathrm{OT}_"
+                   r"\varepsilon(p, p) - \tfrac12\mathrm{OT}_\varepsilon(q, q)", "neither",
+                   "debiased entropic optimal transport: like W2, finite with a gradient for "
+                   "disjoint supports",
+                   None, None),
+    ]
+    for item in items:
+        assert item.family in FAMILIES, item
+    return {item.name: item for item in items}
+
+
+#: Every divergence of the kit by canonical name (see :class:`Divergence`): forward_kl,
+#: reverse_kl, alpha, renyi, js (the Jensen–Shannon divergence in nats, never 2·JS), hellinger
+#: (H² with the ½ convention), tv, chi2 (Pearson), neyman_chi2, jeffreys, cauchy_schwarz, w2,
+#: sinkhorn. Every function of kitlib that takes a divergence name takes one of these keys.
+DIVERGENCES: dict[str, Divergence] = _build_divergences()
+
+#: Names accepted by :func:`grid_divergence`: every registry divergence with a value between
+#: probability vectors (``discrete`` not None), evaluated on the grid's normalised masses.
+GRID_DIVERGENCES: tuple[str, ...] = tuple(n for n, d in DIVERGENCES.items() if d.discrete)
+assert set(GRID_DIVERGENCES) == set(_GRID)
+
+#: Names accepted by :func:`divergence` (the same set as :data:`GRID_DIVERGENCES`).
+DISCRETE_DIVERGENCES: tuple[str, ...] = GRID_DIVERGENCES
+
+
+def divergence(p, q, name, *, alpha=None):
+    r"""The divergence ``name`` of :data:`DIVERGENCES` between probability vectors p and q.
+
+    Dispatches to this module's functions (no formula of its own): ``forward_kl`` is
+    ``kl(p, q)``, ``reverse_kl`` ``kl(q, p)``, ``alpha`` ``alpha_divergence(p, q, alpha)``,
+    ``renyi`` ``renyi(p, q, alpha)`` (alpha = the order), ``js`` :func:`js` (nats),
+    ``hellinger`` :func:`hellinger2`, ``tv``, ``chi2`` ``chi2(p, q)``, ``neyman_chi2``
+    ``chi2(q, p)``, ``jeffreys`` ``kl(p, q) + kl(q, p)``, ``cauchy_schwarz``.
+
+    Parameters
+    ----------
+    p, q : array_like, shape (..., n)
+        Target and model probability vectors along the last axis; leading axes broadcast.
+    name : str
+        One of :data:`DISCRETE_DIVERGENCES` (``w2`` and ``sinkhorn`` need positions: use
+        :func:`grid_w2sq` or :func:`sinkhorn_divergence`).
+    alpha : float, optional
+        Required for ``"alpha"`` (finite) and ``"renyi"`` (the order, > 0); None otherwise.
+
+    Returns
+    -------
+    float or ndarray
+        The broadcast leading shape (a float for 1-D inputs).
+
+    Contract
+    --------
+    p
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    q
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 4,194,304 entries
+        (stacks of vectors along leading axes are accepted).
+    name
+        one of 'forward_kl', 'reverse_kl', 'alpha', 'renyi', 'js', 'hellinger', 'tv', 'chi2',
+        'neyman_chi2', 'jeffreys', 'cauchy_schwarz'.
+    alpha
+        finite real number; or None (required for 'alpha' and 'renyi' (> 0 there)).
+    Budget (1 GB / 1 core): p, q up to 4,194,304 entries in all. Bad or too-large input raises
+    ValueError naming the argument, before any allocation.
+
+    Examples
+    --------
+    >>> bool(np.isclose(divergence([0.2, 0.8], [0.5, 0.5], "reverse_kl"),
+    ...                 kl([0.5, 0.5], [0.2, 0.8])))
+    True
+    """
+    name = _v.one_of(name, "name", DISCRETE_DIVERGENCES)
+    entry = DIVERGENCES[name]
+    if entry.needs_alpha:
+        if alpha is None:
+            raise ValueError(f"alpha is required for name={name!r}; got None")
+        return entry.discrete(p, q, alpha)
+    if alpha is not None:
+        raise ValueError(f"alpha is only used by 'alpha' and 'renyi'; got alpha={alpha!r} with "
+                         f"name={name!r}")
+    return entry.discrete(p, q)
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. Gaussian closed forms
 # ---------------------------------------------------------------------------------------------
 
 

@@ -152,7 +152,7 @@ def test_01_three_modes_two_components():
         return V.mixture_fit_compute({"separation": d, "divergence": div})
 
     for d in (3.0, 6.0):
-        assert max(fit(d, "forward_kl")["fit"].stds) > 1.8
+        assert max(fit(d, "forward_kl")["fit"]["stds"]) > 1.8
         assert min(fit(d, "forward_kl")["mass_near"]) > 0.1
     assert fit(6.0, "reverse_kl")["mass_near"][1] < 0.01
     assert min(fit(5.0, "reverse_kl")["mass_near"]) > 0.1
@@ -174,7 +174,7 @@ def test_01_landscape_has_a_colour_bar_and_bright_means_low():
 def test_01_far_away_and_weight_curves_differ_by_style_not_only_colour():
     from kitlib.views import divergences as V
 
-    for curves in (V._FAR_CURVES, V._F_CURVES):
+    for curves in (V.FAR_CURVES, V.F_CURVES):
         styles = [(str(st.get("ls")), st.get("marker"), st.get("lw")) for _, _, st in curves]
         assert len(set(styles)) == len(styles)
 

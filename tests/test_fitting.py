@@ -24,6 +24,7 @@ from kitlib.fitting import (
     one_mode_appears,
     softmax,
     student_fit,
+    balanced_student_fit,
     switch_curve,
     switch_separation,
 )
@@ -501,10 +502,10 @@ def test_student_forward_covers_reverse_picks_a_mode():
 def test_student_balance_interpolates_and_is_global():
     p = teacher()
     fwd, rev = student_fit(p, "forward_kl"), student_fit(p, "reverse_kl")
-    b1, b0 = student_fit(p, "balanced", weight=1.0), student_fit(p, "balanced", weight=0.0)
+    b1, b0 = balanced_student_fit(p, 1.0), balanced_student_fit(p, 0.0)
     assert b1.value == pytest.approx(fwd.value, rel=1e-9)
     assert b0.value == pytest.approx(rev.value, rel=1e-9)
-    half = student_fit(p, "balanced", weight=0.5)
+    half = balanced_student_fit(p, 0.5)
     assert half.weight == 0.5
     # global: no point of a dense grid over the two coefficients does better
     basis = np.polynomial.legendre.legvander(np.linspace(-1, 1, p.size), 2)[:, 1:]
@@ -573,12 +574,14 @@ def test_bad_mixture_gradient_and_student_inputs_raise():
     with pytest.raises(ValueError, match="std must be"):
         gradient_far_away([1.0], "js", std=0.0)
     p = teacher()
-    with pytest.raises(ValueError, match="weight is required"):
-        student_fit(p, "balanced")
-    with pytest.raises(ValueError, match=r"weight must be in \[0, 1\]"):
-        student_fit(p, "balanced", weight=1.5)
-    with pytest.raises(ValueError, match="weight is only used"):
+    with pytest.raises(ValueError, match="divergence must be one of"):
+        student_fit(p, "balanced")  # not a divergence: balanced_student_fit
+    with pytest.raises(ValueError, match=r"weight must be a finite real number in \[0, 1\]"):
+        balanced_student_fit(p, 1.5)
+    with pytest.raises(TypeError):
         student_fit(p, "js", weight=0.5)
+    with pytest.raises(ValueError, match="must be > 0"):
+        balanced_student_fit(np.r_[0.0, p[1:] / p[1:].sum()], 0.5)
     with pytest.raises(ValueError, match="sum to 1"):
         student_fit(p * 2, "forward_kl")
     with pytest.raises(ValueError, match="must be > 0"):

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from kitlib import fitting as ft
+from kitlib.tables import divergences as T
 from kitlib.views import divergences as V
 
 
@@ -21,8 +22,8 @@ def test_bimodal_forward_kl_is_moment_matching():
 
 
 def test_bimodal_reverse_kl_jumps_between_2_4_and_2_8():
-    assert V.switch_table()[("reverse_kl", False)] == pytest.approx(2.80, abs=0.01)
-    assert V.switch_table()[("reverse_kl", True)] == pytest.approx(1.4608, abs=0.005)
+    assert T.switch_separations()["free"]["reverse_kl"] == pytest.approx(2.80, abs=0.01)
+    assert T.switch_separations()["fixed"]["reverse_kl"] == pytest.approx(1.4608, abs=0.005)
     before = V.bimodal_fit_compute(_params(separation=2.7))["fit"]
     after = V.bimodal_fit_compute(_params(separation=2.9))["fit"]
     assert abs(before.mean) < 1e-3 and abs(after.mean) > 2.0
@@ -33,10 +34,10 @@ def test_landscape_optimum_matches_the_global_fit():
     fit = ft.fit_gaussian(*V.bimodal_target(3.0), "js")
     assert d["fit"].value == pytest.approx(fit.value, rel=1e-6)
     z = d["z"]
-    assert z.shape == (V._LOGS_GRID.size, V._MU_GRID.size)
+    assert z.shape == (V.LOG_STD_GRID.size, V.MU_GRID.size)
     row, col = np.unravel_index(np.argmin(z), z.shape)  # lowest cell (brightest in viridis_r) near the optimum
-    assert abs(V._MU_GRID[col] - fit.mean) <= 0.5
-    assert abs(V._LOGS_GRID[row] - np.log(fit.std)) <= 0.2
+    assert abs(V.MU_GRID[col] - fit.mean) <= 0.5
+    assert abs(V.LOG_STD_GRID[row] - np.log(fit.std)) <= 0.2
 
 
 def test_alpha_slider_limits_are_the_kls_and_tail_region_is_blank():
@@ -49,15 +50,18 @@ def test_alpha_slider_limits_are_the_kls_and_tail_region_is_blank():
 
 
 def test_alpha_path_table_and_switch_curve():
-    table = V.alpha_path_table()
-    i = int(np.argmin(np.abs(V._D_PATH - 3.0)))
-    j = int(np.argmin(np.abs(V._ALPHAS - 0.0)))
+    table = T.alpha_path()
+    i = int(np.argmin(np.abs(table["separations"] - 3.0)))
+    j = int(np.argmin(np.abs(table["alphas"] - 0.0)))
     assert table["mu"][i, j] == pytest.approx(abs(ft.fit_gaussian(*V.bimodal_target(3.0), "reverse_kl").mean), abs=1e-6)
     assert table["mu"][i, -1] == pytest.approx(0.0, abs=1e-6)  # α = 2: mass-covering
-    sw = V.alpha_switch_curve()["switch"]
+    curve = T.alpha_switch()
+    sw = curve["switch"]
     finite = sw[np.isfinite(sw)]
     assert np.all(np.diff(finite) > 0), "d*(α) increases with α"
-    assert np.isinf(sw[V._ALPHAS >= 0.9]).all()
+    assert np.isinf(sw[curve["alphas"] >= 0.9]).all()
+    # the table is kitlib.fitting.switch_curve on the grid
+    assert sw[4] == ft.switch_curve([curve["alphas"][4]], d_max=8.0, tol=2e-2)[0]
     assert V.switch_separation_at(0.0) == pytest.approx(2.80, abs=0.03)
 
 
@@ -71,10 +75,16 @@ def test_mixture_forward_covers_reverse_drops_a_mode():
 def test_distillation_students_average_or_collapse():
     cold = V.distillation_compute({"temperature": 1.0, "balance": 0.5, "distance": 4.0})
     hot = V.distillation_compute({"temperature": 4.0, "balance": 0.5, "distance": 4.0})
-    assert cold["students"]["reverse_kl"].probs.max() > 3 * cold["students"]["forward_kl"].probs.max()
-    peak = np.argmax(cold["students"]["reverse_kl"].probs)
+    assert cold["students"]["reverse_kl"].max() > 3 * cold["students"]["forward_kl"].max()
+    peak = np.argmax(cold["students"]["reverse_kl"])
     assert abs(peak - 3.5) <= 1.0  # on the teacher's bigger mode
-    assert hot["students"]["reverse_kl"].probs.max() < 1.5 * hot["students"]["forward_kl"].probs.max()
+    assert hot["students"]["reverse_kl"].max() < 1.5 * hot["students"]["forward_kl"].max()
+    # the tabulated students are kitlib.fitting's fits at the slider's grid points
+    teacher = ft.softmax(T.TEACHER_LOGITS, temperature=1.0)
+    np.testing.assert_allclose(cold["students"]["js"], ft.student_fit(teacher, "js").probs,
+                               rtol=1e-9, atol=1e-14)
+    np.testing.assert_allclose(cold["students"]["balanced"],
+                               ft.balanced_student_fit(teacher, 0.5).probs, rtol=1e-9, atol=1e-14)
     assert cold["at"]["w2"] == pytest.approx(8.0, rel=1e-6)  # 2δ at δ = 4
     assert cold["at"]["js"] < 0.1 * cold["at"]["forward_kl"]
 

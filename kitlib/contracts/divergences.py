@@ -12,7 +12,7 @@ import numpy as np
 
 from kitlib.contracts import (Contract, anything, array, choice, constant, lazy, prob,
                               real)
-from kitlib.divergences import F_DIVERGENCES, GRID_DIVERGENCES
+from kitlib.divergences import DISCRETE_DIVERGENCES, F_DIVERGENCES, GRID_DIVERGENCES
 
 MAX_PROB = 2**22
 MAX_GRID = 2**22
@@ -49,6 +49,14 @@ CONTRACTS["f_divergence"] = Contract(
     args=_pair(fdiv=choice(tuple(F_DIVERGENCES), doc="or an FDivergence")),
     baseline=dict(p=P3, q=Q3, fdiv="forward_kl"), budget=_DISCRETE_BUDGET)
 
+CONTRACTS["divergence"] = Contract(
+    args=_pair(name=choice(DISCRETE_DIVERGENCES),
+               alpha=real(none_ok=True, doc="required for 'alpha' and 'renyi' (> 0 there)")),
+    baseline=dict(p=P3, q=Q3, name="alpha", alpha=0.5), budget=_DISCRETE_BUDGET)
+CONTRACTS["DIVERGENCES"] = constant("registry dict canonical name -> Divergence")
+CONTRACTS["DISCRETE_DIVERGENCES"] = constant("tuple of the names divergence accepts")
+CONTRACTS["FAMILIES"] = constant("tuple of the family names of Divergence")
+CONTRACTS["Divergence"] = constant("frozen dataclass describing one divergence of the kit")
 CONTRACTS["GRID_DIVERGENCES"] = constant("tuple of the names grid_divergence accepts")
 CONTRACTS["F_DIVERGENCES"] = constant("registry dict name -> FDivergence")
 CONTRACTS["FDivergence"] = constant("frozen dataclass describing one f-divergence")

@@ -105,8 +105,14 @@ CONTRACTS["softmax"] = Contract(
 CONTRACTS["student_fit"] = Contract(
     args={"teacher_probs": prob(max_size=F.MAX_CLASSES),
           "divergence": choice(F.STUDENT_DIVERGENCES),
-          "degree": integer(low=1), "weight": real(low=0, high=1, none_ok=True),
-          "seed": seed(), "n_starts": integer(low=0, high=F.MAX_STARTS)},
-    baseline=dict(teacher_probs=[0.1, 0.2, 0.4, 0.2, 0.1], divergence="balanced", weight=0.5,
-                  n_starts=0),
+          "degree": integer(low=1), "seed": seed(),
+          "n_starts": integer(low=0, high=F.MAX_STARTS)},
+    baseline=dict(teacher_probs=[0.1, 0.2, 0.4, 0.2, 0.1], divergence="js", n_starts=0),
+    budget=f"at most {F.MAX_CLASSES:,} classes")
+CONTRACTS["balanced_student_fit"] = Contract(
+    args={"teacher_probs": prob(max_size=F.MAX_CLASSES),
+          "weight": real(low=0, high=1, doc="the share of forward KL"),
+          "degree": integer(low=1), "seed": seed(),
+          "n_starts": integer(low=0, high=F.MAX_STARTS)},
+    baseline=dict(teacher_probs=[0.1, 0.2, 0.4, 0.2, 0.1], weight=0.5, n_starts=0),
     budget=f"at most {F.MAX_CLASSES:,} classes")

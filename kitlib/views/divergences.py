@@ -2,25 +2,28 @@
 
 Every explorer follows the kit's pattern (``kitlib.explore``): the figure and its artists are built
 once, ``compute`` calls ``kitlib.divergences`` / ``kitlib.fitting``, ``draw`` only updates artists.
-Anything slower than a slider tick (the fits along α, mixture fits, far-away gradients) is computed
-once on a grid with a progress bar, cached for the session, and indexed on slide.
+Anything slower than a slider tick (switch separations, the fits along α, mixture fits, far-away
+gradients, distillation students) is a table of :mod:`kitlib.tables.divergences` (shipped on
+disk, else computed once with a progress bar), indexed on slide.
 """
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 from matplotlib.ticker import LogLocator
-from tqdm.auto import tqdm
 
 from kitlib import divergences as dv
 from kitlib import fitting as ft
 from kitlib.explore import Explorer, checkbox, dropdown, log_slider, new_figure, slider, steady_limits
 from kitlib.style import COLORS, OKABE_ITO
+from kitlib.tables import divergences as tables
+from kitlib.tables.divergences import bimodal_target, three_mode_target
+from kitlib.views._common import nearest_index, readout_box
 
 __all__ = ["bimodal_fit_explorer", "alpha_path_explorer", "mixture_fit_explorer",
-           "distillation_explorer", "f_weights_explorer", "EXPLORERS"]
+           "distillation_explorer", "f_weights_explorer", "EXPLORERS", "DIVERGENCE_OPTIONS",
+           "MU_GRID", "LOG_STD_GRID", "FAR_CURVES", "F_CURVES", "STUDENT_CURVES",
+           "bimodal_target", "three_mode_target", "switch_separation_at"]
 
 DIVERGENCE_OPTIONS = [
     ("forward KL(p‖q)", "forward_kl"),
@@ -36,42 +39,26 @@ DIVERGENCE_OPTIONS = [
 _DIV_LABEL = {v: k for k, v in DIVERGENCE_OPTIONS}
 
 
-def bimodal_target(d: float):
-    """The teaching target ½N(−d, 1) + ½N(d, 1) as (weights, means, stds)."""
-    return np.array([0.5, 0.5]), np.array([-d, d]), np.array([1.0, 1.0])
-
-
 # -- 1. one Gaussian fitted to two modes -------------------------------------------------------
 
 _X_FIT = np.linspace(-9.0, 9.0, 721)
-_MU_GRID = np.linspace(-6.0, 6.0, 41)
-_LOGS_GRID = np.linspace(np.log(0.3), np.log(7.0), 29)
-
-
-@functools.lru_cache(maxsize=1)
-def switch_table() -> dict:
-    """Separation at which the global fit jumps to one mode, for every divergence of the
-    selector but Minka's α, with a free width and with s fixed at 1 (inf: no switch up to d = 8).
-    Computed once (a few seconds) with a progress bar."""
-    names = [v for _, v in DIVERGENCE_OPTIONS if v != "alpha"]
-    jobs = [(name, fixed) for name in names for fixed in (False, True)]
-    return {(name, fixed): ft.switch_separation(name, fixed_std=1.0 if fixed else None,
-                                                d_max=8.0, tol=5e-3)
-            for name, fixed in tqdm(jobs, desc="switch separations", leave=False)}
+#: Model means μ and log-widths log s of the landscape image (41 × 29 cells).
+MU_GRID = np.linspace(-6.0, 6.0, 41)
+LOG_STD_GRID = np.linspace(np.log(0.3), np.log(7.0), 29)
 
 
 def bimodal_fit_compute(params: dict) -> dict:
     d, div, fixed = params["separation"], params["divergence"], params["fixed_width"]
     alpha = params["alpha"] if div == "alpha" else None
     w, m, s = bimodal_target(d)
-    land, fit = ft.fit_gaussian_grid(w, m, s, div, _MU_GRID, np.exp(_LOGS_GRID), alpha=alpha,
+    land, fit = ft.fit_gaussian_grid(w, m, s, div, MU_GRID, np.exp(LOG_STD_GRID), alpha=alpha,
                                      fixed_std=1.0 if fixed else None)
     land = land.T  # rows: widths, columns: means (image layout)
     finite = np.isfinite(land)
     rel = np.where(finite, land - np.min(land[finite]), np.nan)
     z = np.ma.masked_invalid(np.log10(rel + 1e-3))
     if div != "alpha":
-        switch = switch_table()[(div, fixed)]
+        switch = tables.switch_separations()["fixed" if fixed else "free"][div]
     elif fixed:
         switch = None  # the α-curve is tabulated for a free width only (Explore 2)
     else:
@@ -92,10 +79,9 @@ def bimodal_fit_explorer() -> Explorer:
     ax_f.set_xlabel("x")
     ax_f.set_ylabel("density")
     ax_f.legend(loc="upper left")
-    info = ax_f.text(0.99, 0.98, "", transform=ax_f.transAxes, ha="right", va="top",
-                     family="monospace", fontsize=9)
-    im = ax_l.imshow(np.zeros((_LOGS_GRID.size, _MU_GRID.size)), origin="lower", aspect="auto",
-                     extent=[_MU_GRID[0], _MU_GRID[-1], _LOGS_GRID[0], _LOGS_GRID[-1]],
+    info = readout_box(ax_f, 0.99, 0.98, ha="right", boxed=False)
+    im = ax_l.imshow(np.zeros((LOG_STD_GRID.size, MU_GRID.size)), origin="lower", aspect="auto",
+                     extent=[MU_GRID[0], MU_GRID[-1], LOG_STD_GRID[0], LOG_STD_GRID[-1]],
                      cmap="viridis_r", vmin=-3, vmax=1)
     cbar = fig.colorbar(im, ax=ax_l, pad=0.02)
     cbar.set_label("log₁₀(D − D_min + 10⁻³): bright = low")
@@ -145,50 +131,20 @@ def bimodal_fit_explorer() -> Explorer:
 
 # -- 2. along Minka's α ------------------------------------------------------------------------
 
-_ALPHAS = np.round(np.arange(-1.0, 2.0001, 0.125), 6)
-_D_PATH = np.round(np.arange(0.0, 5.0001, 0.5), 6)
-
-
-@functools.lru_cache(maxsize=1)
-def alpha_switch_curve() -> dict:
-    """Switch separation d*(α) for a free width on the α grid (inf: no switch up to d = 8)."""
-    alphas = _ALPHAS[_ALPHAS < 1.0]
-    switch = np.full(_ALPHAS.shape, np.inf)
-    for j, a in enumerate(tqdm(alphas, desc="switch separation along α", leave=False)):
-        switch[j] = ft.switch_separation("alpha", alpha=float(a), d_max=8.0, tol=2e-2)
-    return {"alphas": _ALPHAS, "switch": switch}
+_ALPHAS = tables.ALPHAS
+_D_PATH = tables.PATH_SEPARATIONS
 
 
 def switch_separation_at(alpha: float) -> float:
-    """d*(α) interpolated on the tabulated curve; inf where a neighbouring grid value is inf."""
-    curve = alpha_switch_curve()
-    a, sw = curve["alphas"], curve["switch"]
-    j = int(np.clip(np.searchsorted(a, alpha) - 1, 0, a.size - 2))
-    lo, hi = sw[j], sw[j + 1]
-    if not (np.isfinite(lo) and np.isfinite(hi)):
-        return float(lo) if alpha <= a[j] and np.isfinite(lo) else float("inf")
-    t = (alpha - a[j]) / (a[j + 1] - a[j])
-    return float(lo + t * (hi - lo))
-
-
-@functools.lru_cache(maxsize=1)
-def alpha_path_table() -> dict:
-    """Global fits (|μ|, s) on the grid of separations × α (computed once, with a progress bar)."""
-    mu = np.zeros((_D_PATH.size, _ALPHAS.size))
-    sd = np.zeros_like(mu)
-    jobs = [(i, j) for i in range(_D_PATH.size) for j in range(_ALPHAS.size)]
-    for i, j in tqdm(jobs, desc="global fits along α", leave=False):
-        w, m, s = bimodal_target(float(_D_PATH[i]))
-        fit = ft.fit_gaussian(w, m, s, "alpha", alpha=float(_ALPHAS[j]))
-        mu[i, j], sd[i, j] = abs(fit.mean), fit.std
-    return {"mu": mu, "std": sd}
+    """d*(α) interpolated on the table ``kitlib.tables.divergences.alpha_switch``."""
+    return tables.switch_at(alpha, tables.alpha_switch())
 
 
 def alpha_path_compute(params: dict) -> dict:
-    i = int(np.argmin(np.abs(_D_PATH - params["separation"])))
-    table = alpha_path_table()
-    sw = alpha_switch_curve()["switch"]
-    return {"mu": table["mu"][i], "std": table["std"][i], "d": float(_D_PATH[i]), "switch": sw}
+    path = tables.alpha_path()
+    i = nearest_index(path["separations"], params["separation"])
+    return {"mu": path["mu"][i], "std": path["std"][i], "d": float(path["separations"][i]),
+            "switch": tables.alpha_switch()["switch"]}
 
 
 def alpha_path_explorer() -> Explorer:
@@ -248,44 +204,24 @@ def alpha_path_explorer() -> Explorer:
 
 # -- 3. fewer components than modes ------------------------------------------------------------
 
-_D_MIX = np.round(np.arange(1.0, 6.0001, 1.0), 6)
+_D_MIX = tables.MIXTURE_SEPARATIONS
 _X_MIX = np.linspace(-12.0, 12.0, 601)
 
 
-def three_mode_target(d: float):
-    return np.full(3, 1.0 / 3.0), np.array([-d, 0.0, d]), np.ones(3)
-
-
-@functools.lru_cache(maxsize=1)
-def mixture_table() -> dict:
-    """Two-component fits to the three-mode target for each separation and both KLs."""
-    out = {}
-    jobs = [(d, div) for d in _D_MIX for div in ("forward_kl", "reverse_kl")]
-    for d, div in tqdm(jobs, desc="mixture fits", leave=False):
-        w, m, s = three_mode_target(float(d))
-        out[(float(d), div)] = ft.fit_mixture(w, m, s, 2, div, seed=0, n_restarts=2)
-    return out
-
-
 def mixture_fit_compute(params: dict) -> dict:
-    i = int(np.argmin(np.abs(_D_MIX - params["separation"])))
-    d = float(_D_MIX[i])
-    fit = mixture_table()[(d, params["divergence"])]
+    fits = tables.mixture_fits()
+    i = nearest_index(fits["separations"], params["separation"])
+    d = float(fits["separations"][i])
+    row = fits[params["divergence"]]
+    fit = {k: row[k][i] for k in ("weights", "means", "stds")}
+    fit["value"] = float(row["value"][i])
     w, m, s = three_mode_target(d)
-    comps = [fit.weights[k] * np.exp(dv.log_normal_pdf(_X_MIX, fit.means[k], fit.stds[k]))
-             for k in range(fit.means.size)]
-    mass_near = [float(np.sum(fit.weights * _normal_mass(mk, fit.means, fit.stds))) for mk in m]
+    comps = [fit["weights"][k] * np.exp(dv.log_normal_pdf(_X_MIX, fit["means"][k], fit["stds"][k]))
+             for k in range(fit["means"].size)]
     return {"p": np.exp(dv.log_mixture_pdf(_X_MIX, w, m, s)),
-            "q": np.exp(dv.log_mixture_pdf(_X_MIX, fit.weights, fit.means, fit.stds)),
+            "q": np.exp(dv.log_mixture_pdf(_X_MIX, fit["weights"], fit["means"], fit["stds"])),
             "comps": comps, "fit": fit, "d": d, "div": params["divergence"],
-            "mass_near": mass_near}
-
-
-def _normal_mass(center, means, stds, half_width=1.5):
-    """Mass of each N(mean, std²) within center ± half_width (for the readout)."""
-    from scipy.special import ndtr
-
-    return ndtr((center + half_width - means) / stds) - ndtr((center - half_width - means) / stds)
+            "mass_near": [float(x) for x in row["mass_near"][i]]}
 
 
 def mixture_fit_explorer() -> Explorer:
@@ -299,8 +235,7 @@ def mixture_fit_explorer() -> Explorer:
     ax.set_xlabel("x")
     ax.set_ylabel("density")
     ax.legend(loc="upper left")
-    info = ax.text(0.99, 0.98, "", transform=ax.transAxes, ha="right", va="top",
-                   family="monospace", fontsize=9)
+    info = readout_box(ax, 0.99, 0.98, ha="right", boxed=False)
     title = ax.set_title("")
 
     def draw(dd):
@@ -310,9 +245,10 @@ def mixture_fit_explorer() -> Explorer:
         for line, comp in zip(comp_lines, dd["comps"]):
             line.set_ydata(comp)
         steady_limits(ax, 0.0, 1.15 * max(dd["p"].max(), dd["q"].max()))
-        rows = [f"w={a:.2f} μ={b:+.2f} s={c:.2f}" for a, b, c in zip(fit.weights, fit.means, fit.stds)]
+        rows = [f"w={a:.2f} μ={b:+.2f} s={c:.2f}"
+                for a, b, c in zip(fit["weights"], fit["means"], fit["stds"])]
         cover = "  ".join(f"{x:.2f}" for x in dd["mass_near"])
-        info.set_text("\n".join(rows) + f"\nq-mass near each mode: {cover}\nvalue {fit.value:.4f}")
+        info.set_text("\n".join(rows) + f"\nq-mass near each mode: {cover}\nvalue {fit['value']:.4f}")
         title.set_text(f"{_DIV_LABEL[dd['div']]}, modes at ±{dd['d']:.0f} and 0")
 
     controls = {
@@ -327,65 +263,32 @@ def mixture_fit_explorer() -> Explorer:
 
 # -- 4. distillation ---------------------------------------------------------------------------
 
-_K = np.arange(16)
-#: Teacher logits: the log of a two-bump profile over 16 classes (a big and a smaller mode).
-_TEACHER_LOGITS = np.log(0.6 * np.exp(-0.5 * (_K - 3.5) ** 2)
-                         + 0.4 * np.exp(-0.5 * (_K - 11.5) ** 2) + 1e-4)
-_STUDENTS = [("forward_kl", COLORS["forward_kl"], "o-"), ("reverse_kl", COLORS["reverse_kl"], "s-"),
-             ("js", COLORS["js"], "^-"), ("balanced", COLORS["alpha"], "D--")]
-_FAR = np.linspace(0.0, 8.0, 33)
-_FAR_SINKHORN = np.linspace(0.0, 8.0, 5)
-# name, colour, line style and marker: every curve differs by style as well as colour
-_FAR_CURVES = [("forward_kl", COLORS["forward_kl"], {"ls": "-"}),
-               ("reverse_kl", COLORS["reverse_kl"], {"ls": "--"}),
-               ("js", COLORS["js"], {"ls": "-.", "marker": "^", "markevery": 4, "ms": 5}),
-               ("tv", "#7F7F7F", {"ls": ":", "lw": 2.2, "marker": "v", "markevery": 4, "ms": 5}),
-               ("w2", COLORS["w2"], {"ls": "-", "marker": "d", "markevery": 4, "ms": 5}),
-               ("sinkhorn", COLORS["sinkhorn"], {"ls": "none", "marker": "o", "ms": 7})]
-_FAR_TARGET = {"weights": (0.5, 0.5), "means": (-2.0, 2.0), "stds": (1.0, 1.0)}
-
-
-@functools.lru_cache(maxsize=1)
-def far_gradients() -> dict:
-    """|∂D/∂μ| for a model N(E_p x + δ, 1) and the two-mode target, per divergence."""
-    out = {}
-    for name, _, _ in tqdm(_FAR_CURVES, desc="far-away gradients", leave=False):
-        grid = _FAR_SINKHORN if name == "sinkhorn" else _FAR
-        kw = {"n_support": 32} if name == "sinkhorn" else {}
-        out[name] = ft.gradient_far_away(grid, name, **_FAR_TARGET, **kw)
-    return out
-
-
-@functools.lru_cache(maxsize=512)
-def _student(temperature: float, divergence: str, weight: float | None):
-    """One student fit, cached: slider positions repeat as students drag back and forth."""
-    teacher = ft.softmax(_TEACHER_LOGITS, temperature=temperature)
-    kw = {} if weight is None else {"weight": weight}
-    return ft.student_fit(teacher, divergence, **kw)
-
-
-_TEMPERATURES = np.round(np.arange(0.3, 4.0001, 0.1), 6)
-
-
-@functools.lru_cache(maxsize=1)
-def _precompute_students() -> None:
-    """Fill the cache for every temperature on the slider's grid (forward, reverse, JS)."""
-    jobs = [(float(t), name) for t in _TEMPERATURES for name in ("forward_kl", "reverse_kl", "js")]
-    for t, name in tqdm(jobs, desc="student fits", leave=False):
-        _student(t, name, None)
+_K = np.arange(tables.TEACHER_LOGITS.size)
+#: The distillation students: objective, colour, line style and marker (style differs too).
+STUDENT_CURVES = [("forward_kl", COLORS["forward_kl"], "o-"), ("reverse_kl", COLORS["reverse_kl"], "s-"),
+                  ("js", COLORS["js"], "^-"), ("balanced", COLORS["alpha"], "D--")]
+_FAR = tables.FAR_DISTANCES
+#: The far-away gradient curves: divergence, colour and line style + marker (every curve
+#: differs by style as well as colour).
+FAR_CURVES = [("forward_kl", COLORS["forward_kl"], {"ls": "-"}),
+              ("reverse_kl", COLORS["reverse_kl"], {"ls": "--"}),
+              ("js", COLORS["js"], {"ls": "-.", "marker": "^", "markevery": 4, "ms": 5}),
+              ("tv", "#7F7F7F", {"ls": ":", "lw": 2.2, "marker": "v", "markevery": 4, "ms": 5}),
+              ("w2", COLORS["w2"], {"ls": "-", "marker": "d", "markevery": 4, "ms": 5}),
+              ("sinkhorn", COLORS["sinkhorn"], {"ls": "none", "marker": "o", "ms": 7})]
 
 
 def distillation_compute(params: dict) -> dict:
-    _precompute_students()
-    temperature = float(np.round(params["temperature"], 6))
-    teacher = ft.softmax(_TEACHER_LOGITS, temperature=temperature)
-    students = {name: _student(temperature, name, float(params["balance"]) if name == "balanced" else None)
-                for name, _, _ in _STUDENTS}
-    grads = far_gradients()
+    fits = tables.student_fits()
+    i = nearest_index(fits["temperatures"], params["temperature"])
+    j = nearest_index(fits["balances"], params["balance"])
+    students = {name: fits["probs"][name][i] for name in tables.STUDENT_DIVERGENCES}
+    students["balanced"] = fits["balanced"][i, j]
+    grads = tables.far_gradients()
     delta = params["distance"]
-    at = {n: float(np.interp(delta, g.distances, g.gradients)) for n, g in grads.items()}
-    return {"teacher": teacher, "students": students, "grads": grads, "delta": delta, "at": at,
-            "balance": params["balance"], "temperature": params["temperature"]}
+    at = {n: float(np.interp(delta, g["distances"], g["gradients"])) for n, g in grads.items()}
+    return {"teacher": fits["teacher"][i], "students": students, "grads": grads, "delta": delta,
+            "at": at, "balance": params["balance"], "temperature": params["temperature"]}
 
 
 def distillation_explorer() -> Explorer:
@@ -396,7 +299,7 @@ def distillation_explorer() -> Explorer:
     bars = ax_c.stairs(np.zeros(_K.size), edges, fill=True, color="0.82", label="teacher p")
     outline = ax_c.stairs(np.zeros(_K.size), edges, color=COLORS["target"], lw=1.2)
     s_lines = {}
-    for name, color, style in _STUDENTS:
+    for name, color, style in STUDENT_CURVES:
         (s_lines[name],) = ax_c.plot(_K, np.zeros(_K.size), style, color=color, ms=4, label=name)
     ax_c.set_xlabel("class")
     ax_c.set_ylabel("probability")
@@ -405,11 +308,11 @@ def distillation_explorer() -> Explorer:
                           if t.get_text() == "balanced")
     c_title = ax_c.set_title("")
     g_lines = {}
-    for name, color, style in _FAR_CURVES:
+    for name, color, style in FAR_CURVES:
         (g_lines[name],) = ax_g.plot(_FAR, np.ones_like(_FAR), color=color, label=name, **style)
     v = ax_g.axvline(0.0, color="0.5", lw=1)
-    for name, g in far_gradients().items():  # fixed curves: drawn once
-        g_lines[name].set_data(g.distances, np.maximum(g.gradients, 1e-12))
+    for name, g in tables.far_gradients().items():  # fixed curves: drawn once
+        g_lines[name].set_data(g["distances"], np.maximum(g["gradients"], 1e-12))
     ax_g.set_yscale("log")
     ax_g.minorticks_off()
     ax_g.yaxis.set_major_locator(LogLocator(numticks=4))
@@ -419,7 +322,7 @@ def distillation_explorer() -> Explorer:
     ax_g.set_xlabel("distance δ of q = N(μ, 1) from E_p x,  p = ½N(−2, 1) + ½N(2, 1)")
     ax_g.set_ylabel("|∂D/∂μ|")
     # the legend doubles as the readout: each entry shows |∂D/∂μ| at the current δ
-    far_labels = dict(zip([n for n, _, _ in _FAR_CURVES],
+    far_labels = dict(zip([n for n, _, _ in FAR_CURVES],
                           ax_g.legend(loc="lower right", fontsize=9).get_texts()))
     ax_g.set_title("start far away: who still pulls? (full-support Gaussians)")
 
@@ -427,8 +330,8 @@ def distillation_explorer() -> Explorer:
         bars.set_data(dd["teacher"])
         outline.set_data(dd["teacher"])
         top = dd["teacher"].max()
-        for name, _, _ in _STUDENTS:
-            probs = dd["students"][name].probs
+        for name, _, _ in STUDENT_CURVES:
+            probs = dd["students"][name]
             s_lines[name].set_ydata(probs)
             top = max(top, probs.max())
         balanced_label.set_text(f"balanced w = {dd['balance']:.2f}")
@@ -439,7 +342,8 @@ def distillation_explorer() -> Explorer:
             far_labels[name].set_text(f"{name}: {val:.2g}")
 
     controls = {
-        "temperature": slider("temperature T", 1.0, float(_TEMPERATURES[0]), float(_TEMPERATURES[-1]), 0.1),
+        "temperature": slider("temperature T", 1.0, float(tables.TEMPERATURES[0]),
+                              float(tables.TEMPERATURES[-1]), 0.1),
         "balance": slider("BD-KD weight w", 0.5, 0.0, 1.0, 0.05),
         "distance": slider("far-away δ", 4.0, 0.0, 8.0, 0.1),
     }
@@ -453,7 +357,9 @@ def distillation_explorer() -> Explorer:
 
 # -- 5. f-distill weights --------------------------------------------------------------------
 
-_F_CURVES = [  # registry key, colour, line style (+ marker): distinct without colour
+#: The f-distill weight curves: registry name, colour, line style (+ marker): distinct
+#: without colour.
+F_CURVES = [
     ("forward_kl", COLORS["forward_kl"], {"ls": "-"}),
     ("reverse_kl", COLORS["reverse_kl"], {"ls": "--"}),
     ("chi2", OKABE_ITO["yellow"], {"ls": "-", "marker": "^", "markevery": 24, "ms": 5}),
@@ -469,8 +375,8 @@ def f_weights_compute(params: dict) -> dict:
     """h(r) = r² f″(r) for every registered generator and Minka's α, on a log grid and at r."""
     r, alpha = params["ratio"], params["alpha"]
     minka = dv.minka_alpha(alpha)
-    curves = {key: dv.F_DIVERGENCES[key].h(_R) for key, _, _ in _F_CURVES}
-    at_r = {key: float(dv.F_DIVERGENCES[key].h(np.array([r]))[0]) for key, _, _ in _F_CURVES}
+    curves = {key: dv.F_DIVERGENCES[key].h(_R) for key, _, _ in F_CURVES}
+    at_r = {key: float(dv.F_DIVERGENCES[key].h(np.array([r]))[0]) for key, _, _ in F_CURVES}
     return {"curves": curves, "at_r": at_r, "minka": minka.h(_R),
             "minka_at_r": float(minka.h(np.array([r]))[0]), "ratio": r, "alpha": alpha,
             "minka_label": minka.label}
@@ -480,7 +386,7 @@ def f_weights_explorer() -> Explorer:
     """f-distill weights h(r) of each divergence against the density ratio r = p/q."""
     fig, ax = new_figure(figsize=(8.5, 4.8))
     lines, dots = {}, {}
-    for key, color, ls in _F_CURVES:
+    for key, color, ls in F_CURVES:
         (lines[key],) = ax.plot(_R, np.ones_like(_R), color=color, **ls,
                                 label=dv.F_DIVERGENCES[key].label)
         (dots[key],) = ax.plot([1.0], [1.0], "o", color=color, ms=6)
@@ -497,20 +403,19 @@ def f_weights_explorer() -> Explorer:
     ax.set_title("f-distill: how strongly each divergence weights a sample at ratio r")
     minka_legend = next(t for t in ax.legend(loc="upper left", fontsize=9, ncols=2).get_texts()
                         if t.get_text() == "Minka α")
-    readout = ax.text(0.99, 0.02, "", transform=ax.transAxes, ha="right", va="bottom",
-                      family="monospace", fontsize=9,
-                      bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "0.8"})
+    readout = readout_box(ax, 0.99, 0.02, ha="right", va="bottom",
+                          bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "0.8"})
 
     def draw(d):
         r = d["ratio"]
-        for key, _, _ in _F_CURVES:
+        for key, _, _ in F_CURVES:
             lines[key].set_ydata(d["curves"][key])
             dots[key].set_data([r], [d["at_r"][key]])
         minka_line.set_ydata(d["minka"])
         minka_legend.set_text(f"Minka α = {d['alpha']:.2f}: h = r^α")
         minka_dot.set_data([r], [d["minka_at_r"]])
         vline.set_xdata([r, r])
-        rows = [f"{k:12s} {d['at_r'][k]:9.3g}" for k, _, _ in _F_CURVES]
+        rows = [f"{k:12s} {d['at_r'][k]:9.3g}" for k, _, _ in F_CURVES]
         rows.append(f"{'alpha':12s} {d['minka_at_r']:9.3g}")
         readout.set_text(f"h at r = {r:.3g}\n" + "\n".join(rows) + "\n(TV: h = 0 except a point mass\n at r = 1: its gradient comes\n from where p = q)")
 

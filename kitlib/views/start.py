@@ -12,6 +12,7 @@ import numpy as np
 from kitlib import divergences as dv
 from kitlib.explore import Explorer, new_figure, slider, steady_limits
 from kitlib.style import COLORS
+from kitlib.views._common import readout_box
 
 __all__ = ["gaussian_kl_explorer", "EXPLORERS"]
 
@@ -70,8 +71,7 @@ def gaussian_kl_explorer() -> Explorer:
     ax_i.set_xlabel("x")
     ax_i.set_ylabel("integrand")
     ax_i.legend(loc="upper left")
-    readout = ax_i.text(0.99, 0.95, "", transform=ax_i.transAxes, ha="right", va="top",
-                        family="monospace", fontsize=10)
+    readout = readout_box(ax_i, 0.99, 0.95, ha="right", fontsize=10, boxed=False)
     ax_d.set_xlim(x[0], x[-1])
 
     def draw(d):
