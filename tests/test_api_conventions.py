@@ -129,3 +129,13 @@ def test_importing_kitlib_views_loads_no_topic():
             "print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_tables_and_numerics_import_no_plotting_or_widgets():
+    """Data flows one way: numerics <- tables <- views. Loading every table module (and so every
+    numerics module) must not load matplotlib, ipywidgets or the views."""
+    code = ("import sys\nfrom kitlib.tables import load_all\nload_all()\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'ipywidgets')"
+            " or m.startswith('kitlib.views') or m == 'kitlib.explore'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
