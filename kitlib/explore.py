@@ -273,10 +273,10 @@ def _one_line(exc: BaseException) -> str:
 
 def _from_front_end(change) -> bool:
     """True when a trait change comes from a front end's message: ipywidgets holds the
-    property lock of the synced names while it applies a browser's state."""
+    property lock of the synced names while it applies a browser's state (a dropdown syncs
+    ``index``, and its ``value`` follows)."""
     owner = change.get("owner") if isinstance(change, Mapping) else None
-    lock = getattr(owner, "_property_lock", None)
-    return bool(lock) and change.get("name") in lock
+    return bool(getattr(owner, "_property_lock", None))
 
 
 def _running_loop():
@@ -622,10 +622,6 @@ class Explorer:
             text = html.unescape(re.sub(r"<[^>]+>", "", first.value))
             return f"Explorer figure at its default values: {text}"
         return "Explorer figure at its default values"
-
-    def _on_change(self, _change) -> None:
-        if not self._muted:
-            self.update()
 
     def __repr__(self) -> str:
         values = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
