@@ -286,21 +286,44 @@ def _running_loop():
         return None
 
 
+def _drawing_order(fig: Figure) -> list:
+    """The figure's top-level artists in the order a render draws them: axes by zorder (each
+    followed by its children by zorder), then the figure's own artists by zorder."""
+    out = []
+    axes = sorted((ax for ax in fig.axes if ax.get_visible()), key=lambda a: a.zorder)
+    for owner in [*axes, fig]:
+        kids = [a for a in owner.get_children() if not (owner is fig and a in fig.axes)]
+        out += sorted(kids, key=lambda a: a.zorder)
+    return out
+
+
+def _readout_candidates(fig: Figure) -> list[Text]:
+    """Text artists whose gid starts with "readout", in drawing order (axis tick labels are
+    never readouts and are not searched)."""
+    from matplotlib.axis import Axis
+
+    found: list[Text] = []
+
+    def walk(artist):
+        if isinstance(artist, Axis):
+            return
+        if isinstance(artist, Text):
+            gid = artist.get_gid()
+            if isinstance(gid, str) and gid.startswith("readout"):
+                found.append(artist)
+        for child in artist.get_children():
+            walk(child)
+
+    for artist in _drawing_order(fig):
+        walk(artist)
+    return found
+
+
 def readout_texts(fig: Figure) -> list[Text]:
     """The visible, non-empty text artists of ``fig`` whose gid starts with ``"readout"``, in
     the order a render draws them (axes by zorder, then the figure's own artists; within each,
     by zorder)."""
-    out: list[Text] = []
-    axes = sorted((ax for ax in fig.axes if ax.get_visible()), key=lambda a: a.zorder)
-    for owner in [*axes, fig]:
-        kids = [a for a in owner.get_children() if not (owner is fig and a in fig.axes)]
-        for artist in sorted(kids, key=lambda a: a.zorder):
-            for t in artist.findobj(Text, include_self=True):
-                gid = t.get_gid()
-                if isinstance(gid, str) and gid.startswith("readout") and t.get_visible() \
-                        and t.get_text():
-                    out.append(t)
-    return out
+    return [t for t in _readout_candidates(fig) if t.get_visible() and t.get_text()]
 
 
 class Explorer:
@@ -357,6 +380,7 @@ class Explorer:
         self._last_arrival = 0.0  # time.monotonic() of the last change
         self._served = 0  # n_requests when the last update started
         self._readout_cache: tuple | None = None
+        self._readout_search: tuple | None = None
 
         self.message = widgets.HTML(value="", layout={"min_height": "1.6em"})
         self.reset_button = widgets.Button(description="Reset", icon="undo",
@@ -547,7 +571,12 @@ class Explorer:
     # -- text mirror of the readouts -----------------------------------------------------------
     def _mirror_readouts(self) -> None:
         """Copy the readout texts into ``self.readout`` (only when they changed)."""
-        text = "\n".join(t.get_text() for t in readout_texts(self.fig))
+        # The search runs again only when the figure's top-level artists change.
+        signature = tuple(map(id, _drawing_order(self.fig)))
+        if self._readout_search is None or self._readout_search[0] != signature:
+            self._readout_search = (signature, _readout_candidates(self.fig))
+        text = "\n".join(t.get_text() for t in self._readout_search[1]
+                         if t.get_visible() and t.get_text())
         if self._readout_cache == (text,):
             return
         self._readout_cache = (text,)
