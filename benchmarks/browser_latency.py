@@ -9,7 +9,8 @@ changing (a pixel signature checked on every animation frame):
 * **warm** — ``--presses`` more presses of every slider (alternating ArrowLeft/ArrowRight),
   each after the previous frame arrived and a short pause: p50 and p95;
 * **drag** — ``--drag-presses`` key repeats ``--gap`` ms apart on each explorer's first slider
-  (a key held down): the time from the last key event to the final value's frame on screen,
+  (a key held down): the time from the last key event to the final value's frame on screen
+  (from the last key that still moved the slider, if it reached the end of its range),
   and how many updates the kernel computed for it (``Explorer.n_updates``; the latest value
   wins, so far fewer than the presses). The kernel is asked afterwards whether the frame on
   screen is of the slider's final value;
@@ -150,11 +151,17 @@ def measure_notebook(chrome, base, token, name, args):
                 before = _wait_settled(nb, k)
                 r = nb.timed_drag(i, j, key, presses=args.drag_presses, gap_ms=args.gap)
                 after = _wait_settled(nb, k)
-                after_changes = [c for c in r["changes_ms"] if c > r["last_key_ms"]]
+                # A slider with less room than the drag stops at its end: time the final frame
+                # from the last key that still moved it.
+                room = right if key == "ArrowRight" else left
+                moved = max(1, min(args.drag_presses, int(room + 1e-9)))
+                t_key = r["keys_ms"][moved - 1]
+                after_changes = [c for c in r["changes_ms"] if c > t_key]
                 control = sliders[i][j][0]
                 drag = {"notebook": name, "explorer": i, "kernel_explorer": k, "slider": j,
                         "control": control, "key": key, "presses": r["presses"],
-                        "final_frame_ms": (after_changes[-1] - r["last_key_ms"]) if after_changes else None,
+                        "final_frame_ms": (after_changes[-1] - t_key) if after_changes else None,
+                        "effective_presses": moved,
                         "frames_seen": len(r["changes_ms"]),
                         "updates": after["n_updates"] - before["n_updates"],
                         "requests": (after["n_requests"] - before["n_requests"])
@@ -163,7 +170,7 @@ def measure_notebook(chrome, base, token, name, args):
                         and not after["pending"],
                         "value": after["params"][control], "readout": nb.slider_readout(i, j)}
                 drag["_window"] = (r["origin_wall"], r["origin_wall"] + (r["changes_ms"][-1] if r["changes_ms"] else r["last_key_ms"]) / 1e3 + 0.5)
-                drag["_last_key_wall"] = r["origin_wall"] + r["last_key_ms"] / 1e3
+                drag["_last_key_wall"] = r["origin_wall"] + t_key / 1e3
                 drag["_changes_wall"] = [r["origin_wall"] + c / 1e3 for c in r["changes_ms"]]
                 drags.append(drag)
                 print(f"   drag explorer {i} {control}: final frame "

@@ -351,10 +351,12 @@ class NotebookPage:
         """The value of a Python expression in the kernel, passed through JSON."""
         import json
 
-        out = self.kernel_eval(f"import json as _j\nprint(_j.dumps({expression}, default=float))")
-        if "ERROR" in out:
-            raise RuntimeError(f"{self.name}: kernel raised on {expression!r}: {out[-500:]}")
-        return json.loads(out.strip().splitlines()[-1])
+        marker = "@@kitlib-json@@"
+        out = self.kernel_eval(f"import json as _j\nprint({marker!r} + _j.dumps({expression}, default=repr))")
+        lines = [ln for ln in out.splitlines() if ln.startswith(marker)]
+        if "ERROR" in out or not lines:
+            raise RuntimeError(f"{self.name}: kernel gave no JSON for {expression[:80]!r}: {out[-800:]!r}")
+        return json.loads(lines[-1][len(marker):])
 
     _SIGNATURE_JS = """
         const ctx = canvas.getContext('2d');
@@ -399,20 +401,23 @@ class NotebookPage:
                    timeout_ms: float = 15000.0) -> dict:
         """``presses`` key events ``gap_ms`` apart on one slider handle (a key held down), then
         watch the canvas until it has not changed for ``quiet_ms``. Returns the page times
-        (ms after the first key) of the last key (``last_key_ms``) and of every canvas change
-        (``changes_ms``), and ``origin_wall`` (the first key, Unix seconds)."""
+        (ms after the first key) of every key (``keys_ms``), of the last one (``last_key_ms``)
+        and of every canvas change (``changes_ms``), and ``origin_wall`` (the first key, Unix
+        seconds)."""
         canvas, handle = self._canvas_and_handle(explorer_index, slider_index)
         return self.page.evaluate("""([canvas, handle, key, n, gap, quiet, timeout]) => new Promise(resolve => {
             """ + self._SIGNATURE_JS + """
             let last = sig();
             const changes = [];
             let sent = 0, lastKey = null;
+            const keys = [];
             handle.focus();
             const t0 = performance.now();
             const press = () => {
                 handle.dispatchEvent(new KeyboardEvent('keydown', {key, code: key, bubbles: true}));
                 sent += 1;
                 lastKey = performance.now() - t0;
+                keys.push(lastKey);
                 if (sent < n) setTimeout(press, gap);
             };
             press();
@@ -422,7 +427,7 @@ class NotebookPage:
                 if (s !== last) { last = s; changes.push(now); }
                 const latest = Math.max(lastKey, changes.length ? changes[changes.length - 1] : 0);
                 if ((sent === n && now - latest > quiet) || now > timeout)
-                    return resolve({last_key_ms: lastKey, changes_ms: changes, presses: sent,
+                    return resolve({last_key_ms: lastKey, keys_ms: keys, changes_ms: changes, presses: sent,
                                     origin_wall: wall(t0) / 1e3});
                 requestAnimationFrame(poll);
             };
