@@ -565,8 +565,13 @@ class Explorer:
 
     def _cancel_flush(self) -> None:
         handle, self._flush_handle = self._flush_handle, None
-        if handle is not None:
+        if handle is None:
+            return
+        loop = getattr(handle, "_loop", None)
+        if loop is None or loop is _running_loop() or not hasattr(loop, "call_soon_threadsafe"):
             handle.cancel()
+        else:  # scheduled on another thread's loop (a cell updating while a widget waits)
+            loop.call_soon_threadsafe(handle.cancel)
 
     # -- text mirror of the readouts -----------------------------------------------------------
     def _mirror_readouts(self) -> None:

@@ -512,3 +512,23 @@ def test_live_explorers_lists_the_explorers_built():
 
     ex, *_ = _line_explorer()
     assert live_explorers()[-1] is ex
+
+
+def test_an_update_from_another_thread_cancels_the_waiting_one():
+    """A cell (main thread) updating while a widget's update waits on a subshell's loop."""
+    import asyncio
+    import threading
+
+    ex, line, _, calls = _line_explorer()
+
+    async def widget_thread():
+        _from_browser(ex.controls["k"], 0.5)
+        assert ex.pending
+        cell = threading.Thread(target=ex.update)
+        cell.start()
+        cell.join()
+        assert not ex.pending
+        await asyncio.sleep(0.05)  # the cancelled update must not run
+
+    asyncio.run(widget_thread())
+    assert calls["compute"] == 2 and line.get_ydata()[-1] == pytest.approx(0.5)
