@@ -217,7 +217,8 @@ def summarise(rows: list[dict]) -> dict:
            "first_max": _pct(first, 100), "first_missed": sum(v is None for v in first),
            "warm_n": len(warm), "warm_p50": _pct(warm, 50), "warm_p95": _pct(warm, 95),
            "warm_missed": sum(v is None for v in warm),
-           "first_full_renders": sum(bool(p.get("full_render")) for p in timed if p["kind"] == "first"),
+           "first_full_renders": sum(bool(p.get("full_render")) for p in timed if p["kind"] == "first")
+           if timed else None,
            "kb_per_frame": _pct([p["bytes"] / 1024 for p in timed if p["bytes"]], 50)}
     for stage in STAGES:
         out[stage] = _pct([p[stage] for p in timed], 50)
@@ -262,7 +263,7 @@ def markdown(results: list[dict], args, load: int) -> str:
     drags = [d for r in results for d in r["drags"]]
     lines += ["", "**All notebooks:** "
               f"first touch p50 {_fmt(s['first_p50'])}, p95 {_fmt(s['first_p95'])} ({s['first_n']} sliders, "
-              f"{s['first_full_renders']} first touches needed a full render); warm p50 {_fmt(s['warm_p50'])}, "
+              f"{_fmt(s['first_full_renders'])} first touches needed a full render); warm p50 {_fmt(s['warm_p50'])}, "
               f"p95 {_fmt(s['warm_p95'])} ({s['warm_n']} presses); "
               + (f"drag final frame p50 {_fmt(_pct([d['final_frame_ms'] for d in drags], 50))}, max "
                  f"{_fmt(_pct([d['final_frame_ms'] for d in drags], 100))} ms after the last key, "
