@@ -532,3 +532,31 @@ def test_an_update_from_another_thread_cancels_the_waiting_one():
 
     asyncio.run(widget_thread())
     assert calls["compute"] == 2 and line.get_ydata()[-1] == pytest.approx(0.5)
+
+
+def test_front_end_draw_requests_go_through_the_frame_renderer(monkeypatch):
+    """ipympl's own draw request (when the browser connects) sends a frame and leaves the
+    background the next slider move blits onto (no second full render)."""
+    import io
+
+    from PIL import Image
+
+    fig = _ipympl_figure()
+    ax = fig.add_subplot()
+    ax.set_ylim(0, 2)
+    (line,) = ax.plot([0, 1], [0, 1])
+    sent = []
+    monkeypatch.setattr(fig.canvas, "send_binary", lambda data: sent.append(data))
+    ex = Explorer({"k": slider("k", 1.0, 0.0, 2.0, 0.1)}, lambda p: p["k"],
+                  lambda k: line.set_ydata([0, k]), fig=fig)
+    ex._repr_mimebundle_()
+    canvas = fig.canvas
+    canvas._handle_message(canvas, {"type": "initialized"}, [])
+    full = ex._frames.full_renders
+    canvas._handle_message(canvas, {"type": "draw"}, [])
+    assert len(sent) == 1 and ex._frames.full_renders == full
+    frame = np.asarray(Image.open(io.BytesIO(sent[0])).convert("RGBA"))
+    assert np.array_equal(frame, np.asarray(canvas.buffer_rgba()))  # the whole picture
+    ex.set(k=0.5)
+    assert len(sent) == 2 and ex._frames.full_renders == full
+    assert ex.stage_log[-1]["bytes"] == len(sent[1]) > 0
