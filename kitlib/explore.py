@@ -110,6 +110,12 @@ __all__ = [
 #: messages queued while the kernel was busy are handled back to back, well within it; a single
 #: key press waits this long more than a synchronous update would.
 SETTLE_SECONDS = 0.003
+#: During a drag (changes less than DRAG_GAP_SECONDS apart) the update waits longer: the
+#: browser holds the slider's latest value until the kernel has acknowledged the previous
+#: message (ipywidgets sends one at a time), and that value arrives one round trip after the
+#: acknowledgement. Waiting for it avoids computing a stale value just before the last one.
+DRAG_SETTLE_SECONDS = 0.03
+DRAG_GAP_SECONDS = 0.15
 #: ... but never later than this after the first change it serves (a pointer drag sending
 #: values faster than SETTLE_SECONDS still shows frames while it goes on).
 MAX_DEFER_SECONDS = 0.1
@@ -377,7 +383,8 @@ class Explorer:
         self._frames: FrameRenderer | None = None
         self._flush_handle = None
         self._waiting_since: float | None = None  # time.time() of the first unserved change
-        self._last_arrival = 0.0  # time.monotonic() of the last change
+        self._last_arrival = -1e9  # time.monotonic() of the last change
+        self._dragging = False  # the last two changes came less than DRAG_GAP_SECONDS apart
         self._served = 0  # n_requests when the last update started
         self._readout_cache: tuple | None = None
         self._readout_search: tuple | None = None
@@ -540,21 +547,24 @@ class Explorer:
         if loop is None:  # code, tests, scripts: update now
             self.update()
             return
-        self._last_arrival = time.monotonic()
+        now = time.monotonic()
+        self._dragging = now - self._last_arrival < DRAG_GAP_SECONDS
+        self._last_arrival = now
         if self._waiting_since is None:
             self._waiting_since = time.time()
         if self._flush_handle is None:
-            self._flush_handle = loop.call_later(SETTLE_SECONDS, self._flush)
+            self._flush_handle = loop.call_later(self._settle_seconds(), self._flush)
 
     def _flush(self) -> None:
         """The scheduled update: wait while changes keep arriving, then compute the last one."""
         self._flush_handle = None
         quiet = time.monotonic() - self._last_arrival
         waited = time.time() - (self._waiting_since or time.time())
-        if quiet < SETTLE_SECONDS and waited < MAX_DEFER_SECONDS:
+        settle = self._settle_seconds()
+        if quiet < settle and waited < MAX_DEFER_SECONDS:
             loop = _running_loop()
             if loop is not None:
-                self._flush_handle = loop.call_later(SETTLE_SECONDS - quiet, self._flush)
+                self._flush_handle = loop.call_later(settle - quiet, self._flush)
                 return
         try:
             self.update()
@@ -562,6 +572,9 @@ class Explorer:
             self.last_error = _one_line(exc)
             self.message.value = (f"<span style='color:{style.ERROR_COLOR}'>"
                                   f"&#9888; {html.escape(self.last_error)}</span>")
+
+    def _settle_seconds(self) -> float:
+        return DRAG_SETTLE_SECONDS if self._dragging else SETTLE_SECONDS
 
     def _cancel_flush(self) -> None:
         handle, self._flush_handle = self._flush_handle, None

@@ -342,6 +342,7 @@ def test_queued_changes_are_computed_once_with_a_fake_loop(monkeypatch):
     loop = _FakeLoop()
     monkeypatch.setattr(explore, "_running_loop", lambda: loop)
     monkeypatch.setattr(explore, "SETTLE_SECONDS", 0.0)
+    monkeypatch.setattr(explore, "DRAG_SETTLE_SECONDS", 0.0)
     for v in (0.5, 0.7, 1.3):
         _from_browser(ex.controls["k"], v)
     _from_browser(ex.controls["shift"], True)
@@ -365,6 +366,7 @@ def test_changes_still_arriving_postpone_the_update(monkeypatch):
     assert calls["compute"] == 1 and ex.pending  # rescheduled, not computed
     _from_browser(ex.controls["k"], 0.9)
     monkeypatch.setattr(explore, "SETTLE_SECONDS", 0.0)
+    monkeypatch.setattr(explore, "DRAG_SETTLE_SECONDS", 0.0)
     loop.run()
     assert calls["compute"] == 2 and ex.frame_params["k"] == 0.9
 
@@ -404,6 +406,7 @@ def test_a_deferred_update_that_fails_shows_one_line(monkeypatch):
     loop = _FakeLoop()
     monkeypatch.setattr(explore, "_running_loop", lambda: loop)
     monkeypatch.setattr(explore, "SETTLE_SECONDS", 0.0)
+    monkeypatch.setattr(explore, "DRAG_SETTLE_SECONDS", 0.0)
     _from_browser(ex.controls["k"], 1.8)
     loop.run()  # no exception escapes into the event loop
     assert ex.last_error == "ValueError: k must be <= 1.5; got 1.8"
@@ -560,3 +563,25 @@ def test_front_end_draw_requests_go_through_the_frame_renderer(monkeypatch):
     ex.set(k=0.5)
     assert len(sent) == 2 and ex._frames.full_renders == full
     assert ex.stage_log[-1]["bytes"] == len(sent[1]) > 0
+
+
+def test_a_drag_waits_longer_for_the_browsers_next_value(monkeypatch):
+    """Changes in quick succession (a drag) wait DRAG_SETTLE_SECONDS, a lone press SETTLE_SECONDS."""
+    import kitlib.explore as explore
+
+    ex, *_ = _line_explorer()
+    delays = []
+
+    class Loop(_FakeLoop):
+        def call_later(self, delay, callback, *args):
+            delays.append(delay)
+            return super().call_later(delay, callback, *args)
+
+    loop = Loop()
+    monkeypatch.setattr(explore, "_running_loop", lambda: loop)
+    _from_browser(ex.controls["k"], 0.5)  # a lone press
+    assert delays == [explore.SETTLE_SECONDS]
+    _from_browser(ex.controls["k"], 0.6)  # right after: a drag
+    monkeypatch.setattr(explore, "DRAG_SETTLE_SECONDS", 0.0)
+    loop.run()
+    assert ex._dragging and ex.frame_params["k"] == 0.6
