@@ -114,6 +114,8 @@ def measure_notebook(chrome, base, token, name, args):
         if not all(w > 0 for w, _ in sizes):
             raise RuntimeError(f"{name}: explorer canvases never drew: {sizes}")
         dpr = page.evaluate("window.devicePixelRatio")
+        if args.sync:  # A/B: updates inside the widget message handler, as before issue 16
+            nb.kernel_eval("import kitlib.explore as _ke\n_ke.Explorer.coalesce = False")
         state = nb.kernel_json(EXPLORER_STATE)
         kmap = _map_explorers(nb, state)
         n_explorers = nb.explorer_count()
@@ -290,6 +292,8 @@ def main(argv=None):
     ap.add_argument("--pause", type=float, default=100.0, help="ms between timed presses")
     ap.add_argument("--load", type=int, default=0, help="busy-loop processes run meanwhile")
     ap.add_argument("--tag", default="", help="suffix of the result files")
+    ap.add_argument("--sync", action="store_true",
+                    help="switch coalescing off in the kernel (Explorer.coalesce = False)")
     ap.add_argument("notebooks", nargs="*", help="notebook names or prefixes (00, 01, ...)")
     args = ap.parse_args(argv)
     available = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))

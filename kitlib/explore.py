@@ -425,6 +425,9 @@ class Explorer:
             self.update()
 
     _defer_first_update = False
+    #: Defer and merge front-end changes (see the module docstring); False updates inside the
+    #: widget message handler, as before issue 16 (the browser benchmark's ``--sync`` option).
+    coalesce = True
 
     @classmethod
     @contextlib.contextmanager
@@ -543,7 +546,7 @@ class Explorer:
         if self._muted:
             return
         self.n_requests += 1
-        loop = _running_loop() if _from_front_end(change) else None
+        loop = _running_loop() if Explorer.coalesce and _from_front_end(change) else None
         if loop is None:  # code, tests, scripts: update now
             self.update()
             return

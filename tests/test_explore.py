@@ -585,3 +585,17 @@ def test_a_drag_waits_longer_for_the_browsers_next_value(monkeypatch):
     monkeypatch.setattr(explore, "DRAG_SETTLE_SECONDS", 0.0)
     loop.run()
     assert ex._dragging and ex.frame_params["k"] == 0.6
+
+
+def test_coalescing_can_be_switched_off(monkeypatch):
+    import asyncio
+
+    ex, line, _, calls = _line_explorer()
+    monkeypatch.setattr(Explorer, "coalesce", False)
+
+    async def drag():
+        _from_browser(ex.controls["k"], 0.5)
+        assert calls["compute"] == 2 and not ex.pending
+
+    asyncio.run(drag())
+    assert line.get_ydata()[-1] == pytest.approx(0.5)
