@@ -114,8 +114,8 @@ def measure_notebook(chrome, base, token, name, args):
         if not all(w > 0 for w, _ in sizes):
             raise RuntimeError(f"{name}: explorer canvases never drew: {sizes}")
         dpr = page.evaluate("window.devicePixelRatio")
-        if args.sync:  # A/B: updates inside the widget message handler, as before issue 16
-            nb.kernel_eval("import kitlib.explore as _ke\n_ke.Explorer.coalesce = False")
+        if args.sync or args.coalesce:  # A/B of the two update modes (Explorer.coalesce)
+            nb.kernel_eval(f"import kitlib.explore as _ke\n_ke.Explorer.coalesce = {bool(args.coalesce)}")
         state = nb.kernel_json(EXPLORER_STATE)
         kmap = _map_explorers(nb, state)
         n_explorers = nb.explorer_count()
@@ -293,7 +293,9 @@ def main(argv=None):
     ap.add_argument("--load", type=int, default=0, help="busy-loop processes run meanwhile")
     ap.add_argument("--tag", default="", help="suffix of the result files")
     ap.add_argument("--sync", action="store_true",
-                    help="switch coalescing off in the kernel (Explorer.coalesce = False)")
+                    help="update inside the widget message handler (Explorer.coalesce = False, the default)")
+    ap.add_argument("--coalesce", action="store_true",
+                    help="defer and merge front-end changes in the kernel (Explorer.coalesce = True)")
     ap.add_argument("notebooks", nargs="*", help="notebook names or prefixes (00, 01, ...)")
     args = ap.parse_args(argv)
     available = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))

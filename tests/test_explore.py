@@ -275,6 +275,12 @@ def test_set_accepts_integral_floats_on_integer_sliders():
 
 
 # -- coalesced updates: the latest value wins (issue 16) ----------------------------------------
+@pytest.fixture
+def coalescing(monkeypatch):
+    """Explorer.coalesce switched on (it is off by default, see its comment)."""
+    monkeypatch.setattr(Explorer, "coalesce", True)
+
+
 def _from_browser(widget, value):
     """Apply ``value`` as a front end's message does (ipywidgets' set_state; a dropdown
     syncs the option's index)."""
@@ -285,7 +291,7 @@ def _from_browser(widget, value):
         widget.set_state({"value": value})
 
 
-def test_browser_changes_in_a_running_loop_coalesce_into_one_update_with_the_last_values():
+def test_browser_changes_in_a_running_loop_coalesce_into_one_update_with_the_last_values(coalescing):
     import asyncio
 
     ex, line, text, calls = _line_explorer()
@@ -335,7 +341,7 @@ class _FakeLoop:
             self.calls.pop(0)._run()
 
 
-def test_queued_changes_are_computed_once_with_a_fake_loop(monkeypatch):
+def test_queued_changes_are_computed_once_with_a_fake_loop(coalescing, monkeypatch):
     import kitlib.explore as explore
 
     ex, line, _, calls = _line_explorer()
@@ -353,7 +359,7 @@ def test_queued_changes_are_computed_once_with_a_fake_loop(monkeypatch):
     assert ex.frame_params == {"k": 1.3, "shift": True, "label": "a"}
 
 
-def test_changes_still_arriving_postpone_the_update(monkeypatch):
+def test_changes_still_arriving_postpone_the_update(coalescing, monkeypatch):
     """The update waits while changes keep coming (the queued ones are applied first)."""
     import kitlib.explore as explore
 
@@ -371,7 +377,7 @@ def test_changes_still_arriving_postpone_the_update(monkeypatch):
     assert calls["compute"] == 2 and ex.frame_params["k"] == 0.9
 
 
-def test_code_changes_stay_synchronous_inside_a_running_loop():
+def test_code_changes_stay_synchronous_inside_a_running_loop(coalescing):
     import asyncio
 
     ex, line, _, calls = _line_explorer()
@@ -386,7 +392,7 @@ def test_code_changes_stay_synchronous_inside_a_running_loop():
     assert line.get_ydata()[-1] == pytest.approx(0.25) and ex.n_updates == 3
 
 
-def test_an_explicit_update_serves_a_waiting_one(monkeypatch):
+def test_an_explicit_update_serves_a_waiting_one(coalescing, monkeypatch):
     import kitlib.explore as explore
 
     ex, line, _, calls = _line_explorer()
@@ -399,7 +405,7 @@ def test_an_explicit_update_serves_a_waiting_one(monkeypatch):
     assert calls["compute"] == 2 and line.get_ydata()[-1] == pytest.approx(0.5)
 
 
-def test_a_deferred_update_that_fails_shows_one_line(monkeypatch):
+def test_a_deferred_update_that_fails_shows_one_line(coalescing, monkeypatch):
     import kitlib.explore as explore
 
     ex, line, _, _ = _line_explorer(fail_above=1.5)
@@ -517,7 +523,7 @@ def test_live_explorers_lists_the_explorers_built():
     assert live_explorers()[-1] is ex
 
 
-def test_an_update_from_another_thread_cancels_the_waiting_one():
+def test_an_update_from_another_thread_cancels_the_waiting_one(coalescing):
     """A cell (main thread) updating while a widget's update waits on a subshell's loop."""
     import asyncio
     import threading
@@ -565,7 +571,7 @@ def test_front_end_draw_requests_go_through_the_frame_renderer(monkeypatch):
     assert ex.stage_log[-1]["bytes"] == len(sent[1]) > 0
 
 
-def test_a_drag_waits_longer_for_the_browsers_next_value(monkeypatch):
+def test_a_drag_waits_longer_for_the_browsers_next_value(coalescing, monkeypatch):
     """Changes in quick succession (a drag) wait DRAG_SETTLE_SECONDS, a lone press SETTLE_SECONDS."""
     import kitlib.explore as explore
 
@@ -587,11 +593,11 @@ def test_a_drag_waits_longer_for_the_browsers_next_value(monkeypatch):
     assert ex._dragging and ex.frame_params["k"] == 0.6
 
 
-def test_coalescing_can_be_switched_off(monkeypatch):
+def test_by_default_browser_changes_update_inside_the_message_handler():
     import asyncio
 
     ex, line, _, calls = _line_explorer()
-    monkeypatch.setattr(Explorer, "coalesce", False)
+    assert Explorer.coalesce is False
 
     async def drag():
         _from_browser(ex.controls["k"], 0.5)
