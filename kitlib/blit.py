@@ -23,13 +23,30 @@ only the artists that changed (matplotlib's blitting pattern, made automatic):
 
 The canvas keeps its ordinary behaviour: ``canvas.draw()``, ``savefig`` and the ipympl
 front end's own draw requests still render the whole figure (nothing is left ``animated``
-between frames). With ipympl, ``canvas.blit()`` sends the new frame to the browser at once,
-without the draw-request round trip that ``draw_idle()`` makes.
+between frames). With ipympl, each frame goes to the browser at once, without the
+draw-request round trip that ``draw_idle()`` makes.
+
+**Learning the dynamic set up front.** :meth:`FrameRenderer.prime` marks every artist clean,
+runs the view's draw callback once more on the data already shown and takes whatever that
+marks stale as dynamic, so the very first frame's background already leaves them out and a
+student's first touch of a slider is an ordinary blit, not a second full render.
+
+**Frames on the wire.** A web canvas's frame is a PNG that the kernel encodes and the browser
+decodes. :func:`encode_png` writes the opaque figure as 8-bit RGB without row filters at zlib
+level 3: about a third of the time Pillow's default RGBA encoding takes for an explorer's
+800 x 560 frame (5-7 ms against 16-20 ms, measured here) and 10-15 % fewer bytes. Frames are
+always whole ("full" image mode): ipympl's browser side replaces an image that is still
+loading with the next one, and a dropped "diff" frame would leave stale pixels behind; it
+sends no acknowledgement the kernel could track in-flight frames with.
 
 Reference: matplotlib's "Faster rendering by using blitting" tutorial.
 """
 
 from __future__ import annotations
+
+import struct
+import time
+import zlib
 
 import numpy as np
 from matplotlib.artist import Artist
@@ -43,7 +60,47 @@ from matplotlib.spines import Spine
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-__all__ = ["FrameRenderer"]
+__all__ = ["FrameRenderer", "encode_png"]
+
+#: zlib level of the frames sent to the browser: level 3 without row filters is the fastest
+#: encoding measured here for anti-aliased figures on white (levels 1-6, filters none/sub/up).
+_FRAME_ZLIB_LEVEL = 3
+
+
+def _png_chunk(tag: bytes, data: bytes) -> bytes:
+    return (struct.pack(">I", len(data)) + tag + data
+            + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF))
+
+
+def encode_png(rgba: np.ndarray, *, level: int = _FRAME_ZLIB_LEVEL) -> bytes:
+    """An ``(h, w, 4)`` uint8 RGBA image as a PNG: RGB when every pixel is opaque, else RGBA.
+
+    Rows are stored unfiltered (filter type 0) and deflated at zlib ``level`` (0-9). For an
+    explorer's frame (mostly white, anti-aliased lines) this is about three times faster than
+    Pillow's default PNG encoder and no larger. Lossless: decoding gives the pixels back.
+
+    >>> import numpy as np, io
+    >>> from PIL import Image
+    >>> px = np.zeros((2, 3, 4), np.uint8); px[..., 3] = 255; px[0, 1, :3] = (10, 20, 30)
+    >>> back = np.asarray(Image.open(io.BytesIO(encode_png(px))))
+    >>> back.shape, back[0, 1].tolist()
+    ((2, 3, 3), [10, 20, 30])
+    """
+    rgba = np.asarray(rgba)
+    if rgba.dtype != np.uint8 or rgba.ndim != 3 or rgba.shape[2] != 4 or 0 in rgba.shape[:2]:
+        raise ValueError(f"rgba must be a non-empty (h, w, 4) uint8 array; got {rgba.dtype} "
+                         f"{rgba.shape}")
+    if not 0 <= level <= 9:
+        raise ValueError(f"level must be an integer in [0, 9]; got {level!r}")
+    height, width = rgba.shape[:2]
+    opaque = bool((rgba[:, :, 3] == 255).all())
+    channels, colour_type = (3, 2) if opaque else (4, 6)
+    raw = np.empty((height, width * channels + 1), np.uint8)
+    raw[:, 0] = 0  # filter type "None" on every row
+    raw[:, 1:].reshape(height, width, channels)[...] = rgba[:, :, :channels]
+    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
+            + _png_chunk(b"IDAT", zlib.compress(raw.tobytes(), level)) + _png_chunk(b"IEND", b""))
 
 
 def _changed(artist: Artist) -> bool:
@@ -88,6 +145,9 @@ def _extent(artist: Artist, renderer) -> Bbox:
         boxes.append(patch.get_window_extent(renderer))
     return Bbox.union(boxes)
 
+
+#: What every text holds while :meth:`FrameRenderer.prime` watches the draw callback.
+_PLACEHOLDER = "\x00kitlib: text being primed\x00"
 
 #: Artists that are costly to draw (glyph layout and rasterisation) but cheap to paste.
 _SPRITE_TYPES = (Text, Legend)
@@ -138,9 +198,11 @@ class FrameRenderer:
     Notes
     -----
     Call :meth:`render` after the artists were updated; the canvas buffer then holds the new
-    frame and ``canvas.blit`` has been called (a no-op for plain Agg; ipympl sends the frame).
-    ``full_renders`` and ``blits`` count the two kinds of frames (benchmarks and tests read
-    them).
+    frame, and a web canvas with a browser attached has been sent it. ``full_renders`` and
+    ``blits`` count the two kinds of frames (benchmarks and tests read them); ``frames_sent``
+    counts the frames pushed to a browser, and ``last_stages`` holds the last frame's costs:
+    ``render_s`` (Agg work), ``encode_s`` (PNG), ``send_s`` (handing it to the comm),
+    ``bytes`` (PNG size, 0 when nothing was sent) and ``full`` (a full render, not a blit).
     """
 
     def __init__(self, fig: Figure):
@@ -154,6 +216,8 @@ class FrameRenderer:
         self._sprites: dict = {}
         self._scratch: RendererAgg | None = None
         self._key = None
+        self.frames_sent = 0
+        self.last_stages: dict = {}
 
     # -- what the frame depends on -------------------------------------------------------------
     def _layers(self) -> list[tuple]:
@@ -210,14 +274,50 @@ class FrameRenderer:
                     outdated = True
         return outdated
 
+    def prime(self, redraw) -> None:
+        """Learn the dynamic artists before the first frame.
+
+        Every artist is marked clean, ``redraw()`` runs (the view's draw callback on the data
+        already drawn, so the picture does not change) and whatever it marks stale joins the
+        dynamic set; the next :meth:`render` then renders a background without them. Without
+        this, the first render cannot tell them apart (every artist of a new figure is stale)
+        and the first slider move pays a second full render to learn them.
+
+        ``Text.set_text`` marks a text stale only when the string changes, so during
+        ``redraw()`` every text holds a placeholder: a text the callback sets is learnt even
+        when it gets the string it already had; the others get their own string back.
+        """
+        layers = self._layers()
+        texts = {}
+        for owner, kids in layers:
+            owner.stale = False
+            owner.patch.stale = False
+            for artist in kids:
+                _mark_clean(artist)
+                if not isinstance(artist, Axis):
+                    for t in artist.findobj(Text, include_self=True):
+                        texts[t] = t._text
+        try:
+            for t in texts:
+                t._text = _PLACEHOLDER
+            redraw()
+        finally:
+            for t, original in texts.items():
+                if t._text is _PLACEHOLDER:
+                    t._text = original
+        if self._learn(layers):
+            self._background = None
+
     def render(self) -> None:
-        """Put the current state of every artist on the canvas (and blit it)."""
+        """Put the current state of every artist on the canvas (and send it to a browser)."""
+        t0 = time.perf_counter()
         canvas = self.fig.canvas
         layers = self._layers()
         outdated = self._background is None or self._learn(layers)
         key = self._layout_key(layers)
         overlay = [a for _, kids in layers for a in self._redraw_list(kids)]
-        if outdated or key != self._key:
+        full = outdated or key != self._key
+        if full:
             self._render_background(overlay)
             self._key = self._layout_key(layers)  # the renderer may have been replaced
             self.full_renders += 1
@@ -237,13 +337,39 @@ class FrameRenderer:
             for artist in kids:
                 if not isinstance(artist, Axis):  # the layout key watches the axes' decorations
                     _mark_clean(artist)
+        stages = {"render_s": time.perf_counter() - t0, "encode_s": 0.0, "send_s": 0.0,
+                  "bytes": 0, "full": bool(full)}
         if _browser_listens(canvas):
-            # Frames are pushed without the browser asking for them, so two can arrive while
-            # one image is still loading, and the browser then drops the first. A "diff" frame
-            # (only the changed pixels) would leave stale pixels behind; a full frame is whole
-            # by itself. The PNG costs about the same (~19 ms against ~17 ms here).
-            canvas._force_full = True
-            canvas.blit(self.fig.bbox)  # ipympl: sends the frame at once; Agg: a no-op
+            self._push(canvas, stages)
+        self.last_stages = stages
+
+    def _push(self, canvas, stages: dict) -> None:
+        """Send the canvas's frame to the browser (ipympl, webagg); a no-op ``blit`` for Agg.
+
+        Frames are pushed without the browser asking for them, so two can arrive while one
+        image is still loading, and the browser then drops the first. A "diff" frame (only the
+        changed pixels) would leave stale pixels behind; a full frame is whole by itself.
+        """
+        if not isinstance(canvas, FigureCanvasWebAggCore):
+            canvas.blit(self.fig.bbox)
+            return
+        sockets = getattr(canvas.manager, "web_sockets", None)
+        if not sockets:
+            return
+        t0 = time.perf_counter()
+        pixels = np.asarray(canvas.get_renderer().buffer_rgba())
+        png = encode_png(pixels)
+        # What get_diff_image would have left behind: the frame just sent is the reference
+        # for any later frame the canvas builds itself (its own draw requests).
+        canvas.set_image_mode("full")
+        canvas._last_buff = pixels.view(np.uint32).squeeze(2).copy()
+        canvas._force_full = True
+        canvas._png_is_old = False
+        t1 = time.perf_counter()
+        for socket in sockets:
+            socket.send_binary(png)
+        stages.update(encode_s=t1 - t0, send_s=time.perf_counter() - t1, bytes=len(png))
+        self.frames_sent += 1
 
     def _render_background(self, overlay: list[Artist]) -> None:
         for artist in overlay:

@@ -15,6 +15,23 @@ at once. It records how long the last update took (compute, draw and render), an
 callback raises, it shows the error as one readable line in a message area instead of a
 traceback; the explorer stays usable and the next valid update clears it.
 
+**The latest value wins.** A slider dragged in JupyterLab sends its values one at a time
+(ipywidgets' front end holds the latest until the kernel has handled the previous message),
+so an update made inside the message handler already skips stale values. With
+``Explorer.coalesce = True`` (off by default, see there), a change that comes from the front
+end inside a running kernel only marks the explorer dirty and schedules one update on the event loop of the thread that received it (ipykernel 7
+runs widget messages on a subshell's loop); the update waits until no further change has
+arrived for :data:`SETTLE_SECONDS`, so the messages already queued are applied first and only
+the last state is computed (never later than :data:`MAX_DEFER_SECONDS` after the first
+waiting change). Changes made by code (``Explorer.set``, a cell assigning ``.value``, tests
+and scripts without an event loop) update synchronously, as before. ``n_requests`` counts the
+changes received, ``n_updates`` the updates computed, ``frame_params`` the control values of
+the frame on screen, and ``stage_log`` the cost of each update, stage by stage.
+
+**Readouts as text.** Every text artist whose gid starts with ``"readout"`` is mirrored, in
+drawing order, into a ``<pre aria-live="polite">`` under the figure after each update, so a
+screen reader announces the numbers and a student can copy them.
+
 Two front ends are supported. With the ipympl backend (``%matplotlib widget``) the live canvas
 widget is embedded next to the controls. With any other backend (inline, Colab, a static
 renderer) the figure is re-rendered into an ``ipywidgets.Output`` after each update.
@@ -41,6 +58,7 @@ Examples
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import functools
@@ -49,6 +67,8 @@ import io
 import re
 import threading
 import time
+import weakref
+from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -58,10 +78,11 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
+from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
 from kitlib import style
-from kitlib.blit import FrameRenderer
+from kitlib.blit import FrameRenderer, _browser_listens
 
 __all__ = [
     "Explorer",
@@ -80,8 +101,38 @@ __all__ = [
     "STATIC_DPI",
 
     "non_finite_drawn",
+    "readout_texts",
+    "live_explorers",
     "FIGURE_LOCK",
+    "SETTLE_SECONDS",
+    "MAX_DEFER_SECONDS",
 ]
+
+#: A deferred update runs once no control change has arrived for this long (seconds). Value
+#: messages queued while the kernel was busy are handled back to back, well within it; a single
+#: key press waits this long more than a synchronous update would.
+SETTLE_SECONDS = 0.003
+#: During a drag (changes less than DRAG_GAP_SECONDS apart) the update waits longer: the
+#: browser holds the slider's latest value until the kernel has acknowledged the previous
+#: message (ipywidgets sends one at a time), and that value arrives one round trip after the
+#: acknowledgement. Waiting for it avoids computing a stale value just before the last one.
+DRAG_SETTLE_SECONDS = 0.03
+DRAG_GAP_SECONDS = 0.15
+#: ... but never later than this after the first change it serves (a pointer drag sending
+#: values faster than SETTLE_SECONDS still shows frames while it goes on).
+MAX_DEFER_SECONDS = 0.1
+#: How many updates ``Explorer.stage_log`` keeps.
+STAGE_LOG_LENGTH = 512
+
+_LIVE: list = []  # weak references to the explorers built in this process, oldest first
+
+
+def live_explorers() -> list:
+    """The explorers built in this process that still exist, oldest first (the browser tests
+    and benchmarks read their counters and stage logs from inside the kernel)."""
+    alive = [r() for r in _LIVE]
+    _LIVE[:] = [r for r, ex in zip(list(_LIVE), alive) if ex is not None]
+    return [ex for ex in alive if ex is not None]
 
 #: One lock for all figure work in the process. In JupyterLab, ipykernel 7 runs widget
 #: callbacks (slider moves, the canvas's draw requests) in a kernel *subshell* thread while
@@ -228,6 +279,61 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"
 
 
+def _from_front_end(change) -> bool:
+    """True when a trait change comes from a front end's message: ipywidgets holds the
+    property lock of the synced names while it applies a browser's state (a dropdown syncs
+    ``index``, and its ``value`` follows)."""
+    owner = change.get("owner") if isinstance(change, Mapping) else None
+    return bool(getattr(owner, "_property_lock", None))
+
+
+def _running_loop():
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def _drawing_order(fig: Figure) -> list:
+    """The figure's top-level artists in the order a render draws them: axes by zorder (each
+    followed by its children by zorder), then the figure's own artists by zorder."""
+    out = []
+    axes = sorted((ax for ax in fig.axes if ax.get_visible()), key=lambda a: a.zorder)
+    for owner in [*axes, fig]:
+        kids = [a for a in owner.get_children() if not (owner is fig and a in fig.axes)]
+        out += sorted(kids, key=lambda a: a.zorder)
+    return out
+
+
+def _readout_candidates(fig: Figure) -> list[Text]:
+    """Text artists whose gid starts with "readout", in drawing order (axis tick labels are
+    never readouts and are not searched)."""
+    from matplotlib.axis import Axis
+
+    found: list[Text] = []
+
+    def walk(artist):
+        if isinstance(artist, Axis):
+            return
+        if isinstance(artist, Text):
+            gid = artist.get_gid()
+            if isinstance(gid, str) and gid.startswith("readout"):
+                found.append(artist)
+        for child in artist.get_children():
+            walk(child)
+
+    for artist in _drawing_order(fig):
+        walk(artist)
+    return found
+
+
+def readout_texts(fig: Figure) -> list[Text]:
+    """The visible, non-empty text artists of ``fig`` whose gid starts with ``"readout"``, in
+    the order a render draws them (axes by zorder, then the figure's own artists; within each,
+    by zorder)."""
+    return [t for t in _readout_candidates(fig) if t.get_visible() and t.get_text()]
+
+
 class Explorer:
     """Controls plus one figure, updated in place on every change.
 
@@ -272,8 +378,18 @@ class Explorer:
         self.last_update_seconds: float = float("nan")
         self.last_error: str | None = None
         self.n_updates = 0
+        self.n_requests = 0
+        self.frame_params: dict | None = None
+        self.stage_log: deque = deque(maxlen=STAGE_LOG_LENGTH)
         self._muted = False
         self._frames: FrameRenderer | None = None
+        self._flush_handle = None
+        self._waiting_since: float | None = None  # time.time() of the first unserved change
+        self._last_arrival = -1e9  # time.monotonic() of the last change
+        self._dragging = False  # the last two changes came less than DRAG_GAP_SECONDS apart
+        self._served = 0  # n_requests when the last update started
+        self._readout_cache: tuple | None = None
+        self._readout_search: tuple | None = None
 
         self.message = widgets.HTML(value="", layout={"min_height": "1.6em"})
         self.reset_button = widgets.Button(description="Reset", icon="undo",
@@ -292,17 +408,34 @@ class Explorer:
         header = [widgets.HTML(f"<b>{html.escape(title)}</b>")] if title else []
         control_box = widgets.VBox(list(self.controls.values()))
         footer = [widgets.HTML(f"<i>{html.escape(note)}</i>")] if note else []
+        self.readout = widgets.HTML(value="", layout={"display": "none"})
+        self.readout.add_class("kit-readout")
         self.widget = widgets.VBox(
             header + [widgets.HBox([control_box, widgets.VBox([self.reset_button, self.timing])])]
-            + footer + [self.message, view]
+            + footer + [self.message, view, self.readout]
         )
         self.widget.add_class("kit-explorer")
         for w in self.controls.values():
             w.observe(self._on_change, names="value")
+        if self._output is None and isinstance(fig.canvas, FigureCanvasAgg):
+            # The front end's own draw requests (when it connects, after a resize or a new
+            # device pixel ratio) go through the frame renderer: the frame they send also
+            # renders the background the next slider move blits onto.
+            fig.canvas.draw = functools.partial(self._canvas_draw, fig.canvas.draw)
+        _LIVE.append(weakref.ref(self))
         if not Explorer._defer_first_update:
             self.update()
 
     _defer_first_update = False
+    #: Defer and merge front-end changes (see the module docstring). Off by default: in
+    #: JupyterLab, ipywidgets' front end already sends a slider's values one at a time (it holds
+    #: the latest until the kernel has handled the previous message), so updating inside the
+    #: message handler already drops stale values. Measured back to back on notebook 01
+    #: (benchmarks/browser_latency.py, with and without ``--sync``), deferring gave the same
+    #: first-touch and warm latencies but slower drags (final frame p50 302-335 ms against
+    #: 184-218 ms): an early acknowledgement lets the browser send intermediate values that
+    #: are then computed. Turn it on for front ends that do not throttle their messages.
+    coalesce = False
 
     @classmethod
     @contextlib.contextmanager
@@ -356,35 +489,132 @@ class Explorer:
         """Put every control back to the value it had when the explorer was built."""
         return self.set(**self._defaults)
 
+    @property
+    def pending(self) -> bool:
+        """True while a deferred update is scheduled and has not run yet."""
+        return self._flush_handle is not None
+
     def update(self) -> bool:
         """Recompute and redraw for the current control values; return True on success.
 
         An exception from ``compute``, ``draw`` or rendering is caught, shown as one line in
         the message area and kept in ``last_error``; the previous picture stays on screen.
+        A deferred update still waiting (see :meth:`_on_change`) is served by this one.
         """
         with FIGURE_LOCK:
+            self._cancel_flush()
             return self._update()
 
     def _update(self) -> bool:
+        t_start = time.time()
         t0 = time.perf_counter()
+        served, self._served = self.n_requests - self._served, self.n_requests
+        waiting_since, self._waiting_since = self._waiting_since, None
+        params = self.params
         try:
-            data = self._compute(self.params)
+            data = self._compute(params)
+            t1 = time.perf_counter()
             self._draw(data)
             if self.fig.get_layout_engine() is not None and not isinstance(
                     self.fig.get_layout_engine(), PlaceHolderLayoutEngine):
                 self._freeze_layout()  # after the first successful update only
-            self._show()
+            t2 = time.perf_counter()
+            self._show(data)
         except Exception as exc:  # shown to the user, never a traceback inside the widget
             self.last_error = _one_line(exc)
             self.message.value = (f"<span style='color:{style.ERROR_COLOR}'>"
                                   f"&#9888; {html.escape(self.last_error)}</span>")
             return False
-        self.last_update_seconds = time.perf_counter() - t0
+        t3 = time.perf_counter()
+        self.last_update_seconds = t3 - t0
         self.last_error = None
         self.message.value = ""
         self.n_updates += 1
+        self.frame_params = params
         self.timing.value = f"<small>update {1e3 * self.last_update_seconds:.0f} ms</small>"
+        try:
+            self._mirror_readouts()
+        except Exception as exc:  # the text mirror never breaks an update
+            self.readout.value = f"<pre>{html.escape(_one_line(exc))}</pre>"
+        frame = self._frames.last_stages if self._frames is not None else {}
+        self.stage_log.append({
+            "params": params, "requests": served,
+            "t_request": waiting_since if waiting_since is not None else t_start,
+            "t_start": t_start, "t_sent": t_start + (t3 - t0),
+            "compute_ms": 1e3 * (t1 - t0), "draw_ms": 1e3 * (t2 - t1),
+            "render_ms": 1e3 * frame.get("render_s", t3 - t2) if frame else 1e3 * (t3 - t2),
+            "encode_ms": 1e3 * frame.get("encode_s", 0.0), "send_ms": 1e3 * frame.get("send_s", 0.0),
+            "bytes": int(frame.get("bytes", 0)), "full": bool(frame.get("full", True)),
+            "total_ms": 1e3 * (t3 - t0),
+        })
         return True
+
+    # -- coalesced updates -------------------------------------------------------------------
+    def _on_change(self, change) -> None:
+        if self._muted:
+            return
+        self.n_requests += 1
+        loop = _running_loop() if Explorer.coalesce and _from_front_end(change) else None
+        if loop is None:  # code, tests, scripts: update now
+            self.update()
+            return
+        now = time.monotonic()
+        self._dragging = now - self._last_arrival < DRAG_GAP_SECONDS
+        self._last_arrival = now
+        if self._waiting_since is None:
+            self._waiting_since = time.time()
+        if self._flush_handle is None:
+            self._flush_handle = loop.call_later(self._settle_seconds(), self._flush)
+
+    def _flush(self) -> None:
+        """The scheduled update: wait while changes keep arriving, then compute the last one."""
+        self._flush_handle = None
+        quiet = time.monotonic() - self._last_arrival
+        waited = time.time() - (self._waiting_since or time.time())
+        settle = self._settle_seconds()
+        if quiet < settle and waited < MAX_DEFER_SECONDS:
+            loop = _running_loop()
+            if loop is not None:
+                self._flush_handle = loop.call_later(settle - quiet, self._flush)
+                return
+        try:
+            self.update()
+        except Exception as exc:  # update() catches its own; this guards the event loop
+            self.last_error = _one_line(exc)
+            self.message.value = (f"<span style='color:{style.ERROR_COLOR}'>"
+                                  f"&#9888; {html.escape(self.last_error)}</span>")
+
+    def _settle_seconds(self) -> float:
+        return DRAG_SETTLE_SECONDS if self._dragging else SETTLE_SECONDS
+
+    def _cancel_flush(self) -> None:
+        handle, self._flush_handle = self._flush_handle, None
+        if handle is None:
+            return
+        loop = getattr(handle, "_loop", None)
+        if loop is None or loop is _running_loop() or not hasattr(loop, "call_soon_threadsafe"):
+            handle.cancel()
+        else:  # scheduled on another thread's loop (a cell updating while a widget waits)
+            loop.call_soon_threadsafe(handle.cancel)
+
+    # -- text mirror of the readouts -----------------------------------------------------------
+    def _mirror_readouts(self) -> None:
+        """Copy the readout texts into ``self.readout`` (only when they changed)."""
+        # The search runs again only when the figure's top-level artists change.
+        signature = tuple(map(id, _drawing_order(self.fig)))
+        if self._readout_search is None or self._readout_search[0] != signature:
+            self._readout_search = (signature, _readout_candidates(self.fig))
+        text = "\n".join(t.get_text() for t in self._readout_search[1]
+                         if t.get_visible() and t.get_text())
+        if self._readout_cache == (text,):
+            return
+        self._readout_cache = (text,)
+        if text:
+            self.readout.value = f'<pre aria-live="polite">{html.escape(text)}</pre>'
+            self.readout.layout.display = None
+        else:
+            self.readout.value = ""
+            self.readout.layout.display = "none"
 
     def save(self, path, **kwargs):
         """Export the current figure for slides (PNG, SVG or PDF by the file's suffix)."""
@@ -392,7 +622,16 @@ class Explorer:
             return style.save_figure(self.fig, path, **kwargs)
 
     # -- display -----------------------------------------------------------------------------
-    def _show(self) -> None:
+    def _canvas_draw(self, original) -> None:
+        """A web canvas's ``draw()``: through the frame renderer once a browser listens."""
+        with FIGURE_LOCK:
+            frames = self._frames
+            if frames is not None and _browser_listens(self.fig.canvas):
+                frames.render()
+            else:
+                original()
+
+    def _show(self, data=None) -> None:
         if self._output is not None and _in_ipython():
             # Inline / static front ends: the displayed PNG is the render (no canvas to blit).
             from IPython.display import display
@@ -407,6 +646,9 @@ class Explorer:
             return
         if self._frames is None:
             self._frames = FrameRenderer(self.fig)
+            # Learn what the view's draw changes now, so that the first frame's background
+            # leaves it out and the first slider move is an ordinary blit.
+            self._frames.prime(lambda: self._draw(data))
         self._frames.render()
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -438,10 +680,6 @@ class Explorer:
             text = html.unescape(re.sub(r"<[^>]+>", "", first.value))
             return f"Explorer figure at its default values: {text}"
         return "Explorer figure at its default values"
-
-    def _on_change(self, _change) -> None:
-        if not self._muted:
-            self.update()
 
     def __repr__(self) -> str:
         values = ", ".join(f"{k}={v!r}" for k, v in self.params.items())

@@ -158,3 +158,29 @@ def test_steady_limits_rejects_bad_input(kwargs, match):
     fig, ax = new_figure()
     with pytest.raises(ValueError, match=match):
         steady_limits(ax, **kwargs)
+
+
+@pytest.mark.parametrize("opaque", [True, False])
+def test_encode_png_is_lossless(opaque):
+    import io
+
+    from PIL import Image
+
+    from kitlib.blit import encode_png
+
+    rng = np.random.default_rng(0)
+    px = rng.integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
+    if opaque:
+        px[..., 3] = 255
+    back = np.asarray(Image.open(io.BytesIO(encode_png(px))))
+    assert back.shape == (7, 5, 3 if opaque else 4)
+    assert np.array_equal(back, px[..., :3] if opaque else px)
+
+
+@pytest.mark.parametrize("bad", [np.zeros((2, 2, 3), np.uint8), np.zeros((2, 2, 4)),
+                                 np.zeros((0, 2, 4), np.uint8)])
+def test_encode_png_refuses_what_is_not_rgba_bytes(bad):
+    from kitlib.blit import encode_png
+
+    with pytest.raises(ValueError, match="rgba"):
+        encode_png(bad)

@@ -38,7 +38,9 @@ def _line_explorer(fail_above=None):
 
 def test_built_once_and_drawn_on_construction():
     ex, line, text, calls = _line_explorer()
-    assert calls == {"compute": 1, "draw": 1}
+    # one update; the frame renderer runs the draw callback once more on the same data to
+    # learn which artists it changes (kitlib.blit.FrameRenderer.prime)
+    assert calls == {"compute": 1, "draw": 2}
     assert line.get_ydata()[-1] == pytest.approx(1.0)
     assert ex.last_error is None
     assert ex.last_update_seconds >= 0.0
@@ -270,3 +272,336 @@ def test_set_accepts_integral_floats_on_integer_sliders():
     ex.set(n=4.0, k=1)  # an int on a float slider is a number, not a boolean
     assert ex.params["n"] == 4 and isinstance(ex.params["n"], int)
     assert seen[-1]["n"] == 4 and ex.params["k"] == 1.0
+
+
+# -- coalesced updates: the latest value wins (issue 16) ----------------------------------------
+@pytest.fixture
+def coalescing(monkeypatch):
+    """Explorer.coalesce switched on (it is off by default, see its comment)."""
+    monkeypatch.setattr(Explorer, "coalesce", True)
+
+
+def _from_browser(widget, value):
+    """Apply ``value`` as a front end's message does (ipywidgets' set_state; a dropdown
+    syncs the option's index)."""
+    if isinstance(widget, W.Dropdown):
+        labels = [o[1] if isinstance(o, tuple) else o for o in widget.options]
+        widget.set_state({"index": labels.index(value)})
+    else:
+        widget.set_state({"value": value})
+
+
+def test_browser_changes_in_a_running_loop_coalesce_into_one_update_with_the_last_values(coalescing):
+    import asyncio
+
+    ex, line, text, calls = _line_explorer()
+    values = [round(0.1 * k, 1) for k in range(1, 21) if k != 10]  # 1.0 is the current value
+
+    async def drag():
+        for v in values:  # 20 messages queued while nothing else runs
+            _from_browser(ex.controls["k"], v)
+        _from_browser(ex.controls["label"], "b")
+        assert calls["compute"] == 1 and ex.pending  # nothing computed yet, one update scheduled
+        while ex.pending:
+            await asyncio.sleep(0.001)
+
+    asyncio.run(drag())
+    assert calls["compute"] == 2  # construction + one update for 21 changes
+    assert ex.n_requests == len(values) + 1 and ex.n_updates == 2
+    assert ex.params["k"] == 2.0 and ex.frame_params == {"k": 2.0, "shift": False, "label": "b"}
+    assert line.get_ydata()[-1] == pytest.approx(2.0) and text.get_text() == "b"
+    assert ex.stage_log[-1]["requests"] == len(values) + 1 and ex.stage_log[-1]["params"]["k"] == 2.0
+
+
+class _FakeLoop:
+    """Just enough of an event loop: call_later records, run() fires what is due in order."""
+
+    def __init__(self):
+        self.calls = []
+
+    class Handle:
+        def __init__(self, callback, args):
+            self.callback, self.args, self.done = callback, args, False
+
+        def cancel(self):
+            self.done = True
+
+        def _run(self):
+            if not self.done:
+                self.done = True
+                self.callback(*self.args)
+
+    def call_later(self, delay, callback, *args):
+        handle = self.Handle(callback, args)
+        self.calls.append(handle)
+        return handle
+
+    def run(self):
+        while self.calls:
+            self.calls.pop(0)._run()
+
+
+def test_queued_changes_are_computed_once_with_a_fake_loop(coalescing, monkeypatch):
+    import kitlib.explore as explore
+
+    ex, line, _, calls = _line_explorer()
+    loop = _FakeLoop()
+    monkeypatch.setattr(explore, "_running_loop", lambda: loop)
+    monkeypatch.setattr(explore, "SETTLE_SECONDS", 0.0)
+    monkeypatch.setattr(explore, "DRAG_SETTLE_SECONDS", 0.0)
+    for v in (0.5, 0.7, 1.3):
+        _from_browser(ex.controls["k"], v)
+    _from_browser(ex.controls["shift"], True)
+    assert len(loop.calls) == 1 and calls["compute"] == 1
+    loop.run()
+    assert calls["compute"] == 2 and ex.n_updates == 2 and ex.n_requests == 4
+    assert line.get_ydata()[-1] == pytest.approx(2.3)  # 1.3 * 1 + 1 (shift)
+    assert ex.frame_params == {"k": 1.3, "shift": True, "label": "a"}
+
+
+def test_changes_still_arriving_postpone_the_update(coalescing, monkeypatch):
+    """The update waits while changes keep coming (the queued ones are applied first)."""
+    import kitlib.explore as explore
+
+    ex, line, _, calls = _line_explorer()
+    loop = _FakeLoop()
+    monkeypatch.setattr(explore, "_running_loop", lambda: loop)
+    _from_browser(ex.controls["k"], 0.5)  # arrived just now: not settled yet
+    first = loop.calls.pop(0)
+    first._run()
+    assert calls["compute"] == 1 and ex.pending  # rescheduled, not computed
+    _from_browser(ex.controls["k"], 0.9)
+    monkeypatch.setattr(explore, "SETTLE_SECONDS", 0.0)
+    monkeypatch.setattr(explore, "DRAG_SETTLE_SECONDS", 0.0)
+    loop.run()
+    assert calls["compute"] == 2 and ex.frame_params["k"] == 0.9
+
+
+def test_code_changes_stay_synchronous_inside_a_running_loop(coalescing):
+    import asyncio
+
+    ex, line, _, calls = _line_explorer()
+
+    async def cell():
+        ex.controls["k"].value = 0.5  # a notebook cell assigning a value: updated at once
+        assert calls["compute"] == 2 and not ex.pending
+        ex.set(k=0.25)
+        assert calls["compute"] == 3
+
+    asyncio.run(cell())
+    assert line.get_ydata()[-1] == pytest.approx(0.25) and ex.n_updates == 3
+
+
+def test_an_explicit_update_serves_a_waiting_one(coalescing, monkeypatch):
+    import kitlib.explore as explore
+
+    ex, line, _, calls = _line_explorer()
+    loop = _FakeLoop()
+    monkeypatch.setattr(explore, "_running_loop", lambda: loop)
+    _from_browser(ex.controls["k"], 0.5)
+    ex.update()
+    assert not ex.pending and calls["compute"] == 2
+    loop.run()  # the cancelled flush does nothing
+    assert calls["compute"] == 2 and line.get_ydata()[-1] == pytest.approx(0.5)
+
+
+def test_a_deferred_update_that_fails_shows_one_line(coalescing, monkeypatch):
+    import kitlib.explore as explore
+
+    ex, line, _, _ = _line_explorer(fail_above=1.5)
+    loop = _FakeLoop()
+    monkeypatch.setattr(explore, "_running_loop", lambda: loop)
+    monkeypatch.setattr(explore, "SETTLE_SECONDS", 0.0)
+    monkeypatch.setattr(explore, "DRAG_SETTLE_SECONDS", 0.0)
+    _from_browser(ex.controls["k"], 1.8)
+    loop.run()  # no exception escapes into the event loop
+    assert ex.last_error == "ValueError: k must be <= 1.5; got 1.8"
+    assert "Traceback" not in ex.message.value and "&#9888;" in ex.message.value
+    assert ex.frame_params["k"] == 1.0  # the frame on screen is still the last good one
+
+
+# -- stage log -----------------------------------------------------------------------------------
+def test_stage_log_records_every_update_stage_by_stage():
+    ex, *_ = _line_explorer()
+    ex.set(k=0.5)
+    entry = ex.stage_log[-1]
+    for key in ("compute_ms", "draw_ms", "render_ms", "encode_ms", "send_ms", "total_ms"):
+        assert entry[key] >= 0.0, key
+    assert entry["t_request"] <= entry["t_start"] <= entry["t_sent"]
+    assert entry["params"]["k"] == 0.5 and entry["bytes"] == 0  # Agg: nothing sent
+    assert len(ex.stage_log) == ex.n_updates == 2
+
+
+# -- text mirror of the readouts -----------------------------------------------------------------
+def _readout_explorer():
+    fig, (ax1, ax2) = new_figure(1, 2)
+    kw = {"transform": ax1.transAxes}
+    # ax2's readout is created first but drawn after ax1's (same zorder, later axes)
+    second = ax2.text(0.1, 0.9, "", gid="readout", transform=ax2.transAxes)
+    first = ax1.text(0.1, 0.9, "", **kw)
+    first.set_gid("readout-main")
+    ax1.text(0.5, 0.5, "not a readout", **kw)
+    hidden = ax1.text(0.2, 0.2, "hidden", gid="readout", **kw)
+    hidden.set_visible(False)
+
+    def draw(k):
+        first.set_text(f"KL = {k:.2f} <nats>")
+        second.set_text("" if k > 1.5 else f"k & co = {k:.1f}")
+
+    ex = Explorer({"k": slider("k", 1.0, 0.0, 2.0, 0.1)}, lambda p: p["k"], draw, fig=fig)
+    return ex
+
+
+def test_readouts_are_mirrored_as_escaped_preformatted_text_in_drawing_order():
+    ex = _readout_explorer()
+    view = ex._output if ex._output is not None else ex.fig.canvas
+    assert ex.widget.children[-2:] == (view, ex.readout)  # right under the figure
+    assert ex.readout.value == ('<pre aria-live="polite">KL = 1.00 &lt;nats&gt;\n'
+                                "k &amp; co = 1.0</pre>")
+    assert ex.readout.layout.display is None  # shown
+    ex.set(k=1.8)  # the second readout is empty now
+    assert ex.readout.value == '<pre aria-live="polite">KL = 1.80 &lt;nats&gt;</pre>'
+
+
+def test_readout_widget_is_only_written_when_the_text_changes():
+    ex = _readout_explorer()
+    writes = []
+    ex.readout.observe(lambda c: writes.append(c["new"]), names="value")
+    ex.update()
+    ex.update()
+    assert writes == []
+    ex.set(k=0.5)
+    assert len(writes) == 1
+
+
+def test_readout_mirror_is_empty_and_hidden_without_readouts():
+    ex, *_ = _line_explorer()
+    assert ex.readout.value == "" and ex.readout.layout.display == "none"
+
+
+# -- first touch after display (issue 16) --------------------------------------------------------
+def test_first_touch_of_each_control_after_display_blits():
+    """Displaying an explorer (static PNG included) leaves its frame renderer ready: the first
+    move of every control is drawn over the cached background, not by a full render."""
+    from kitlib.views import EXPLORERS
+    from views_sweep import step_walk
+
+    ex = EXPLORERS["start.gaussian_kl"]()
+    ex._repr_mimebundle_()
+    frames = ex._frames
+    full = frames.full_renders
+    for name, widget in ex.controls.items():
+        limits = [(ax.get_xlim(), ax.get_ylim()) for ax in ex.fig.axes]
+        ex.set(**{name: step_walk(widget, widget.value, 1)[0]})
+        assert [(ax.get_xlim(), ax.get_ylim()) for ax in ex.fig.axes] == limits, name
+        assert frames.full_renders == full, f"the first move of {name} rendered everything again"
+    assert frames.blits == len(ex.controls)
+
+
+def test_prime_learns_texts_set_to_the_string_they_already_hold():
+    fig, ax = new_figure()
+    (line,) = ax.plot([0, 1], [0, 1])
+    label = ax.text(0.5, 0.5, "")
+    fixed = ax.text(0.1, 0.1, "fixed")
+
+    def draw(k):
+        line.set_ydata([0, k])
+        label.set_text("always the same")
+
+    ex = Explorer({"k": slider("k", 1.0, 0.0, 2.0, 0.1)}, lambda p: p["k"], draw, fig=fig)
+    assert ex._frames.dynamic == {line, label}
+    assert fixed.get_text() == "fixed" and label.get_text() == "always the same"
+    full = ex._frames.full_renders
+    ex.set(k=0.5)
+    assert ex._frames.full_renders == full
+
+
+def test_live_explorers_lists_the_explorers_built():
+    from kitlib.explore import live_explorers
+
+    ex, *_ = _line_explorer()
+    assert live_explorers()[-1] is ex
+
+
+def test_an_update_from_another_thread_cancels_the_waiting_one(coalescing):
+    """A cell (main thread) updating while a widget's update waits on a subshell's loop."""
+    import asyncio
+    import threading
+
+    ex, line, _, calls = _line_explorer()
+
+    async def widget_thread():
+        _from_browser(ex.controls["k"], 0.5)
+        assert ex.pending
+        cell = threading.Thread(target=ex.update)
+        cell.start()
+        cell.join()
+        assert not ex.pending
+        await asyncio.sleep(0.05)  # the cancelled update must not run
+
+    asyncio.run(widget_thread())
+    assert calls["compute"] == 2 and line.get_ydata()[-1] == pytest.approx(0.5)
+
+
+def test_front_end_draw_requests_go_through_the_frame_renderer(monkeypatch):
+    """ipympl's own draw request (when the browser connects) sends a frame and leaves the
+    background the next slider move blits onto (no second full render)."""
+    import io
+
+    from PIL import Image
+
+    fig = _ipympl_figure()
+    ax = fig.add_subplot()
+    ax.set_ylim(0, 2)
+    (line,) = ax.plot([0, 1], [0, 1])
+    sent = []
+    monkeypatch.setattr(fig.canvas, "send_binary", lambda data: sent.append(data))
+    ex = Explorer({"k": slider("k", 1.0, 0.0, 2.0, 0.1)}, lambda p: p["k"],
+                  lambda k: line.set_ydata([0, k]), fig=fig)
+    ex._repr_mimebundle_()
+    canvas = fig.canvas
+    canvas._handle_message(canvas, {"type": "initialized"}, [])
+    full = ex._frames.full_renders
+    canvas._handle_message(canvas, {"type": "draw"}, [])
+    assert len(sent) == 1 and ex._frames.full_renders == full
+    frame = np.asarray(Image.open(io.BytesIO(sent[0])).convert("RGBA"))
+    assert np.array_equal(frame, np.asarray(canvas.buffer_rgba()))  # the whole picture
+    ex.set(k=0.5)
+    assert len(sent) == 2 and ex._frames.full_renders == full
+    assert ex.stage_log[-1]["bytes"] == len(sent[1]) > 0
+
+
+def test_a_drag_waits_longer_for_the_browsers_next_value(coalescing, monkeypatch):
+    """Changes in quick succession (a drag) wait DRAG_SETTLE_SECONDS, a lone press SETTLE_SECONDS."""
+    import kitlib.explore as explore
+
+    ex, *_ = _line_explorer()
+    delays = []
+
+    class Loop(_FakeLoop):
+        def call_later(self, delay, callback, *args):
+            delays.append(delay)
+            return super().call_later(delay, callback, *args)
+
+    loop = Loop()
+    monkeypatch.setattr(explore, "_running_loop", lambda: loop)
+    _from_browser(ex.controls["k"], 0.5)  # a lone press
+    assert delays == [explore.SETTLE_SECONDS]
+    _from_browser(ex.controls["k"], 0.6)  # right after: a drag
+    monkeypatch.setattr(explore, "DRAG_SETTLE_SECONDS", 0.0)
+    loop.run()
+    assert ex._dragging and ex.frame_params["k"] == 0.6
+
+
+def test_by_default_browser_changes_update_inside_the_message_handler():
+    import asyncio
+
+    ex, line, _, calls = _line_explorer()
+    assert Explorer.coalesce is False
+
+    async def drag():
+        _from_browser(ex.controls["k"], 0.5)
+        assert calls["compute"] == 2 and not ex.pending
+
+    asyncio.run(drag())
+    assert line.get_ydata()[-1] == pytest.approx(0.5)

@@ -327,3 +327,134 @@ class NotebookPage:
             if time.monotonic() - t0 > timeout:
                 return None, time.monotonic() - t0
             self.page.wait_for_timeout(20)
+
+    # -- kernel-side state and timed interactions (latency benchmark, tests/browser/test_latency) --
+    def kernel_eval(self, code: str, timeout_ms: float = 60_000) -> str:
+        """Run ``code`` in the notebook's kernel (not in a cell: the notebook is unchanged) and
+        return what it printed; an exception comes back as ``"ERROR name: value"``."""
+        return self.page.evaluate("""([code, timeout]) => new Promise((resolve, reject) => {
+            const w = window.jupyterapp.shell.currentWidget;
+            const kernel = w.sessionContext.session.kernel;
+            const future = kernel.requestExecute({code, silent: false, store_history: false});
+            let out = '';
+            future.onIOPub = msg => {
+                const t = msg.header.msg_type;
+                if (t === 'stream') out += msg.content.text;
+                if (t === 'error') out += 'ERROR ' + msg.content.ename + ': ' + msg.content.evalue;
+            };
+            const timer = setTimeout(() => resolve(out + 'ERROR timeout'), timeout);
+            future.done.then(() => { clearTimeout(timer); resolve(out); },
+                             e => { clearTimeout(timer); resolve(out + 'ERROR ' + e); });
+        })""", [code, timeout_ms])
+
+    def kernel_json(self, expression: str):
+        """The value of a Python expression in the kernel, passed through JSON."""
+        import json
+
+        marker = "@@kitlib-json@@"
+        out = self.kernel_eval(f"import json as _j\nprint({marker!r} + _j.dumps({expression}, default=repr))")
+        lines = [ln for ln in out.splitlines() if ln.startswith(marker)]
+        if "ERROR" in out or not lines:
+            raise RuntimeError(f"{self.name}: kernel gave no JSON for {expression[:80]!r}: {out[-800:]!r}")
+        return json.loads(lines[-1][len(marker):])
+
+    _SIGNATURE_JS = """
+        const ctx = canvas.getContext('2d');
+        const sig = () => {
+            const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+            let h = 0;
+            for (let k = 0; k < d.length; k += 61) h = (h * 31 + d[k]) | 0;
+            return h + ':' + canvas.width + 'x' + canvas.height;
+        };
+        const wall = t => performance.timeOrigin + t;"""
+
+    def _canvas_and_handle(self, explorer_index: int, slider_index: int):
+        handle = self.sliders_of(explorer_index).nth(slider_index)
+        handle.scroll_into_view_if_needed()
+        canvas = self.explorers().nth(explorer_index).locator(".jupyter-matplotlib-figure canvas").first
+        return canvas.element_handle(), handle.element_handle()
+
+    def timed_press(self, explorer_index: int, slider_index: int, key: str = "ArrowRight",
+                    timeout_ms: float = 5000.0) -> dict:
+        """One key press, timed inside the page: ``ms`` from the key event to the canvas pixels
+        changing (None if they did not change in time), and the wall-clock times (Unix seconds,
+        comparable with the kernel's ``time.time()``) of the key and of the change."""
+        canvas, handle = self._canvas_and_handle(explorer_index, slider_index)
+        return self.page.evaluate("""([canvas, handle, key, timeout]) => new Promise(resolve => {
+            """ + self._SIGNATURE_JS + """
+            const before = sig();
+            handle.focus();
+            const t0 = performance.now();
+            handle.dispatchEvent(new KeyboardEvent('keydown', {key, code: key, bubbles: true}));
+            const poll = () => {
+                const now = performance.now();
+                if (sig() !== before)
+                    return resolve({ms: now - t0, key_wall: wall(t0) / 1e3, pixels_wall: wall(now) / 1e3});
+                if (now - t0 > timeout) return resolve({ms: null, key_wall: wall(t0) / 1e3, pixels_wall: null});
+                requestAnimationFrame(poll);
+            };
+            requestAnimationFrame(poll);
+        })""", [canvas, handle, key, timeout_ms])
+
+    def timed_drag(self, explorer_index: int, slider_index: int, key: str = "ArrowRight",
+                   presses: int = 20, gap_ms: float = 30.0, quiet_ms: float = 1000.0,
+                   timeout_ms: float = 15000.0) -> dict:
+        """``presses`` key events ``gap_ms`` apart on one slider handle (a key held down), then
+        watch the canvas until it has not changed for ``quiet_ms``. Returns the page times
+        (ms after the first key) of every key (``keys_ms``), of the last one (``last_key_ms``)
+        and of every canvas change (``changes_ms``), and ``origin_wall`` (the first key, Unix
+        seconds)."""
+        canvas, handle = self._canvas_and_handle(explorer_index, slider_index)
+        return self.page.evaluate("""([canvas, handle, key, n, gap, quiet, timeout]) => new Promise(resolve => {
+            """ + self._SIGNATURE_JS + """
+            let last = sig();
+            const changes = [];
+            let sent = 0, lastKey = null;
+            const keys = [];
+            handle.focus();
+            const t0 = performance.now();
+            const press = () => {
+                handle.dispatchEvent(new KeyboardEvent('keydown', {key, code: key, bubbles: true}));
+                sent += 1;
+                lastKey = performance.now() - t0;
+                keys.push(lastKey);
+                if (sent < n) setTimeout(press, gap);
+            };
+            press();
+            const poll = () => {
+                const now = performance.now() - t0;
+                const s = sig();
+                if (s !== last) { last = s; changes.push(now); }
+                const latest = Math.max(lastKey, changes.length ? changes[changes.length - 1] : 0);
+                if ((sent === n && now - latest > quiet) || now > timeout)
+                    return resolve({last_key_ms: lastKey, keys_ms: keys, changes_ms: changes, presses: sent,
+                                    origin_wall: wall(t0) / 1e3});
+                requestAnimationFrame(poll);
+            };
+            requestAnimationFrame(poll);
+        })""", [canvas, handle, key, presses, gap_ms, quiet_ms, timeout_ms])
+
+    def slider_readout(self, explorer_index: int, slider_index: int) -> str:
+        """The text of a slider's readout (its value as the front end shows it)."""
+        return self.explorers().nth(explorer_index).locator(".widget-slider").nth(
+            slider_index).locator(".widget-readout").first.inner_text()
+
+
+#: Kernel-side expression for :meth:`NotebookPage.kernel_json`: every live explorer's title,
+#: counters, the params of its last frame, and its slider controls (in widget order). Older
+#: kitlib versions (no ``live_explorers``, no coalescing) are read too, for before/after runs.
+_LIVE = ("(lambda ke: ke.live_explorers() if hasattr(ke, 'live_explorers') else sorted("
+         "(o for o in __import__('gc').get_objects() if isinstance(o, ke.Explorer)), "
+         "key=lambda e: getattr(e.fig, 'number', 0)))(__import__('kitlib.explore', fromlist=['x']))")
+EXPLORER_STATE = """[{
+    'title': __import__('re').sub('<[^>]+>', '', getattr(e.widget.children[0], 'value', '')),
+    'n_updates': e.n_updates, 'n_requests': getattr(e, 'n_requests', None),
+    'pending': getattr(e, 'pending', False),
+    'frame_params': getattr(e, 'frame_params', e.params), 'params': e.params,
+    'full_renders': e._frames.full_renders if e._frames is not None else None,
+    'sliders': [[k, w.value, w.min, w.max, w.step, type(w).__name__] for k, w in e.controls.items()
+                if type(w).__name__ in ('FloatSlider', 'IntSlider', 'FloatLogSlider')],
+} for e in LIVE]""".replace("LIVE", _LIVE)
+#: Every live explorer's stage log (without the params), same order as EXPLORER_STATE.
+STAGE_LOG = """[[{k: v for k, v in s.items() if k != 'params'} for s in getattr(e, 'stage_log', [])]
+               for e in LIVE]""".replace("LIVE", _LIVE)
