@@ -117,9 +117,31 @@ def test_a_failing_render_still_displays_the_widget(monkeypatch):
 
     ex, _ = _explorer()
 
-    def boom(fig, **kw):
+    def boom(*args, **kw):
         raise RuntimeError("no renderer")
 
     monkeypatch.setattr(explore, "static_png", boom)
+    monkeypatch.setattr(ex, "_static_png", boom)  # the frame-reuse path too
     data = ex._repr_mimebundle_()
     assert WIDGET in data and "image/png" not in data
+
+
+def test_static_image_reuses_the_current_frame_and_matches_a_fresh_render(monkeypatch):
+    """Displaying an explorer encodes the frame already on the canvas (no second render);
+    the image is the figure's: the same size and, up to palette rounding, the same pixels."""
+    import kitlib.explore as explore
+
+    ex, _ = _explorer()
+    fresh = []
+    monkeypatch.setattr(explore, "static_png", lambda fig, **kw: fresh.append(1) or static_png(fig))
+    reused, size = ex._static_png()
+    assert fresh == [] and size == static_png(ex.fig)[1]
+    a = np.asarray(Image.open(io.BytesIO(reused)).convert("RGB"), dtype=float)
+    b = np.asarray(Image.open(io.BytesIO(static_png(ex.fig)[0])).convert("RGB"), dtype=float)
+    assert a.shape == b.shape and np.abs(a - b).mean() < 1.0
+    # after a change that was not rendered the canvas is not current: a fresh render is used
+    line = ex.fig.axes[0].lines[0]
+    line.set_ydata(np.asarray(line.get_ydata()) + 0.1)
+    assert ex.fig.stale
+    ex._static_png()
+    assert fresh == [1]
