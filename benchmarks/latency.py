@@ -37,7 +37,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from kitlib.explore import Explorer  # noqa: E402
+from kitlib.explore import Explorer
 from kitlib.views import EXPLORERS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

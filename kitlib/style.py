@@ -1,7 +1,7 @@
 """The kit's look: a colour-blind-safe palette, projector-sized fonts, and figure export.
 
 Nothing here changes matplotlib's global settings at import time; :func:`context` applies the
-kit's settings inside a ``with`` block (``kitlib.explore.new_figure`` uses it).
+kit's settings inside a ``with`` block (``kitlib.figures.new_figure`` uses it).
 
 The palette is Okabe & Ito's eight colours ("Color Universal Design", 2008), which stay
 distinguishable under the common forms of colour-vision deficiency. Roles are fixed across the

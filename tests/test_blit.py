@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from kitlib.blit import FrameRenderer
-from kitlib.explore import new_figure, steady_limits
+from kitlib.figures import new_figure, steady_limits
 from views_sweep import assert_frame_is_full_render
 
 

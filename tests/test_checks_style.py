@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from kitlib import checks, style
-from kitlib.explore import new_figure
+from kitlib.figures import new_figure
 
 
 @pytest.mark.parametrize("answer, ok, words", [

@@ -4,9 +4,9 @@ import ipywidgets as W
 import numpy as np
 import pytest
 
-from kitlib.explore import (Explorer, checkbox, drawn_arrays, drawn_texts, dropdown,
-                            figure_pixels, int_slider, log_slider, new_figure,
-                            non_finite_drawn, slider)
+from kitlib.controls import checkbox, dropdown, int_slider, log_slider, slider
+from kitlib.explore import Explorer
+from kitlib.figures import drawn_arrays, drawn_texts, figure_pixels, new_figure, non_finite_drawn
 
 
 def _line_explorer(fail_above=None):

@@ -12,7 +12,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kitlib.explore import STATIC_DPI, Explorer, figure_pixels, new_figure, slider, static_png
+from kitlib.controls import slider
+from kitlib.explore import Explorer
+from kitlib.figures import STATIC_DPI, figure_pixels, new_figure, static_png
 
 WIDGET = "application/vnd.jupyter.widget-view+json"
 

@@ -8,7 +8,9 @@ import threading
 
 import numpy as np
 
-from kitlib.explore import Explorer, new_figure, slider
+from kitlib.controls import slider
+from kitlib.explore import Explorer
+from kitlib.figures import new_figure
 from views_sweep import assert_frame_is_full_render
 
 

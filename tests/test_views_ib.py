@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from kitlib import ib
-from kitlib.explore import drawn_texts
+from kitlib.figures import drawn_texts
 from kitlib.views import ib as views
 
 NAMES = sorted(views.EXPLORERS)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from kitlib import kde
-from kitlib.explore import drawn_texts
+from kitlib.figures import drawn_texts
 from kitlib.tables import kde as tables
 from kitlib.views import kde as views
 

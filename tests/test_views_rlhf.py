@@ -5,7 +5,7 @@ which covers every registered explorer."""
 import numpy as np
 
 from kitlib import rlhf
-from kitlib.explore import drawn_texts
+from kitlib.figures import drawn_texts
 from kitlib.tables import rlhf as tables
 from kitlib.views import rlhf as views
 

@@ -5,7 +5,7 @@ every registered explorer."""
 import numpy as np
 
 from kitlib import rlvr
-from kitlib.explore import drawn_texts
+from kitlib.figures import drawn_texts
 from kitlib.views import rlvr as views
 
 NAMES = sorted(views.EXPLORERS)

@@ -7,7 +7,7 @@ import itertools
 import ipywidgets as W
 import numpy as np
 
-from kitlib.explore import figure_pixels, non_finite_drawn
+from kitlib.figures import figure_pixels, non_finite_drawn
 
 
 def control_values(widget, n_inner: int = 3) -> list:
@@ -65,7 +65,7 @@ def corners(explorer, max_corners: int = 64) -> list[dict]:
 def assert_clean(explorer, where: str) -> None:
     """No error message, and nothing non-finite drawn: every line, collection (offsets, colour
     arrays, segments, fills), image, patch (bars), text anchor and axis limit holds finite
-    numbers, and no visible text shows "nan" or "inf" (see kitlib.explore.non_finite_drawn)."""
+    numbers, and no visible text shows "nan" or "inf" (see kitlib.figures.non_finite_drawn)."""
     assert explorer.last_error is None, f"{where}: {explorer.last_error}"
     bad = non_finite_drawn(explorer.fig)
     assert not bad, f"{where}: non-finite values drawn in " + "; ".join(bad[:5])

@@ -42,8 +42,10 @@ __all__ = ["table", "TABLES", "TableSpec", "fingerprint", "progress", "DATA_DIR"
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 _KITLIB = Path(__file__).resolve().parents[1]
-#: Folders and files of kitlib whose code cannot change a table (views, widgets, exercises).
-_NOT_NUMERICS = ("views", "checks", "contracts", "explore.py", "blit.py", "style.py")
+#: Folders and files of kitlib whose code cannot change a table: views, widgets, figures,
+#: exercises, and the cache's own machinery (paths relative to kitlib/).
+_NOT_NUMERICS = ("views", "checks", "contracts", "explore.py", "blit.py", "style.py", "controls.py",
+                 "figures.py", "tables/_cache.py", "tables/__init__.py", "tables/__main__.py")
 _VERSIONED = ("numpy", "scipy", "torch", "pot")
 _SCALAR_TYPES = (bool, int, float, str, type(None))
 
@@ -148,7 +150,7 @@ def _numerics_sources() -> list[tuple[str, str]]:
     out = []
     for path in sorted(_KITLIB.rglob("*.py")):
         rel = path.relative_to(_KITLIB).as_posix()
-        if rel.split("/")[0] not in _NOT_NUMERICS:
+        if rel.split("/")[0] not in _NOT_NUMERICS and rel not in _NOT_NUMERICS:
             out.append((rel, path.read_text(encoding="utf-8")))
     return out
 

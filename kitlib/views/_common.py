@@ -7,7 +7,8 @@ Each exists once here so the views agree on what they mean:
 * :func:`readout_box` — the monospace text box a view fills with numbers. Its text carries the
   gid ``"readout"``, which :class:`kitlib.explore.Explorer` mirrors as plain text under the
   figure (screen readers, copy and paste);
-* :func:`grid_slider` — a slider that steps exactly through a precomputed grid;
+* :func:`grid_slider` — a slider that steps exactly through a precomputed grid (from
+  :mod:`kitlib.controls`, re-exported for the views);
 * :func:`progress` — the progress bar of a table build (see :mod:`kitlib.tables`).
 """
 
@@ -15,10 +16,9 @@ from __future__ import annotations
 
 import math
 
-import ipywidgets as widgets
 import numpy as np
 
-from kitlib import explore
+from kitlib.controls import grid_slider
 from kitlib.tables import progress
 
 __all__ = ["nearest_index", "nearest_log_index", "readout_box", "grid_slider", "progress",
@@ -56,14 +56,3 @@ def readout_box(ax, x: float, y: float, text: str = "", *, boxed: bool = True, *
     artist = ax.text(x, y, text, transform=ax.transAxes, **style)
     artist.set_gid(READOUT_GID)
     return artist
-
-
-def grid_slider(description: str, grid, value, *, fmt: str = "{:g}") -> widgets.SelectionSlider:
-    """A slider that steps exactly through ``grid`` (every key press selects the next
-    precomputed point), labelled with ``fmt``, in the kit's slider layout."""
-    options = [(fmt.format(v), v) for v in grid]
-    if value not in [v for _, v in options]:
-        raise ValueError(f"value must be one of the grid's points; got {value!r}")
-    return widgets.SelectionSlider(options=options, value=value, description=description,
-                                   continuous_update=True, layout=dict(explore._SLIDER_LAYOUT),
-                                   style=dict(explore._SLIDER_STYLE))

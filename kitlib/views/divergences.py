@@ -14,7 +14,9 @@ from matplotlib.ticker import LogLocator
 
 from kitlib import divergences as dv
 from kitlib import fitting as ft
-from kitlib.explore import Explorer, checkbox, dropdown, log_slider, new_figure, slider, steady_limits
+from kitlib.controls import checkbox, dropdown, log_slider, slider
+from kitlib.explore import Explorer
+from kitlib.figures import new_figure, steady_limits
 from kitlib.style import COLORS, OKABE_ITO
 from kitlib.tables import divergences as tables
 from kitlib.tables.divergences import bimodal_target, three_mode_target

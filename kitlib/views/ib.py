@@ -24,7 +24,9 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from kitlib import ib
-from kitlib.explore import Explorer, dropdown, int_slider, log_slider, new_figure, slider, steady_limits
+from kitlib.controls import dropdown, int_slider, log_slider, slider
+from kitlib.explore import Explorer
+from kitlib.figures import new_figure, steady_limits
 from kitlib.style import COLORS, OKABE_ITO
 from kitlib.tables import ib as tables
 from kitlib.tables.ib import BETAS, BIN_GRID, N_NOISY, SIGMA_GRID

@@ -27,8 +27,9 @@ import math
 import numpy as np
 
 from kitlib import kde
-from kitlib.explore import (Explorer, checkbox, dropdown, int_slider, log_slider, new_figure, slider,
-                            steady_limits)
+from kitlib.controls import checkbox, dropdown, int_slider, log_slider, slider
+from kitlib.explore import Explorer
+from kitlib.figures import new_figure, steady_limits
 from kitlib.style import COLORS, OKABE_ITO
 from kitlib.tables import kde as tables
 from kitlib.tables.kde import D_DEFAULT, H_GRID, N_DEFAULT

@@ -12,7 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from kitlib import rlhf
-from kitlib.explore import Explorer, checkbox, dropdown, log_slider, new_figure, slider
+from kitlib.controls import checkbox, dropdown, log_slider, slider
+from kitlib.explore import Explorer
+from kitlib.figures import new_figure
 from kitlib.style import COLORS, OKABE_ITO
 from kitlib.tables import rlhf as tables
 from kitlib.tables.rlhf import (BON_NS, DIV_KINDS, DIV_TARGETS, DPO_PAIRS, GH_CS, GH_NS, M_LM,

@@ -19,7 +19,9 @@ import numpy as np
 from matplotlib.collections import LineCollection
 
 from kitlib import rlvr
-from kitlib.explore import Explorer, checkbox, dropdown, int_slider, new_figure, slider, steady_limits
+from kitlib.controls import checkbox, dropdown, int_slider, slider
+from kitlib.explore import Explorer
+from kitlib.figures import new_figure, steady_limits
 from kitlib.style import COLORS, OKABE_ITO
 from kitlib.tables import rlvr as tables
 from kitlib.tables.rlvr import (ALPHAS, BUDGETS, CHECKPOINTS, FIX_STEPS, KD_BETAS, KD_LRS,

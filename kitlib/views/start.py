@@ -10,7 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from kitlib import divergences as dv
-from kitlib.explore import Explorer, new_figure, slider, steady_limits
+from kitlib.controls import slider
+from kitlib.explore import Explorer
+from kitlib.figures import new_figure, steady_limits
 from kitlib.style import COLORS
 from kitlib.views._common import readout_box
 
