@@ -7,6 +7,7 @@ and the cells' prompts, never on fixed sleeps.
 
 from __future__ import annotations
 
+import base64
 import io
 import os
 import secrets
@@ -279,7 +280,10 @@ class NotebookPage:
 
         canvas = self.explorers().nth(explorer_index).locator(".jupyter-matplotlib-figure canvas").first
         canvas.scroll_into_view_if_needed()
-        png = canvas.screenshot()
+        # The whole canvas as the page holds it: a screenshot would show only the part inside
+        # the notebook panel, and a wide figure's right-hand panel can lie outside it.
+        url = canvas.evaluate("c => c.toDataURL('image/png')")
+        png = base64.b64decode(url.split(",", 1)[1])
         return mpimg.imread(io.BytesIO(png), format="png")
 
     def press_slider_key(self, explorer_index: int, slider_index: int, key: str = "ArrowRight"):
