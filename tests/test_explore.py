@@ -1,5 +1,7 @@
 """The Explorer machinery: updates in place, errors land in the message area, inline fallback."""
 
+import threading
+
 import ipywidgets as W
 import numpy as np
 import pytest
@@ -281,6 +283,28 @@ def coalescing(monkeypatch):
     monkeypatch.setattr(Explorer, "coalesce", True)
 
 
+def _run_in_own_loop(make_coroutine):
+    """``asyncio.run(make_coroutine())`` in a thread of its own, as a kernel's subshell runs
+    widget messages on its own loop. (The browser tests' Playwright keeps an event loop running
+    in the main thread for the whole session, where ``asyncio.run`` would refuse to start.)"""
+    import asyncio
+
+    outcome = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(make_coroutine())
+        except BaseException as exc:  # re-raised in the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
 def _from_browser(widget, value):
     """Apply ``value`` as a front end's message does (ipywidgets' set_state; a dropdown
     syncs the option's index)."""
@@ -305,7 +329,7 @@ def test_browser_changes_in_a_running_loop_coalesce_into_one_update_with_the_las
         while ex.pending:
             await asyncio.sleep(0.001)
 
-    asyncio.run(drag())
+    _run_in_own_loop(drag)
     assert calls["compute"] == 2  # construction + one update for 21 changes
     assert ex.n_requests == len(values) + 1 and ex.n_updates == 2
     assert ex.params["k"] == 2.0 and ex.frame_params == {"k": 2.0, "shift": False, "label": "b"}
@@ -388,7 +412,7 @@ def test_code_changes_stay_synchronous_inside_a_running_loop(coalescing):
         ex.set(k=0.25)
         assert calls["compute"] == 3
 
-    asyncio.run(cell())
+    _run_in_own_loop(cell)
     assert line.get_ydata()[-1] == pytest.approx(0.25) and ex.n_updates == 3
 
 
@@ -539,7 +563,7 @@ def test_an_update_from_another_thread_cancels_the_waiting_one(coalescing):
         assert not ex.pending
         await asyncio.sleep(0.05)  # the cancelled update must not run
 
-    asyncio.run(widget_thread())
+    _run_in_own_loop(widget_thread)
     assert calls["compute"] == 2 and line.get_ydata()[-1] == pytest.approx(0.5)
 
 
@@ -603,5 +627,5 @@ def test_by_default_browser_changes_update_inside_the_message_handler():
         _from_browser(ex.controls["k"], 0.5)
         assert calls["compute"] == 2 and not ex.pending
 
-    asyncio.run(drag())
+    _run_in_own_loop(drag)
     assert line.get_ydata()[-1] == pytest.approx(0.5)
