@@ -101,6 +101,20 @@ def test_disk_round_trip_and_stale_files_are_never_read(demo, monkeypatch):
     assert f(n=4)["x"][0] == 0.0 and len(calls) == 3
 
 
+def test_a_returned_constant_is_not_frozen_for_its_owner(tmp_path):
+    grid = np.linspace(0.0, 1.0, 5)
+    f = tables.table(f"test.constant{len(tables.TABLES)}")(lambda *, n=1: {"grid": grid})
+    f.spec.data_dir = tmp_path
+    try:
+        out = f()
+        with pytest.raises(ValueError):
+            out["grid"][0] = 9.0
+        grid[0] = -1.0  # the module's own constant stays writable
+        assert out["grid"][0] == -1.0  # (a view: no copy of large tables)
+    finally:
+        tables.TABLES.pop(f.spec.name, None)
+
+
 def test_fingerprint_ignores_docstrings_and_comments_but_not_code():
     base = "def f(x):\n    '''doc'''\n    return x + 1  # one\n"
     assert tables.code_only(base) == tables.code_only(base.replace("doc", "other").replace("one", "two"))

@@ -243,9 +243,11 @@ def flatten(result: Mapping, prefix: str = "") -> dict[str, np.ndarray]:
 def _leaf(a: np.ndarray):
     if a.ndim == 0:
         return a.item()
-    a = np.array(a, copy=True) if a.flags.writeable is False else a
-    a.flags.writeable = False
-    return a
+    # A read-only view: the caller cannot change the cached table, and an array the table
+    # function returned as is (a module's grid constant) stays writable for its owner.
+    view = a.view()
+    view.flags.writeable = False
+    return view
 
 
 def _unflatten(flat: Mapping[str, np.ndarray]) -> dict:
