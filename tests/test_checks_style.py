@@ -108,6 +108,26 @@ def test_check_function_accepts_right_code_and_reports_wrong_code(capsys):
         checks.check_function(reference, reference, [])
 
 
+def test_check_function_skips_the_reference_for_an_unfinished_function(capsys):
+    # An exercise cell run as shipped (a body of ``...``) gets its verdict without the
+    # reference being computed: some references are root searches taking a second.
+    calls = []
+
+    def reference(x):
+        calls.append(x)
+        return 2.0 * x
+
+    def unfinished(x):
+        ...
+
+    assert not checks.check_function(unfinished, reference, [(1.0,), (2.0,)])
+    assert "not finished yet" in capsys.readouterr().out
+    assert not checks.check_function(lambda x: 1 / 0, reference, [(1.0,)])
+    assert calls == []
+    assert checks.check_function(lambda x: 2.0 * x, reference, [(1.0,), (2.0,)])
+    assert calls == [1.0, 2.0]
+
+
 def test_check_explanation(capsys):
     ideas = [["support", "zero mass", "p = 0"], ["infinite", "∞", "blows up"]]
     good = "Reverse KL is infinite when q puts mass where p = 0, so the fit avoids that region."

@@ -182,7 +182,8 @@ def check_function(student, reference, cases: Sequence, *, rtol: float = 1e-6, a
         return fn(**case) if isinstance(case, dict) else fn(*case)
 
     for i, case in enumerate(cases):
-        want = np.asarray(call(reference, case), dtype=float)
+        # The student's function runs first: an unfinished one gets its verdict at once,
+        # without paying for the reference (some are root searches taking a second).
         try:
             got = call(student, case)
             if _unanswered(got):
@@ -190,6 +191,7 @@ def check_function(student, reference, cases: Sequence, *, rtol: float = 1e-6, a
             got = np.asarray(got, dtype=float)
         except Exception as err:  # the student's code: report, never raise
             return _verdict(False, f"{name} raised {type(err).__name__}: {err} (case {i + 1}).", hint)
+        want = np.asarray(call(reference, case), dtype=float)
         if got.shape != want.shape:
             return _verdict(False, f"{name}: case {i + 1} gives shape {got.shape}, expected "
                                    f"{want.shape}.", hint)
