@@ -61,6 +61,7 @@ tables: $(STAMP)
 	$(VPY) -m kitlib.tables
 
 bench: $(STAMP)
+	$(PIP) install --disable-pip-version-check -q -r benchmarks/requirements.txt
 	$(VPY) benchmarks/run_all.py
 
 clean:

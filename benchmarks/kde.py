@@ -96,7 +96,11 @@ def main(argv=None) -> dict:
 
     t_sk, v_sk = float("nan"), None
     if not args.skip_sklearn:
-        from sklearn.neighbors import KernelDensity
+        try:
+            from sklearn.neighbors import KernelDensity
+        except ImportError as err:  # not in the kit's environment: benchmarks/requirements.txt
+            raise SystemExit("scikit-learn is not installed: `pip install -r benchmarks/requirements.txt`"
+                             " (or run with --skip-sklearn)") from err
 
         t0 = time.perf_counter()
         v_sk = KernelDensity(bandwidth=h, kernel="gaussian", rtol=0.0, atol=0.0).fit(y).score_samples(x)

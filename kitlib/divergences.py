@@ -924,7 +924,7 @@ def _import_ot():
     POT imports every array library it finds at import time unless the environment variables
     ``POT_BACKEND_DISABLE_<NAME>`` are set (``ot/backend.py``); they are set here only if the
     user has not set them, so a user who already imported POT keeps their backends. POT itself
-    still takes ~2 s to import once (it imports scikit-learn).
+    still takes about 0.5 s to import once (more if scikit-learn is installed: POT imports it).
     """
     for name in _POT_BACKENDS:
         os.environ.setdefault(f"POT_BACKEND_DISABLE_{name}", "1")
