@@ -300,15 +300,22 @@ class Explorer:
         finally:
             cls._defer_first_update = False
 
-    def _freeze_layout(self) -> None:
-        """Run the constrained layout once, then keep the axes where they are.
+    def _freeze_layout(self, *, laid_out: bool) -> None:
+        """Keep the axes where the constrained layout put them on the first frame.
 
         Re-solving the layout on every redraw costs about as much as rendering the figure
         itself; after the first update the axes positions are fixed (tick labels that grow
-        later have the layout's padding to grow into).
+        later have the layout's padding to grow into). An Agg render of the figure (the first
+        frame) runs the layout itself (``laid_out``); otherwise it runs here, in a draw pass
+        without rendering.
         """
-        self.fig.draw_without_rendering()
+        if not laid_out:
+            self.fig.draw_without_rendering()
         self.fig.set_layout_engine("none")
+
+    def _layout_pending(self) -> bool:
+        engine = self.fig.get_layout_engine()
+        return engine is not None and not isinstance(engine, PlaceHolderLayoutEngine)
 
     # -- public API --------------------------------------------------------------------------
     @property
@@ -367,11 +374,11 @@ class Explorer:
             data = self._compute(params)
             t1 = time.perf_counter()
             self._draw(data)
-            if self.fig.get_layout_engine() is not None and not isinstance(
-                    self.fig.get_layout_engine(), PlaceHolderLayoutEngine):
-                self._freeze_layout()  # after the first successful update only
             t2 = time.perf_counter()
+            first_layout = self._layout_pending()
             self._show(data)
+            if first_layout:  # after the first successful update only
+                self._freeze_layout(laid_out=self._frames is not None and self._frames.full_renders > 0)
         except Exception as exc:  # shown to the user, never a traceback inside the widget
             self.last_error = _one_line(exc)
             self.message.value = (f"<span style='color:{style.ERROR_COLOR}'>"
