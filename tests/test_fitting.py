@@ -18,6 +18,7 @@ from kitlib.fitting import (
     FIT_DIVERGENCES,
     fit_gaussian,
     fit_gaussian_grid,
+    gaussian_landscape,
     fit_mixture,
     gaussian_objective,
     gradient_far_away,
@@ -282,6 +283,19 @@ def test_fit_gaussian_grid_landscape_and_fit():
     assert np.isinf(fit_gaussian_grid(*target, "chi2", mus, sds)[0][:, 0]).all()  # s = 0.4
     with pytest.raises(ValueError, match="sds must be > 0"):
         fit_gaussian_grid(*target, "js", mus, -sds)
+
+
+def test_gaussian_landscape_is_the_grid_functions_landscape_without_the_fit():
+    target = bimodal(2.6)
+    mus, sds = np.linspace(-5, 5, 21), np.exp(np.linspace(np.log(0.4), np.log(6), 15))
+    for divergence, alpha in (("js", None), ("alpha", 0.0), ("alpha", -0.5), ("w2", None)):
+        land = gaussian_landscape(*target, divergence, mus, sds, alpha=alpha)
+        np.testing.assert_array_equal(land, fit_gaussian_grid(*target, divergence, mus, sds,
+                                                              alpha=alpha)[0])
+    with pytest.raises(ValueError, match="alpha"):
+        gaussian_landscape(*target, "alpha", mus, sds)
+    with pytest.raises(ValueError, match="sds must be > 0"):
+        gaussian_landscape(*target, "js", mus, -sds)
 
 
 # ---------------------------------------------------------------------------------------------

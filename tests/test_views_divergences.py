@@ -40,6 +40,23 @@ def test_landscape_optimum_matches_the_global_fit():
     assert abs(V.LOG_STD_GRID[row] - np.log(fit.std)) <= 0.2
 
 
+def test_bimodal_fits_come_from_the_table_and_equal_a_fresh_fit():
+    rng = np.random.default_rng(7)
+    seps = T.FIT_SEPARATIONS
+    for _ in range(6):
+        d = float(seps[rng.integers(seps.size)])
+        div = str(rng.choice(T.SWITCH_DIVERGENCES))
+        fixed = bool(rng.integers(2))
+        shown = V.bimodal_fit_compute(_params(separation=d, divergence=div, fixed_width=fixed))
+        land, fresh = ft.fit_gaussian_grid(*V.bimodal_target(d), div, V.MU_GRID,
+                                           np.exp(V.LOG_STD_GRID), fixed_std=1.0 if fixed else None)
+        assert shown["fit"] == fresh, (d, div, fixed)
+        np.testing.assert_array_equal(shown["z"].mask, ~np.isfinite(land.T))
+    assert V.tabulated_fit(3.0, "js", False) is not None
+    assert V.tabulated_fit(3.025, "js", False) is None  # off the grid: fitted on the spot
+    assert V.tabulated_fit(3.0, "alpha", False) is None  # Minka's α: its slider is continuous
+
+
 def test_alpha_slider_limits_are_the_kls_and_tail_region_is_blank():
     w, m, s = V.bimodal_target(3.0)
     one = V.bimodal_fit_compute(_params(divergence="alpha", alpha=1.0))["fit"]

@@ -68,6 +68,17 @@ CONTRACTS["fit_gaussian_grid"] = Contract(
     budget=f"len(mus) × len(sds) <= {F.MAX_CANDIDATES:,}",
     too_large=({"mus": lazy(lambda: np.linspace(-2, 2, 300)),
                 "sds": lazy(lambda: np.linspace(0.5, 2, 300))},))
+CONTRACTS["gaussian_landscape"] = Contract(
+    args=dict(_T_ARGS, divergence=choice(F.FIT_DIVERGENCES),
+              mus=array(max_size=F.MAX_CANDIDATES, low=-1e100, high=1e100),
+              sds=array(low=0, low_open=True, high=1e100, max_size=F.MAX_CANDIDATES,
+                        doc=">= 1e-100"),
+              alpha=_ALPHA),
+    baseline=dict(_TARGET, divergence="js", mus=np.linspace(-2, 2, 5),
+                  sds=np.linspace(0.5, 2, 4)),
+    budget=f"len(mus) × len(sds) <= {F.MAX_CANDIDATES:,}",
+    too_large=({"mus": lazy(lambda: np.linspace(-2, 2, 300)),
+                "sds": lazy(lambda: np.linspace(0.5, 2, 300))},))
 CONTRACTS["switch_separation"] = Contract(
     args=dict(_SWITCH), baseline=dict(divergence="alpha", alpha=1.0), budget=_SWITCH_BUDGET)
 CONTRACTS["one_mode_appears"] = Contract(

@@ -9,7 +9,7 @@ Which function to choose
 * One Gaussian q = N(μ, s²) fitted to a 1-D Gaussian mixture p, globally:
   :func:`fit_gaussian` (→ :class:`GaussianFit`); the objective itself, vectorised over candidate
   (μ, s) for checking: :func:`gaussian_objective`; a plotting landscape and the fit in one call,
-  for explorers: :func:`fit_gaussian_grid`.
+  for explorers: :func:`fit_gaussian_grid` (fit and landscape) and :func:`gaussian_landscape`.
 * The symmetric two-mode target ½N(−d, 1) + ½N(d, 1): :func:`switch_separation` (where the
   global fit jumps to one mode), :func:`one_mode_appears` (where a one-mode *local* minimum first
   exists) and :func:`switch_curve` (the switch separation along Minka's α, for a plot).
@@ -68,6 +68,7 @@ from kitlib.fitting._gaussian import (
     GaussianFit,
     fit_gaussian,
     fit_gaussian_grid,
+    gaussian_landscape,
 )
 from kitlib.fitting._switch import (
     switch_separation,
@@ -101,6 +102,7 @@ __all__ = [
     "gaussian_objective",
     "fit_gaussian",
     "fit_gaussian_grid",
+    "gaussian_landscape",
     "switch_separation",
     "one_mode_appears",
     "switch_curve",

@@ -41,7 +41,7 @@ from kitlib.fitting._objective import (
     _w2_value,
 )
 
-__all__ = ["GaussianFit", "fit_gaussian", "fit_gaussian_grid"]
+__all__ = ["GaussianFit", "fit_gaussian", "fit_gaussian_grid", "gaussian_landscape"]
 
 
 @dataclass(frozen=True)
@@ -387,6 +387,15 @@ def fit_gaussian_grid(weights, means, stds, divergence, mus, sds, *, alpha=None,
     Budget (1 GB / 1 core): len(mus) × len(sds) <= 65,536. Bad or too-large input raises ValueError
     naming the argument, before any allocation.
     """
+    mu_arr, sd_arr = _landscape_grid(mus, sds)
+    fit = fit_gaussian(weights, means, stds, divergence, alpha=alpha, seed=seed,
+                       fixed_std=fixed_std)
+    _check_scales("sds", sd_arr, positive=True)
+    return _landscape(_mixture(weights, means, stds), divergence, fit.alpha, mu_arr, sd_arr), fit
+
+
+def _landscape_grid(mus, sds) -> tuple[np.ndarray, np.ndarray]:
+    """The candidate means and standard deviations of a landscape, checked against the budget."""
     mu_arr = _vector(mus, "mus", MAX_CANDIDATES)
     sd_arr = _vector(sds, "sds", MAX_CANDIDATES)
     if mu_arr.size * sd_arr.size > MAX_CANDIDATES:
@@ -396,14 +405,75 @@ def fit_gaussian_grid(weights, means, stds, divergence, mus, sds, *, alpha=None,
     _check_scales("mus", mu_arr)
     if sd_arr.min() <= 0:
         raise ValueError(f"sds must be > 0 (standard deviations); got min {sd_arr.min()!r}")
-    fit = fit_gaussian(weights, means, stds, divergence, alpha=alpha, seed=seed,
-                       fixed_std=fixed_std)
-    _check_scales("sds", sd_arr, positive=True)
-    tgt = _mixture(weights, means, stds)
+    return mu_arr, sd_arr
+
+
+def _landscape(tgt: _Target, divergence: str, alpha: float | None, mu_arr: np.ndarray,
+               sd_arr: np.ndarray) -> np.ndarray:
+    """D(p‖N(mus[i], sds[j]²)) at plotting accuracy, shape (M, S); inputs already checked."""
     M, S = np.meshgrid(mu_arr, sd_arr, indexing="ij")
     if divergence == "w2":
-        land = _w2_value(tgt, _w2_scale(tgt), M, S)
-    else:
-        div, a = _resolve_alpha(divergence, fit.alpha)
-        land = _Objective(tgt, div, a, _PLOT)(M, S)
-    return land, fit
+        return _w2_value(tgt, _w2_scale(tgt), M, S)
+    div, a = _resolve_alpha(divergence, alpha)
+    return _Objective(tgt, div, a, _PLOT)(M, S)
+
+
+def gaussian_landscape(weights, means, stds, divergence, mus, sds, *, alpha=None):
+    r"""The landscape of D(p‖N(μ, s²)) on a (μ, s) grid, without the fit (for explorers).
+
+    The picture :func:`fit_gaussian_grid` returns, for a caller that already has the global
+    fit (e.g. from a table): one batch at plotting accuracy, about 10⁻⁴ relative (+inf where
+    the divergence is infinite, see :func:`gaussian_objective`). Typically 5–50 ms for a
+    41 × 29 grid on one core.
+
+    Parameters
+    ----------
+    weights, means, stds, divergence, alpha
+        As in :func:`fit_gaussian`.
+    mus : array_like, shape (M,)
+        Finite candidate means.
+    sds : array_like, shape (S,)
+        Candidate standard deviations, > 0.
+
+    Returns
+    -------
+    landscape : ndarray, shape (M, S)
+        D(p‖N(mus[i], sds[j]²)).
+
+    Contract
+    --------
+    weights
+        probability vector: finite, >= 0, summing to 1 within 1e-08; at most 64 entries (mixture
+        weights, shape (K,)).
+    means
+        1-D real array, finite, entries >= -1e+100 and <= 1e+100, non-empty; at most 64 entries
+        (component means, shape (K,); |means| <= 1e9 × min(stds)).
+    stds
+        1-D real array, finite, entries > 0 and <= 1e+100, non-empty; at most 64 entries (component
+        standard deviations, shape (K,), >= 1e-100; the means span at most 1e6 × min(stds)).
+    divergence
+        one of 'forward_kl', 'reverse_kl', 'alpha', 'js', 'hellinger', 'tv', 'chi2',
+        'cauchy_schwarz', 'w2'.
+    mus
+        1-D real array, finite, entries >= -1e+100 and <= 1e+100, non-empty; at most 65,536 entries.
+    sds
+        1-D real array, finite, entries > 0 and <= 1e+100, non-empty; at most 65,536 entries (>=
+        1e-100).
+    alpha
+        finite real number >= -10 and <= 10; or None (Minka's α; required for 'alpha' and only
+        allowed there).
+    Budget (1 GB / 1 core): len(mus) × len(sds) <= 65,536. Bad or too-large input raises ValueError
+    naming the argument, before any allocation.
+
+    Examples
+    --------
+    >>> land = gaussian_landscape([1.0], [0.0], [1.0], "reverse_kl", [0.0, 1.0], [1.0])
+    >>> land.round(4).tolist()                          # KL(q‖p) = (μ − 0)²/2 for s = 1
+    [[0.0], [0.5]]
+    """
+    mu_arr, sd_arr = _landscape_grid(mus, sds)
+    tgt = _mixture(weights, means, stds)
+    divergence = one_of(divergence, "divergence", FIT_DIVERGENCES)
+    a = _alpha_for(divergence, alpha)
+    _check_scales("sds", sd_arr, positive=True)
+    return _landscape(tgt, divergence, a, mu_arr, sd_arr)

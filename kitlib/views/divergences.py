@@ -24,8 +24,8 @@ from kitlib.views._common import nearest_index, readout_box
 
 __all__ = ["bimodal_fit_explorer", "alpha_path_explorer", "mixture_fit_explorer",
            "distillation_explorer", "f_weights_explorer", "EXPLORERS", "DIVERGENCE_OPTIONS",
-           "MU_GRID", "LOG_STD_GRID", "FAR_CURVES", "F_CURVES", "STUDENT_CURVES",
-           "bimodal_target", "three_mode_target", "switch_separation_at"]
+           "MU_GRID", "LOG_STD_GRID", "FAR_CURVES", "F_CURVES", "STUDENT_CURVES", "f_weights_curves",
+           "bimodal_target", "three_mode_target", "switch_separation_at", "tabulated_fit"]
 
 DIVERGENCE_OPTIONS = [
     ("forward KL(p‖q)", "forward_kl"),
@@ -49,12 +49,29 @@ MU_GRID = np.linspace(-6.0, 6.0, 41)
 LOG_STD_GRID = np.linspace(np.log(0.3), np.log(7.0), 29)
 
 
+def tabulated_fit(d: float, divergence: str, fixed: bool):
+    """The global fit at separation ``d`` from :func:`kitlib.tables.divergences.bimodal_fits`
+    (the same ``fit_gaussian`` call, made once), or None off its grid and for Minka's α."""
+    if divergence not in tables.SWITCH_DIVERGENCES:
+        return None
+    fits = tables.bimodal_fits()
+    j = nearest_index(fits["separations"], d)
+    if abs(fits["separations"][j] - d) > 1e-9:
+        return None
+    mean, std, value = fits["fixed" if fixed else "free"][divergence][j]
+    return ft.GaussianFit(float(mean), float(std), float(value), divergence, None)
+
+
 def bimodal_fit_compute(params: dict) -> dict:
     d, div, fixed = params["separation"], params["divergence"], params["fixed_width"]
     alpha = params["alpha"] if div == "alpha" else None
     w, m, s = bimodal_target(d)
-    land, fit = ft.fit_gaussian_grid(w, m, s, div, MU_GRID, np.exp(LOG_STD_GRID), alpha=alpha,
-                                     fixed_std=1.0 if fixed else None)
+    fit = tabulated_fit(d, div, fixed)
+    if fit is None:
+        land, fit = ft.fit_gaussian_grid(w, m, s, div, MU_GRID, np.exp(LOG_STD_GRID), alpha=alpha,
+                                         fixed_std=1.0 if fixed else None)
+    else:
+        land = ft.gaussian_landscape(w, m, s, div, MU_GRID, np.exp(LOG_STD_GRID))
     land = land.T  # rows: widths, columns: means (image layout)
     finite = np.isfinite(land)
     rel = np.where(finite, land - np.min(land[finite]), np.nan)
@@ -373,13 +390,18 @@ F_CURVES = [
 _R = np.logspace(-2, 2, 241)
 
 
+def f_weights_curves() -> dict:
+    """h(r) = r² f″(r) of every generator of :data:`F_CURVES` on the explorer's log grid of r
+    (fixed curves: they depend on no slider)."""
+    return {key: dv.F_DIVERGENCES[key].h(_R) for key, _, _ in F_CURVES}
+
+
 def f_weights_compute(params: dict) -> dict:
-    """h(r) = r² f″(r) for every registered generator and Minka's α, on a log grid and at r."""
+    """h at the slider's ratio r for every registered generator, and Minka's α curve."""
     r, alpha = params["ratio"], params["alpha"]
     minka = dv.minka_alpha(alpha)
-    curves = {key: dv.F_DIVERGENCES[key].h(_R) for key, _, _ in F_CURVES}
     at_r = {key: float(dv.F_DIVERGENCES[key].h(np.array([r]))[0]) for key, _, _ in F_CURVES}
-    return {"curves": curves, "at_r": at_r, "minka": minka.h(_R),
+    return {"at_r": at_r, "minka": minka.h(_R),
             "minka_at_r": float(minka.h(np.array([r]))[0]), "ratio": r, "alpha": alpha,
             "minka_label": minka.label}
 
@@ -387,14 +409,18 @@ def f_weights_compute(params: dict) -> dict:
 def f_weights_explorer() -> Explorer:
     """f-distill weights h(r) of each divergence against the density ratio r = p/q."""
     fig, ax = new_figure(figsize=(8.5, 4.8))
-    lines, dots = {}, {}
-    for key, color, ls in F_CURVES:
-        (lines[key],) = ax.plot(_R, np.ones_like(_R), color=color, **ls,
-                                label=dv.F_DIVERGENCES[key].label)
-        (dots[key],) = ax.plot([1.0], [1.0], "o", color=color, ms=6)
-    (minka_line,) = ax.plot(_R, _R, color=COLORS["alpha"], lw=3, alpha=0.6, label="Minka α")
-    (minka_dot,) = ax.plot([1.0], [1.0], "o", color=COLORS["alpha"], ms=8)
-    vline = ax.axvline(1.0, color="0.5", lw=1)
+    dots = {}
+    # The generators' curves depend on no slider: drawn once, under everything that moves
+    # (markers, Minka's curve and the r line sit above them), so a slider move redraws only those.
+    for key, curve in f_weights_curves().items():
+        color, ls = next((c, style) for k, c, style in F_CURVES if k == key)
+        ax.plot(_R, curve, color=color, **ls, label=dv.F_DIVERGENCES[key].label)
+    for key, color, _ in F_CURVES:
+        (dots[key],) = ax.plot([1.0], [1.0], "o", color=color, ms=6, zorder=2.6)
+    (minka_line,) = ax.plot(_R, _R, color=COLORS["alpha"], lw=3, alpha=0.6, zorder=2.5,
+                            label="Minka α: h = r^α")
+    (minka_dot,) = ax.plot([1.0], [1.0], "o", color=COLORS["alpha"], ms=8, zorder=2.6)
+    vline = ax.axvline(1.0, color="0.5", lw=1, zorder=2.5)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.minorticks_off()  # dozens of minor ticks cost more to render than the curves
@@ -403,23 +429,22 @@ def f_weights_explorer() -> Explorer:
     ax.set_xlabel("density ratio r = p/q (teacher over student)")
     ax.set_ylabel("weight h(r) = r² f″(r)")
     ax.set_title("f-distill: how strongly each divergence weights a sample at ratio r")
-    minka_legend = next(t for t in ax.legend(loc="upper left", fontsize=9, ncols=2).get_texts()
-                        if t.get_text() == "Minka α")
+    ax.legend(loc="upper left", fontsize=9, ncols=2)
     readout = readout_box(ax, 0.99, 0.02, ha="right", va="bottom",
                           bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "0.8"})
+    ax.text(0.5, 0.02, "TV: h = 0 except a point mass at r = 1:\nits gradient comes from where p = q",
+            transform=ax.transAxes, ha="center", va="bottom", fontsize=8.5, color="0.3")
 
     def draw(d):
         r = d["ratio"]
         for key, _, _ in F_CURVES:
-            lines[key].set_ydata(d["curves"][key])
             dots[key].set_data([r], [d["at_r"][key]])
         minka_line.set_ydata(d["minka"])
-        minka_legend.set_text(f"Minka α = {d['alpha']:.2f}: h = r^α")
         minka_dot.set_data([r], [d["minka_at_r"]])
         vline.set_xdata([r, r])
         rows = [f"{k:12s} {d['at_r'][k]:9.3g}" for k, _, _ in F_CURVES]
         rows.append(f"{'alpha':12s} {d['minka_at_r']:9.3g}")
-        readout.set_text(f"h at r = {r:.3g}\n" + "\n".join(rows) + "\n(TV: h = 0 except a point mass\n at r = 1: its gradient comes\n from where p = q)")
+        readout.set_text(f"h at r = {r:.3g}, α = {d['alpha']:.2f}\n" + "\n".join(rows))
 
     controls = {
         "ratio": log_slider("ratio r = p/q", 1.0, -2.0, 2.0, 0.05),
