@@ -16,6 +16,10 @@ only the artists that changed (matplotlib's blitting pattern, made automatic):
 * **Fixed texts and legends are pasted, not laid out again.** One that must be redrawn over a
   moving curve is rendered once on a transparent layer (a *sprite*) and alpha-blended into
   each frame: the same blend a direct draw makes, up to a level or two of 8-bit rounding.
+* **Changing texts keep their recent images.** A readout shows the same strings again when a
+  slider goes back and forth; each of its last :data:`TEXT_IMAGES_KEPT` strings is kept as a
+  sprite, keyed by everything that shapes its pixels (string, place, colour, font, box), and
+  pasted instead of laid out and rasterised again.
 * **When to render everything again.** A new dynamic artist; new axis limits, scales, tick
   locators or formatters, or axis labels; a stale spine or axes patch; artists added or
   removed; an axes moved, shown or hidden; a new canvas size or dpi. Then the background is
@@ -52,6 +56,7 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
+from matplotlib.colors import to_rgba
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.backends.backend_webagg_core import FigureCanvasWebAggCore
 from matplotlib.figure import Figure
@@ -152,6 +157,23 @@ _PLACEHOLDER = "\x00kitlib: text being primed\x00"
 #: Artists that are costly to draw (glyph layout and rasterisation) but cheap to paste.
 _SPRITE_TYPES = (Text, Legend)
 
+#: Images kept per changing text (readouts): its most recent distinct strings. A readout's image
+#: is typically 100-250 KiB of RGBA, so at most a few MiB per text.
+TEXT_IMAGES_KEPT = 16
+
+
+def _text_look(text: Text, extent: Bbox) -> tuple:
+    """Everything that decides a text's pixels once its glyphs lie at ``extent`` (display box)."""
+    patch = text.get_bbox_patch()
+    box = None if patch is None else (
+        tuple(patch.get_facecolor()), tuple(patch.get_edgecolor()), patch.get_linewidth(),
+        patch.get_linestyle(), patch.get_boxstyle().__class__.__name__, patch.get_alpha())
+    return (text.get_text(), extent.bounds, to_rgba(text.get_color()), text.get_alpha(),
+            hash(text.get_fontproperties()), text.get_rotation(), text.get_horizontalalignment(),
+            text.get_verticalalignment(), text._multialignment, text._linespacing,
+            text.get_usetex(), text.get_antialiased(), box,
+            text.get_clip_on(), text.get_clip_box() and text.get_clip_box().bounds)
+
 
 class _Sprite:
     """An artist pre-rendered on a transparent layer, pasted with alpha blending.
@@ -218,6 +240,8 @@ class FrameRenderer:
         self._key = None
         self.frames_sent = 0
         self.last_stages: dict = {}
+        self._text_images: dict[Text, dict] = {}
+        self.text_images_reused = 0
 
     # -- what the frame depends on -------------------------------------------------------------
     def _layers(self) -> list[tuple]:
@@ -327,6 +351,8 @@ class FrameRenderer:
         renderer = canvas.get_renderer()
         for artist in overlay:
             sprite = self._sprites.get(artist)
+            if sprite is None and isinstance(artist, Text) and artist in self.dynamic:
+                sprite = self._text_image(artist, renderer)
             if sprite is None:
                 artist.draw(renderer)
             else:
@@ -383,6 +409,30 @@ class FrameRenderer:
                 artist.set_animated(False)
         self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
         self._sprites = self._make_sprites(overlay)
+
+    def _text_image(self, text: Text, renderer) -> _Sprite | None:
+        """A changing text's image for its current string: kept from an earlier frame, else
+        rendered now and kept (the oldest of :data:`TEXT_IMAGES_KEPT` goes). None for a
+        hidden or empty text, or one with path effects (drawn directly)."""
+        if not text.get_visible() or not text.get_text() or text.get_path_effects():
+            return None
+        # The text's own box decides the look (its frame box follows from it, and is only
+        # placed when the text is drawn).
+        look = (_text_look(text, text.get_window_extent(renderer)), renderer.dpi,
+                renderer.width, renderer.height)
+        kept = self._text_images.setdefault(text, {})
+        sprite = kept.pop(look, None)
+        if sprite is not None:
+            self.text_images_reused += 1
+        else:
+            scratch = self._scratch_renderer()
+            scratch.clear()
+            text.draw(scratch)
+            sprite = _Sprite.cut(scratch, _extent(text, scratch))
+            while len(kept) >= TEXT_IMAGES_KEPT:
+                del kept[next(iter(kept))]
+        kept[look] = sprite  # most recent last
+        return sprite
 
     def _scratch_renderer(self) -> RendererAgg:
         """A second Agg renderer of the canvas's size, kept (text metrics are cached per

@@ -184,3 +184,43 @@ def test_encode_png_refuses_what_is_not_rgba_bytes(bad):
 
     with pytest.raises(ValueError, match="rgba"):
         encode_png(bad)
+
+
+def test_a_changing_text_reuses_its_recent_images(scene):
+    fig, ax, ax2, moving, readout, other, frames = scene
+    readout.set_text("first")
+    frames.render()  # learns the readout
+    strings = ["value 1.00", "value 2.00\nsecond line", "value 1.00", "value 2.00\nsecond line"]
+    reused = []
+    for k, text in enumerate(strings):
+        moving.set_ydata(np.linspace(0, 0.4 + 0.2 * k, 50))  # the text is pasted over new data
+        readout.set_text(text)
+        frames.render()
+        reused.append(frames.text_images_reused)
+        assert_frame_is_full_render(fig, "frame with a reused text image")
+    assert reused == [0, 0, 1, 2]
+    readout.set_color("red")  # a new look of the same string is rendered, not reused
+    frames.render()
+    assert frames.text_images_reused == 2
+    assert_frame_is_full_render(fig, "recoloured text")
+    readout.set_position((0.3, 0.6))  # and so is a new place
+    frames.render()
+    assert frames.text_images_reused == 2
+    assert_frame_is_full_render(fig, "moved text")
+
+
+def test_text_images_kept_are_bounded(scene):
+    from kitlib.blit import TEXT_IMAGES_KEPT
+
+    fig, ax, ax2, moving, readout, other, frames = scene
+    for k in range(TEXT_IMAGES_KEPT + 5):
+        readout.set_text(f"value {k}")
+        frames.render()
+    assert len(frames._text_images[readout]) == TEXT_IMAGES_KEPT
+    readout.set_text("value 0")  # the oldest was dropped: rendered again
+    before = frames.text_images_reused
+    frames.render()
+    assert frames.text_images_reused == before
+    readout.set_text(f"value {TEXT_IMAGES_KEPT + 4}")  # the newest is still kept
+    frames.render()
+    assert frames.text_images_reused == before + 1
