@@ -19,7 +19,9 @@ only the artists that changed (matplotlib's blitting pattern, made automatic):
 * **Changing texts keep their recent images.** A readout shows the same strings again when a
   slider goes back and forth; each of its last :data:`TEXT_IMAGES_KEPT` strings is kept as a
   sprite, keyed by everything that shapes its pixels (string, place, colour, font, box), and
-  pasted instead of laid out and rasterised again.
+  pasted instead of laid out and rasterised again. A legend whose labels double as a readout
+  keeps its images the same way (keyed by its labels and anchor; restyling a handle, its
+  frame or title drops them).
 * **When to render everything again.** A new dynamic artist; new axis limits, scales, tick
   locators or formatters, or axis labels; a stale spine or axes patch; artists added or
   removed; an axes moved, shown or hidden; a new canvas size or dpi. Then the background is
@@ -157,8 +159,8 @@ _PLACEHOLDER = "\x00kitlib: text being primed\x00"
 #: Artists that are costly to draw (glyph layout and rasterisation) but cheap to paste.
 _SPRITE_TYPES = (Text, Legend)
 
-#: Images kept per changing text (readouts): its most recent distinct strings. A readout's image
-#: is typically 100-250 KiB of RGBA, so at most a few MiB per text.
+#: Images kept per changing text or legend (readouts): its most recent distinct strings. A
+#: readout's image is typically 100-250 KiB of RGBA, so at most a few MiB per text.
 TEXT_IMAGES_KEPT = 16
 
 
@@ -173,6 +175,21 @@ def _text_look(text: Text, extent: Bbox) -> tuple:
             text.get_verticalalignment(), text._multialignment, text._linespacing,
             text.get_usetex(), text.get_antialiased(), box,
             text.get_clip_on(), text.get_clip_box() and text.get_clip_box().bounds)
+
+
+def _legend_restyled(legend: Legend) -> bool:
+    """True when a legend's handles, frame or title changed since the last frame."""
+    return (any(_changed(h) for h in legend.legend_handles) or legend.get_frame().stale
+            or _changed(legend.get_title()))
+
+
+def _legend_look(legend: Legend) -> tuple:
+    """What decides a legend's pixels besides its (unchanged) handles, frame and title: its
+    texts, and where it is anchored (a fixed ``loc`` in a box that did not move)."""
+    texts = tuple((t.get_text(), to_rgba(t.get_color()), t.get_alpha(), t.get_visible(),
+                   hash(t.get_fontproperties())) for t in legend.get_texts())
+    return (texts, legend.get_title().get_text(), legend._loc, legend.parent.bbox.bounds,
+            legend.get_bbox_to_anchor().bounds, legend.get_frame().get_alpha())
 
 
 class _Sprite:
@@ -351,8 +368,8 @@ class FrameRenderer:
         renderer = canvas.get_renderer()
         for artist in overlay:
             sprite = self._sprites.get(artist)
-            if sprite is None and isinstance(artist, Text) and artist in self.dynamic:
-                sprite = self._text_image(artist, renderer)
+            if sprite is None and isinstance(artist, _SPRITE_TYPES) and artist in self.dynamic:
+                sprite = self._kept_image(artist, renderer)
             if sprite is None:
                 artist.draw(renderer)
             else:
@@ -410,25 +427,38 @@ class FrameRenderer:
         self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
         self._sprites = self._make_sprites(overlay)
 
-    def _text_image(self, text: Text, renderer) -> _Sprite | None:
-        """A changing text's image for its current string: kept from an earlier frame, else
-        rendered now and kept (the oldest of :data:`TEXT_IMAGES_KEPT` goes). None for a
-        hidden or empty text, or one with path effects (drawn directly)."""
-        if not text.get_visible() or not text.get_text() or text.get_path_effects():
+    def _kept_image(self, artist: Artist, renderer) -> _Sprite | None:
+        """A changing text's or legend's image for what it shows now: kept from an earlier
+        frame, else rendered now and kept (the oldest of :data:`TEXT_IMAGES_KEPT` goes).
+
+        None (draw it directly) for a hidden or empty text, one with path effects, and a
+        legend placed by the data (``loc="best"``). A legend's images are dropped when
+        anything but its texts changed (a handle, its frame or title restyled).
+        """
+        if not artist.get_visible():
             return None
-        # The text's own box decides the look (its frame box follows from it, and is only
-        # placed when the text is drawn).
-        look = (_text_look(text, text.get_window_extent(renderer)), renderer.dpi,
-                renderer.width, renderer.height)
-        kept = self._text_images.setdefault(text, {})
+        if isinstance(artist, Legend):
+            if _floats_with_layout(artist):
+                return None
+            if _legend_restyled(artist):
+                self._text_images.pop(artist, None)
+            look = _legend_look(artist)
+        else:
+            if not artist.get_text() or artist.get_path_effects():
+                return None
+            # The text's own box decides the look (its frame box follows from it, and is only
+            # placed when the text is drawn).
+            look = _text_look(artist, artist.get_window_extent(renderer))
+        look = (look, renderer.dpi, renderer.width, renderer.height)
+        kept = self._text_images.setdefault(artist, {})
         sprite = kept.pop(look, None)
         if sprite is not None:
             self.text_images_reused += 1
         else:
             scratch = self._scratch_renderer()
             scratch.clear()
-            text.draw(scratch)
-            sprite = _Sprite.cut(scratch, _extent(text, scratch))
+            artist.draw(scratch)
+            sprite = _Sprite.cut(scratch, _extent(artist, scratch))
             while len(kept) >= TEXT_IMAGES_KEPT:
                 del kept[next(iter(kept))]
         kept[look] = sprite  # most recent last
@@ -436,11 +466,14 @@ class FrameRenderer:
 
     def _scratch_renderer(self) -> RendererAgg:
         """A second Agg renderer of the canvas's size, kept (text metrics are cached per
-        renderer, so a fresh one would lay out every string again)."""
+        renderer, so a fresh one would lay out every string again). It shares the canvas
+        renderer's mathtext parser, whose cache of parsed labels is also per renderer:
+        a legend of math labels would otherwise be parsed again (~15 ms a label)."""
         width, height = self.fig.canvas.get_width_height(physical=True)
         r = self._scratch
         if r is None or (r.width, r.height, r.dpi) != (width, height, self.fig.dpi):
             self._scratch = r = RendererAgg(width, height, self.fig.dpi)
+        r.mathtext_parser = self.fig.canvas.get_renderer().mathtext_parser
         return r
 
     def _make_sprites(self, overlay: list[Artist]) -> dict:

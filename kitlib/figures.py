@@ -17,6 +17,7 @@ import functools
 import io
 import re
 import threading
+import weakref
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -74,14 +75,18 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, figsize=(8.0, 4.0), **subplot_
     return fig, axes
 
 
-def steady_limits(ax, lo: float, hi: float, *, which: str = "y", fill: float = 0.5) -> tuple[float, float]:
+def steady_limits(ax, lo: float, hi: float, *, which: str = "y", fill: float = 0.5,
+                  headroom: float = 0.25) -> tuple[float, float]:
     """Show ``[lo, hi]`` on one axis of ``ax`` without the axis jumping on every slider tick.
 
     The current limits are kept while they contain ``[lo, hi]`` and the data still fill at
     least ``fill`` of them. Otherwise the limits become ``[lo, hi]`` rounded outward to a
-    multiple of a 1-2-2.5-5 tick step, so the axis ends on labelled ticks. Steady axes let
-    the eye follow the curve rather than the tick labels, and a frame whose axes did not
-    change is redrawn from the cached background (see :mod:`kitlib.blit`).
+    multiple of a 1-2-2.5-5 tick step, so the axis ends on labelled ticks. When the data
+    outgrow limits that this function set, the side they left is pushed out by ``headroom``
+    times the data's span as well, so that a slider dragged on does not move the axis again
+    at the next step. Steady axes let the eye follow the curve rather than the tick labels,
+    and a frame whose axes did not change is redrawn from the cached background (see
+    :mod:`kitlib.blit`).
 
     Returns the limits in force, ``(low, high)``.
 
@@ -91,8 +96,10 @@ def steady_limits(ax, lo: float, hi: float, *, which: str = "y", fill: float = 0
     (0.0, 0.5)
     >>> steady_limits(ax, 0.0, 0.30)   # still fills 60 %: unchanged
     (0.0, 0.5)
-    >>> steady_limits(ax, 0.0, 0.61)   # outgrew them
+    >>> steady_limits(ax, 0.0, 0.61)   # outgrew them: room up to 0.61 + 0.25 × 0.61
     (0.0, 0.8)
+    >>> steady_limits(ax, 0.0, 0.85)   # again: room up to 1.06, not just 0.85
+    (0.0, 1.25)
     """
     if which not in ("x", "y"):
         raise ValueError(f"which must be 'x' or 'y'; got {which!r}")
@@ -100,19 +107,32 @@ def steady_limits(ax, lo: float, hi: float, *, which: str = "y", fill: float = 0
         raise ValueError(f"lo and hi must be finite; got lo={lo!r}, hi={hi!r}")
     if not 0.0 < fill <= 1.0:
         raise ValueError(f"fill must lie in (0, 1]; got {fill!r}")
+    if not 0.0 <= headroom <= 1.0:
+        raise ValueError(f"headroom must lie in [0, 1]; got {headroom!r}")
     locator = MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10])
     lo, hi = locator.nonsingular(float(lo), float(hi))  # widens an empty range
     get, put = (ax.get_ylim, ax.set_ylim) if which == "y" else (ax.get_xlim, ax.set_xlim)
     cur_lo, cur_hi = sorted(get())
     if cur_lo <= lo and hi <= cur_hi and hi - lo >= fill * (cur_hi - cur_lo):
         return float(cur_lo), float(cur_hi)
+    set_before = _STEADY.get(ax, {}).get(which) == (cur_lo, cur_hi)
+    if set_before:  # a slider is pushing the data out: leave room for its next steps
+        span = hi - lo
+        lo, hi = (lo - headroom * span if lo < cur_lo else lo,
+                  hi + headroom * span if hi > cur_hi else hi)
     ticks = locator.tick_values(lo, hi)
     step = float(ticks[1] - ticks[0])
     new_lo = step * np.floor(lo / step + 1e-9)
     new_hi = step * np.ceil(hi / step - 1e-9)
     new_lo, new_hi = float(np.round(new_lo, 12)), float(np.round(new_hi, 12))
     put(new_lo, new_hi)
+    _STEADY.setdefault(ax, {})[which] = tuple(sorted(get()))
     return new_lo, new_hi
+
+
+#: The limits each axis last got from :func:`steady_limits` (to tell them from limits set
+#: by other code, which are not pushed out with headroom).
+_STEADY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 # -- static image (what a notebook shows without a kernel) -------------------------------------

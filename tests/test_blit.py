@@ -134,6 +134,32 @@ def test_steady_limits_keeps_axes_while_the_data_fit():
     assert ax.get_xlim() == (-5.0, 10.0)
 
 
+def test_steady_limits_leave_headroom_only_where_they_were_outgrown():
+    fig, ax = new_figure()
+    assert steady_limits(ax, 0.0, 4.0) == (0.0, 4.0)  # first call: tight nice limits
+    # A slider pushes the data up one step at a time: the axis moves on some steps only.
+    tops = np.arange(4.2, 12.01, 0.2)
+    changes = 0
+    for top in tops:
+        before = ax.get_ylim()
+        lo, hi = steady_limits(ax, 0.0, top)
+        assert lo == 0.0 and top <= hi
+        changes += ax.get_ylim() != before
+    assert changes <= 4, changes  # without headroom: 4.2 → 5, 6, 8, 10, 12.5: every few steps
+    without = new_figure()[1]
+    steady_limits(without, 0.0, 4.0)
+    changes_without = 0
+    for top in tops:
+        before = without.get_ylim()
+        steady_limits(without, 0.0, top, headroom=0.0)
+        changes_without += without.get_ylim() != before
+    assert changes < changes_without
+    ax.set_ylim(0.0, 20.0)  # limits set by other code: outgrown, they get tight nice limits
+    assert steady_limits(ax, 0.0, 21.0) == (0.0, 25.0)
+    with pytest.raises(ValueError, match="headroom"):
+        steady_limits(ax, 0.0, 1.0, headroom=2.0)
+
+
 @pytest.mark.parametrize("lo,hi", [(0.0, 1e-9), (-2.5e-3, 7e-3), (1.0, 1.0), (3.0, 1234.5), (-7.0, -6.9)])
 def test_steady_limits_always_cover_the_data_on_nice_numbers(lo, hi):
     fig, ax = new_figure()
@@ -224,3 +250,32 @@ def test_text_images_kept_are_bounded(scene):
     readout.set_text(f"value {TEXT_IMAGES_KEPT + 4}")  # the newest is still kept
     frames.render()
     assert frames.text_images_reused == before + 1
+
+
+def test_a_legend_that_doubles_as_a_readout_reuses_its_images():
+    fig, ax = new_figure()
+    x = np.linspace(0, 1, 50)
+    (moving,) = ax.plot(x, x, label="value 0")
+    ax.plot(x, 1 - x, "--", label="fixed")
+    legend = ax.legend(loc="upper right")
+    ax.set_ylim(-1, 2)
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
+    frames = FrameRenderer(fig)
+    frames.render()
+    label = legend.get_texts()[0]
+    for k in range(4):  # back and forth: 1, 2, 1, 2
+        moving.set_ydata(np.linspace(0, 0.5 + 0.1 * k, 50))
+        label.set_text(f"value {1 + k % 2}")
+        frames.render()
+        assert_frame_is_full_render(fig, "legend as a readout")
+    assert legend in frames.dynamic
+    assert frames.text_images_reused == 2  # frames 3 and 4 show the labels of frames 1 and 2
+    legend.legend_handles[1].set_color("red")  # restyled: its kept images are dropped
+    frames.render()
+    assert frames.text_images_reused == 2
+    assert_frame_is_full_render(fig, "restyled legend")
+    label.set_text("value 1")
+    frames.render()
+    assert frames.text_images_reused == 2  # the image from before the restyling is gone
+    assert_frame_is_full_render(fig, "legend after the restyling")
