@@ -116,6 +116,11 @@ def measure_notebook(chrome, base, token, name, args):
         dpr = page.evaluate("window.devicePixelRatio")
         if args.sync or args.coalesce:  # A/B of the two update modes (Explorer.coalesce)
             nb.kernel_eval(f"import kitlib.explore as _ke\n_ke.Explorer.coalesce = {bool(args.coalesce)}")
+        page.evaluate(FRAME_ARRIVALS_JS)
+        if args.kernel_setup:  # an A/B experiment: code run in the kernel after Run All
+            out = nb.kernel_eval(args.kernel_setup)
+            if "ERROR" in out:
+                raise RuntimeError(f"{name}: --kernel-setup failed: {out}")
         state = nb.kernel_json(EXPLORER_STATE)
         kmap = _map_explorers(nb, state)
         n_explorers = nb.explorer_count()
@@ -181,6 +186,7 @@ def measure_notebook(chrome, base, token, name, args):
                       f"({drag['requests']} value messages); final frame of the last value: "
                       f"{drag['final_is_last_value']}", flush=True)
         logs = nb.kernel_json(STAGE_LOG)
+        arrivals = sorted(t for t, _size in page.evaluate("window.__kitFrameArrivals || []"))
     finally:
         page.close()
     for d in drags:  # the kernel's updates during the drag, times relative to the last key (ms)
@@ -202,12 +208,32 @@ def measure_notebook(chrome, base, token, name, args):
                      encode_ms=s["encode_ms"], send_ms=s["send_ms"], bytes=s["bytes"],
                      full_render=s["full"],
                      sent_to_pixels_ms=1e3 * (p["pixels_wall"] - s["t_sent"]))
+            # The frame reaching ipympl's code in the page (its PNG made into a blob URL):
+            # splits sent -> pixels into delivery (server, websocket, widget manager) and
+            # the page's own work (ipympl's handler, PNG decode, canvas draw).
+            arrived = next((t for t in arrivals if s["t_sent"] - 0.005 <= t <= p["pixels_wall"]), None)
+            if arrived is not None:
+                p.update(sent_to_page_ms=1e3 * (arrived - s["t_sent"]),
+                         page_to_pixels_ms=1e3 * (p["pixels_wall"] - arrived))
     return {"notebook": name, "run_all_s": run_all_s, "device_pixel_ratio": dpr,
             "canvas_sizes": sizes, "presses": presses, "drags": drags}
 
 
 STAGES = ["key_to_kernel_ms", "kernel_wait_ms", "compute_ms", "draw_ms", "render_ms", "encode_ms",
-          "send_ms", "sent_to_pixels_ms"]
+          "send_ms", "sent_to_pixels_ms", "sent_to_page_ms", "page_to_pixels_ms"]
+
+#: Records when each frame reaches ipympl's code in the page: its binary-message handler makes
+#: the PNG into a blob URL (``URL.createObjectURL``) before the image decodes and is drawn.
+FRAME_ARRIVALS_JS = """() => {
+    if (window.__kitFrameArrivals) return;
+    window.__kitFrameArrivals = [];
+    const original = URL.createObjectURL;
+    URL.createObjectURL = function (obj) {
+        if (obj instanceof Blob && obj.type === 'image/png')
+            window.__kitFrameArrivals.push([(performance.timeOrigin + performance.now()) / 1e3, obj.size]);
+        return original.apply(this, arguments);
+    };
+}"""
 
 
 def summarise(rows: list[dict]) -> dict:
@@ -223,7 +249,7 @@ def summarise(rows: list[dict]) -> dict:
            if timed else None,
            "kb_per_frame": _pct([p["bytes"] / 1024 for p in timed if p["bytes"]], 50)}
     for stage in STAGES:
-        out[stage] = _pct([p[stage] for p in timed], 50)
+        out[stage] = _pct([p[stage] for p in timed if stage in p], 50)
     return out
 
 
@@ -296,6 +322,8 @@ def main(argv=None):
                     help="update inside the widget message handler (Explorer.coalesce = False, the default)")
     ap.add_argument("--coalesce", action="store_true",
                     help="defer and merge front-end changes in the kernel (Explorer.coalesce = True)")
+    ap.add_argument("--kernel-setup", default="",
+                    help="Python code run in each notebook's kernel after Run All (A/B experiments)")
     ap.add_argument("notebooks", nargs="*", help="notebook names or prefixes (00, 01, ...)")
     args = ap.parse_args(argv)
     available = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))

@@ -362,6 +362,12 @@ class NotebookPage:
             raise RuntimeError(f"{self.name}: kernel gave no JSON for {expression[:80]!r}: {out[-800:]!r}")
         return json.loads(lines[-1][len(marker):])
 
+    # The pixel signature is read when something was drawn into the canvas since the last
+    # animation frame (ipympl draws each frame with drawImage; a hook on the 2-D context says
+    # so), and at least every 250 ms whatever happened: reading a whole canvas back on every
+    # animation frame took about a tenth of the page's time during a drag (a JS CPU profile),
+    # time the page then did not spend on the frames being measured. A change is still
+    # timed at the first animation frame after it, as before.
     _SIGNATURE_JS = """
         const ctx = canvas.getContext('2d');
         const sig = () => {
@@ -370,7 +376,26 @@ class NotebookPage:
             for (let k = 0; k < d.length; k += 61) h = (h * 31 + d[k]) | 0;
             return h + ':' + canvas.width + 'x' + canvas.height;
         };
-        const wall = t => performance.timeOrigin + t;"""
+        const wall = t => performance.timeOrigin + t;
+        const proto = CanvasRenderingContext2D.prototype;
+        if (!proto.__kitDrawHook) {
+            for (const name of ['drawImage', 'putImageData', 'clearRect', 'fillRect']) {
+                const original = proto[name];
+                proto[name] = function () {
+                    const out = original.apply(this, arguments);
+                    this.canvas.__kitDrawn = true;
+                    return out;
+                };
+            }
+            proto.__kitDrawHook = true;
+        }
+        let lastRead = -1e9;
+        const readIfDrawn = now => {  // the signature, or null when nothing was drawn
+            if (!canvas.__kitDrawn && now - lastRead < 250) return null;
+            canvas.__kitDrawn = false;
+            lastRead = now;
+            return sig();
+        };"""
 
     def _canvas_and_handle(self, explorer_index: int, slider_index: int):
         handle = self.sliders_of(explorer_index).nth(slider_index)
@@ -392,7 +417,8 @@ class NotebookPage:
             handle.dispatchEvent(new KeyboardEvent('keydown', {key, code: key, bubbles: true}));
             const poll = () => {
                 const now = performance.now();
-                if (sig() !== before)
+                const s = readIfDrawn(now);
+                if (s !== null && s !== before)
                     return resolve({ms: now - t0, key_wall: wall(t0) / 1e3, pixels_wall: wall(now) / 1e3});
                 if (now - t0 > timeout) return resolve({ms: null, key_wall: wall(t0) / 1e3, pixels_wall: null});
                 requestAnimationFrame(poll);
@@ -427,8 +453,8 @@ class NotebookPage:
             press();
             const poll = () => {
                 const now = performance.now() - t0;
-                const s = sig();
-                if (s !== last) { last = s; changes.push(now); }
+                const s = readIfDrawn(now + t0);
+                if (s !== null && s !== last) { last = s; changes.push(now); }
                 const latest = Math.max(lastKey, changes.length ? changes[changes.length - 1] : 0);
                 if ((sent === n && now - latest > quiet) || now > timeout)
                     return resolve({last_key_ms: lastKey, keys_ms: keys, changes_ms: changes, presses: sent,
