@@ -102,7 +102,7 @@ def _match(press, log, slack=0.005):
 
 
 def measure_notebook(chrome, base, token, name, args):
-    page = chrome.new_page(viewport={"width": 1400, "height": 1000})
+    page = chrome.new_page(viewport={"width": 1400, "height": 1000}, device_scale_factor=args.dpr)
     page.set_default_timeout(60_000)
     presses, drags = [], []
     try:
@@ -322,6 +322,9 @@ def main(argv=None):
                     help="update inside the widget message handler (Explorer.coalesce = False, the default)")
     ap.add_argument("--coalesce", action="store_true",
                     help="defer and merge front-end changes in the kernel (Explorer.coalesce = True)")
+    ap.add_argument("--dpr", type=float, default=1.0,
+                    help="device pixel ratio of the page (2: a HiDPI screen; ipympl then renders "
+                         "the figures at twice the dpi)")
     ap.add_argument("--kernel-setup", default="",
                     help="Python code run in each notebook's kernel after Run All (A/B experiments)")
     ap.add_argument("notebooks", nargs="*", help="notebook names or prefixes (00, 01, ...)")
