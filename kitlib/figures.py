@@ -126,7 +126,7 @@ def steady_limits(ax, lo: float, hi: float, *, which: str = "y", fill: float = 0
     new_hi = step * np.ceil(hi / step - 1e-9)
     new_lo, new_hi = float(np.round(new_lo, 12)), float(np.round(new_hi, 12))
     put(new_lo, new_hi)
-    _STEADY.setdefault(ax, {})[which] = tuple(sorted(get()))
+    _STEADY.setdefault(ax, {})[which] = (new_lo, new_hi)
     return new_lo, new_hi
 
 

@@ -107,7 +107,7 @@ def bimodal_fits(*, seed: int = 0) -> dict:
 
     :func:`kitlib.fitting.fit_gaussian` (with ``seed``) for every name of
     :data:`SWITCH_DIVERGENCES`, with a free width (``"free"``) and with the width fixed at
-    s = 1 (``"fixed"``): 1 616 fits, ~25 s. Minka's α is not tabulated: its slider is
+    s = 1 (``"fixed"``): 1 616 fits, ~15 s. Minka's α is not tabulated: its slider is
     continuous, and the explorer fits it when asked.
 
     Returns

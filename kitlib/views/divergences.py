@@ -402,8 +402,7 @@ def f_weights_compute(params: dict) -> dict:
     minka = dv.minka_alpha(alpha)
     at_r = {key: float(dv.F_DIVERGENCES[key].h(np.array([r]))[0]) for key, _, _ in F_CURVES}
     return {"at_r": at_r, "minka": minka.h(_R),
-            "minka_at_r": float(minka.h(np.array([r]))[0]), "ratio": r, "alpha": alpha,
-            "minka_label": minka.label}
+            "minka_at_r": float(minka.h(np.array([r]))[0]), "ratio": r, "alpha": alpha}
 
 
 def f_weights_explorer() -> Explorer:
@@ -412,10 +411,9 @@ def f_weights_explorer() -> Explorer:
     dots = {}
     # The generators' curves depend on no slider: drawn once, under everything that moves
     # (markers, Minka's curve and the r line sit above them), so a slider move redraws only those.
-    for key, curve in f_weights_curves().items():
-        color, ls = next((c, style) for k, c, style in F_CURVES if k == key)
-        ax.plot(_R, curve, color=color, **ls, label=dv.F_DIVERGENCES[key].label)
-    for key, color, _ in F_CURVES:
+    curves = f_weights_curves()
+    for key, color, ls in F_CURVES:
+        ax.plot(_R, curves[key], color=color, **ls, label=dv.F_DIVERGENCES[key].label)
         (dots[key],) = ax.plot([1.0], [1.0], "o", color=color, ms=6, zorder=2.6)
     (minka_line,) = ax.plot(_R, _R, color=COLORS["alpha"], lw=3, alpha=0.6, zorder=2.5,
                             label="Minka α: h = r^α")

@@ -292,35 +292,6 @@ class NotebookPage:
         handle.focus()
         self.page.keyboard.press(key)
 
-    def slider_latency_ms(self, explorer_index: int, slider_index: int, key: str = "ArrowRight",
-                          timeout_ms: float = 5000.0) -> float | None:
-        """Milliseconds from a key press on a slider handle to the explorer's canvas pixels
-        changing, measured inside the page (a cheap pixel signature checked on every animation
-        frame, so the measurement adds at most one frame). None if nothing changed in time."""
-        handle = self.sliders_of(explorer_index).nth(slider_index)
-        handle.scroll_into_view_if_needed()
-        canvas = self.explorers().nth(explorer_index).locator(".jupyter-matplotlib-figure canvas").first
-        return self.page.evaluate("""([canvas, handle, key, timeout]) => new Promise(resolve => {
-            const ctx = canvas.getContext('2d');
-            const sig = () => {
-                const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-                let h = 0;
-                for (let k = 0; k < d.length; k += 61) h = (h * 31 + d[k]) | 0;
-                return h + ':' + canvas.width + 'x' + canvas.height;
-            };
-            const before = sig();
-            handle.focus();
-            const t0 = performance.now();
-            handle.dispatchEvent(new KeyboardEvent('keydown', {key, code: key, bubbles: true}));
-            const poll = () => {
-                const dt = performance.now() - t0;
-                if (sig() !== before) return resolve(dt);
-                if (dt > timeout) return resolve(null);
-                requestAnimationFrame(poll);
-            };
-            requestAnimationFrame(poll);
-        })""", [canvas.element_handle(), handle.element_handle(), key, timeout_ms])
-
     def wait_pixels_change(self, explorer_index: int, before: np.ndarray, timeout: float = 10.0):
         """Poll the canvas until its pixels differ from ``before``; return (pixels, seconds)."""
         t0 = time.monotonic()
