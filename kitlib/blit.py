@@ -22,6 +22,8 @@ only the artists that changed (matplotlib's blitting pattern, made automatic):
   pasted instead of laid out and rasterised again. A legend whose labels double as a readout
   keeps its images the same way (keyed by its labels and anchor; restyling a handle, its
   frame or title drops them).
+* **Text is drawn from kept glyphs** (:mod:`kitlib.textcache`): shaped strings and glyph
+  bitmaps are reused across full renders, with the same pixels matplotlib draws.
 * **When to render everything again.** A new dynamic artist; new axis limits, scales, tick
   locators or formatters, or axis labels; a stale spine or axes patch; artists added or
   removed; an axes moved, shown or hidden; a new canvas size or dpi. Then the background is
@@ -66,6 +68,8 @@ from matplotlib.legend import Legend
 from matplotlib.spines import Spine
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
+
+from kitlib.textcache import cache_text
 
 __all__ = ["FrameRenderer", "encode_png"]
 
@@ -192,6 +196,21 @@ def _legend_look(legend: Legend) -> tuple:
             legend.get_bbox_to_anchor().bounds, legend.get_frame().get_alpha())
 
 
+def _text_from_caches(canvas: FigureCanvasAgg) -> None:
+    """Every renderer ``canvas`` makes (a new one comes with a new size or dpi, as when the
+    browser reports a HiDPI screen) draws its text from :mod:`kitlib.textcache`."""
+    if "get_renderer" in vars(canvas):
+        return
+    make = canvas.get_renderer
+
+    def get_renderer(*args, **kwargs):
+        renderer = make(*args, **kwargs)
+        cache_text(renderer)
+        return renderer
+
+    canvas.get_renderer = get_renderer
+
+
 class _Sprite:
     """An artist pre-rendered on a transparent layer, pasted with alpha blending.
 
@@ -248,6 +267,7 @@ class FrameRenderer:
         if not isinstance(fig.canvas, FigureCanvasAgg):
             raise ValueError(f"fig.canvas must be Agg-based to blit; got {type(fig.canvas).__name__}")
         self.fig = fig
+        _text_from_caches(fig.canvas)
         self.dynamic: set[Artist] = set()
         self.full_renders = 0
         self.blits = 0
@@ -473,6 +493,7 @@ class FrameRenderer:
         r = self._scratch
         if r is None or (r.width, r.height, r.dpi) != (width, height, self.fig.dpi):
             self._scratch = r = RendererAgg(width, height, self.fig.dpi)
+            cache_text(r)
         r.mathtext_parser = self.fig.canvas.get_renderer().mathtext_parser
         return r
 

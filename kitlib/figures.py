@@ -76,12 +76,13 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, figsize=(8.0, 4.0), **subplot_
 
 
 def steady_limits(ax, lo: float, hi: float, *, which: str = "y", fill: float = 0.5,
-                  headroom: float = 0.25) -> tuple[float, float]:
+                  headroom: float = 0.25, nice: bool = True) -> tuple[float, float]:
     """Show ``[lo, hi]`` on one axis of ``ax`` without the axis jumping on every slider tick.
 
     The current limits are kept while they contain ``[lo, hi]`` and the data still fill at
     least ``fill`` of them. Otherwise the limits become ``[lo, hi]`` rounded outward to a
-    multiple of a 1-2-2.5-5 tick step, so the axis ends on labelled ticks. When the data
+    multiple of a 1-2-2.5-5 tick step, so the axis ends on labelled ticks (``nice=False``:
+    ``[lo, hi]`` as given, for data padded by the caller). When the data
     outgrow limits that this function set, the side they left is pushed out by ``headroom``
     times the data's span as well, so that a slider dragged on does not move the axis again
     at the next step. Steady axes let the eye follow the curve rather than the tick labels,
@@ -100,6 +101,8 @@ def steady_limits(ax, lo: float, hi: float, *, which: str = "y", fill: float = 0
     (0.0, 0.8)
     >>> steady_limits(ax, 0.0, 0.85)   # again: room up to 1.06, not just 0.85
     (0.0, 1.25)
+    >>> steady_limits(ax, -0.1, 2.1, nice=False)
+    (-0.1, 2.1)
     """
     if which not in ("x", "y"):
         raise ValueError(f"which must be 'x' or 'y'; got {which!r}")
@@ -120,11 +123,14 @@ def steady_limits(ax, lo: float, hi: float, *, which: str = "y", fill: float = 0
         span = hi - lo
         lo, hi = (lo - headroom * span if lo < cur_lo else lo,
                   hi + headroom * span if hi > cur_hi else hi)
-    ticks = locator.tick_values(lo, hi)
-    step = float(ticks[1] - ticks[0])
-    new_lo = step * np.floor(lo / step + 1e-9)
-    new_hi = step * np.ceil(hi / step - 1e-9)
-    new_lo, new_hi = float(np.round(new_lo, 12)), float(np.round(new_hi, 12))
+    if nice:
+        ticks = locator.tick_values(lo, hi)
+        step = float(ticks[1] - ticks[0])
+        new_lo = step * np.floor(lo / step + 1e-9)
+        new_hi = step * np.ceil(hi / step - 1e-9)
+        new_lo, new_hi = float(np.round(new_lo, 12)), float(np.round(new_hi, 12))
+    else:
+        new_lo, new_hi = float(lo), float(hi)
     put(new_lo, new_hi)
     _STEADY.setdefault(ax, {})[which] = (new_lo, new_hi)
     return new_lo, new_hi

@@ -134,6 +134,14 @@ def test_steady_limits_keeps_axes_while_the_data_fit():
     assert ax.get_xlim() == (-5.0, 10.0)
 
 
+def test_steady_limits_as_given_when_not_nice():
+    fig, ax = new_figure()
+    assert steady_limits(ax, -0.13, 2.71, nice=False) == (-0.13, 2.71)  # exactly, not rounded
+    assert steady_limits(ax, -0.1, 2.5, nice=False) == (-0.13, 2.71)  # fits and fills: kept
+    lo, hi = steady_limits(ax, -0.13, 3.0, nice=False)  # outgrown at the top only
+    assert lo == -0.13 and hi == pytest.approx(3.0 + 0.25 * 3.13)
+
+
 def test_steady_limits_leave_headroom_only_where_they_were_outgrown():
     fig, ax = new_figure()
     assert steady_limits(ax, 0.0, 4.0) == (0.0, 4.0)  # first call: tight nice limits

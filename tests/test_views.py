@@ -2,6 +2,7 @@
 corners of the parameter box; nothing raises, nothing non-finite is drawn, the figure changes,
 and every frame the explorer rendered (mostly blitted) is the picture a full render gives."""
 
+import ipywidgets as W
 import numpy as np
 import pytest
 
@@ -63,3 +64,27 @@ def test_slider_steps_mostly_redraw_only_what_changed():
             blits += ex._frames.blits - b0
             full += ex._frames.full_renders - f0
     assert blits >= 3 * full, f"{blits} blitted frames against {full} full renders"
+
+
+SLIDERS = (W.FloatSlider, W.IntSlider, W.FloatLogSlider, W.SelectionSlider)
+#: Sliders whose picture is meant to rescale as they move: the histogram's width changes by
+#: about 1.3x per bandwidth step, over four orders of magnitude.
+RESCALING_SLIDERS = {("kde.log_ratio_histogram", "h"), ("kde.participation", "h")}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_slider_steps_keep_the_axes(name):
+    """A slider step redraws the data over the cached background: no axis label that quotes
+    the slider's value, no limits refitted to every step (kitlib.figures.steady_limits). At
+    most 3 of 12 steps from the defaults may render everything again."""
+    ex = EXPLORERS[name]()
+    defaults = ex.params
+    for cname, widget in ex.controls.items():
+        if not isinstance(widget, SLIDERS) or (name, cname) in RESCALING_SLIDERS:
+            continue
+        ex.set(**defaults)
+        before = ex._frames.full_renders
+        for value in step_walk(widget, defaults[cname], 12):
+            ex.set(**{cname: value})
+        full = ex._frames.full_renders - before
+        assert full <= 3, f"{name}: 12 steps of {cname!r} rendered the whole figure {full} times"

@@ -44,8 +44,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 _KITLIB = Path(__file__).resolve().parents[1]
 #: Folders and files of kitlib whose code cannot change a table: views, widgets, figures,
 #: exercises, and the cache's own machinery (paths relative to kitlib/).
-_NOT_NUMERICS = ("views", "checks", "contracts", "explore.py", "blit.py", "style.py", "controls.py",
-                 "figures.py", "tables/_cache.py", "tables/__init__.py", "tables/__main__.py")
+_NOT_NUMERICS = ("views", "checks", "contracts", "explore.py", "blit.py", "textcache.py", "style.py",
+                 "controls.py", "figures.py", "tables/_cache.py", "tables/__init__.py",
+                 "tables/__main__.py")
 _VERSIONED = ("numpy", "scipy", "torch", "pot")
 _SCALAR_TYPES = (bool, int, float, str, type(None))
 

@@ -14,7 +14,7 @@ import numpy as np
 from kitlib import rlhf
 from kitlib.controls import checkbox, dropdown, log_slider, slider
 from kitlib.explore import Explorer
-from kitlib.figures import new_figure
+from kitlib.figures import new_figure, steady_limits
 from kitlib.style import COLORS, OKABE_ITO
 from kitlib.tables import rlhf as tables
 from kitlib.tables.rlhf import (BON_NS, DIV_KINDS, DIV_TARGETS, DPO_PAIRS, GH_CS, GH_NS, M_LM,
@@ -31,13 +31,16 @@ _BON = COLORS["model"]
 _GREEN = OKABE_ITO["bluish_green"]
 
 def _lim(ax, x, y, *, x0=None, y0=None, pad=0.05):
+    """Limits that show the points ``(x, y)`` with ``pad`` of their span around them, kept
+    while the data still fit and fill half of them (a slider step then redraws only the
+    data: see :func:`kitlib.figures.steady_limits`)."""
     x, y = np.asarray(x, float), np.asarray(y, float)
     xl = (x0 if x0 is not None else x.min(), x.max())
     yl = (y0 if y0 is not None else y.min(), y.max())
     dx = max(xl[1] - xl[0], 1e-9) * pad
     dy = max(yl[1] - yl[0], 1e-9) * pad
-    ax.set_xlim(xl[0] - dx, xl[1] + dx)
-    ax.set_ylim(yl[0] - dy, yl[1] + dy)
+    steady_limits(ax, xl[0] - dx, xl[1] + dx, which="x", nice=False)
+    steady_limits(ax, yl[0] - dy, yl[1] + dy, nice=False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -214,8 +217,7 @@ def f_divergence_explorer() -> Explorer:
         opt.set_data([d["D"]], [d["R"]])
         _lim(ax_o, c["D"], c["R"], x0=0.0)
         name = _F_LABEL[d["div"]]
-        xlabel.set_text(f"own divergence: {name}" + (f", α = {d['alpha']:.2f}" if d["div"] == "alpha"
-                                                      else ""))
+        xlabel.set_text(f"own divergence: {name}")  # α is in the readout
         fc.set_label(name)
         info.set_text(f"β = {d['beta']:.3g}   α = {d['alpha']:.2f}\nE r = {d['R']:.4f}\n"
                       f"KL(π‖ref) = {d['KL']:.4f}\nD_f = {d['D']:.4f}\nH(π) = {d['H']:.3f}\n"
