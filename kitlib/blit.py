@@ -369,15 +369,16 @@ class FrameRenderer:
         if self._learn(layers):
             self._background = None
 
-    def render(self) -> None:
-        """Put the current state of every artist on the canvas (and send it to a browser)."""
+    def render(self, *, full: bool = False) -> None:
+        """Put the current state of every artist on the canvas (and send it to a browser);
+        ``full=True`` renders the background again even when nothing asks for it."""
         t0 = time.perf_counter()
         canvas = self.fig.canvas
         layers = self._layers()
         outdated = self._background is None or self._learn(layers)
         key = self._layout_key(layers)
         overlay = [a for _, kids in layers for a in self._redraw_list(kids)]
-        full = outdated or key != self._key
+        full = full or outdated or key != self._key
         if full:
             self._render_background(overlay)
             self._key = self._layout_key(layers)  # the renderer may have been replaced

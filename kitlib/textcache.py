@@ -42,8 +42,12 @@ from matplotlib.backends.backend_agg import RendererAgg, get_hinting_flag
 from matplotlib.font_manager import fontManager, get_font
 from matplotlib.ft2font import FT2Font, RenderMode
 
-__all__ = ["GLYPHS_KEPT", "LAYOUTS_KEPT", "cache_text", "clear_text_cache", "text_cache_info",
-           "text_cache_supported"]
+__all__ = ["ENABLED", "GLYPHS_KEPT", "LAYOUTS_KEPT", "cache_text", "clear_text_cache",
+           "text_cache_info", "text_cache_supported"]
+
+#: Set to False to have every renderer draw text as matplotlib does (for A/B measurements and
+#: for ruling the cache out when a text looks wrong); read at every draw.
+ENABLED = True
 
 #: glyph bitmaps kept (about 0.2-1 KiB each at 100-200 dpi: at most a few MiB)
 GLYPHS_KEPT = 8192
@@ -113,6 +117,8 @@ def _kept(cache: dict, bound: int, key, value):
 # -- the renderer's methods ----------------------------------------------------------------------
 def _draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
     """RendererAgg.draw_text with the shaped string kept."""
+    if not ENABLED:
+        return RendererAgg.draw_text(self, gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
     if ismath:
         return self.draw_mathtext(gc, x, y, s, prop, angle)
     font = self._prepare_font(prop)
@@ -149,6 +155,8 @@ def _draw_glyphs_and_boxes(self, gc, x, y, angle, glyphs, boxes):
     A glyph at pen position ``p`` (26.6 fixed point, y upwards) is rasterised at ``p mod 64``
     and its bitmap placed ``p // 64`` whole pixels further.
     """
+    if not ENABLED:
+        return RendererAgg._draw_text_glyphs_and_boxes(self, gc, x, y, angle, glyphs, boxes)
     cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
     flags = get_hinting_flag()
     antialiased = gc.get_antialiased()
@@ -184,6 +192,8 @@ def _font_height_metrics(self, prop):
     """The font-table ascent, descent and line gap ``Text._get_layout`` reads (in pixels at
     this renderer's dpi), kept per font properties; ``(None, None, None)`` when the font has
     neither table, so that Text measures the font instead, as it would without this hook."""
+    if not ENABLED:
+        return None, None, None  # Text then reads the tables itself
     key = (prop, self.dpi)
     kept = _heights.get(key)
     if kept is None:

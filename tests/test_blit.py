@@ -46,6 +46,17 @@ def test_first_changes_are_learned_then_frames_are_blitted(scene):
     assert ax.get_legend() in frames._sprites and ax.title in frames._sprites
 
 
+def test_a_full_render_can_be_asked_for(scene):
+    fig, ax, ax2, moving, readout, other, frames = scene
+    moving.set_ydata(moving.get_ydata() * 0.5)
+    frames.render()  # learns the moving line
+    full, blits = frames.full_renders, frames.blits
+    frames.render(full=True)
+    assert (frames.full_renders, frames.blits) == (full + 1, blits)
+    frames.render()
+    assert (frames.full_renders, frames.blits) == (full + 1, blits + 1)
+
+
 def test_new_limits_render_everything_again(scene):
     fig, ax, ax2, moving, readout, other, frames = scene
     moving.set_ydata(np.zeros(50))

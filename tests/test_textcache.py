@@ -82,6 +82,19 @@ def test_a_second_render_rasterises_and_shapes_nothing_again():
     plt.close(fig)
 
 
+def test_switched_off_the_renderer_draws_as_matplotlib_alone(monkeypatch):
+    fig, _ = text_zoo()
+    cached = cached_pixels(fig)
+    monkeypatch.setattr(textcache, "ENABLED", False)
+    before = text_cache_info()
+    stock = cached_pixels(fig)
+    after = text_cache_info()
+    assert after["glyphs_reused"] == before["glyphs_reused"]
+    assert after["layouts_reused"] == before["layouts_reused"]
+    assert_same_picture(stock, cached, "switched off")
+    plt.close(fig)
+
+
 def test_caches_stay_within_their_bounds(monkeypatch):
     monkeypatch.setattr(textcache, "GLYPHS_KEPT", 40)
     monkeypatch.setattr(textcache, "LAYOUTS_KEPT", 8)

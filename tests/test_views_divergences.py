@@ -52,9 +52,19 @@ def test_bimodal_fits_come_from_the_table_and_equal_a_fresh_fit():
                                            np.exp(V.LOG_STD_GRID), fixed_std=1.0 if fixed else None)
         assert shown["fit"] == fresh, (d, div, fixed)
         np.testing.assert_array_equal(shown["z"].mask, ~np.isfinite(land.T))
+        # the tabulated landscape image is the fresh one, to float32's 7 digits
+        np.testing.assert_allclose(shown["z"].filled(np.nan), T.landscape_image(land),
+                                   rtol=1e-6, atol=1e-6, equal_nan=True)
     assert V.tabulated_fit(3.0, "js", False) is not None
     assert V.tabulated_fit(3.025, "js", False) is None  # off the grid: fitted on the spot
     assert V.tabulated_fit(3.0, "alpha", False) is None  # Minka's α: its slider is continuous
+    assert V.tabulated_landscape(3.0, "js") is not None
+    assert V.tabulated_landscape(3.025, "js") is None and V.tabulated_landscape(3.0, "alpha") is None
+
+
+def test_landscape_image_refuses_a_landscape_with_no_finite_value():
+    with pytest.raises(ValueError, match="at least one finite value"):
+        T.landscape_image(np.full((3, 2), np.inf))
 
 
 def test_alpha_slider_limits_are_the_kls_and_tail_region_is_blank():

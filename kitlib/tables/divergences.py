@@ -30,7 +30,8 @@ __all__ = [
     "MIXTURE_DIVERGENCES", "FAR_NAMES", "FAR_DISTANCES", "SINKHORN_DISTANCES", "FAR_TARGET",
     "TEACHER_LOGITS", "TEMPERATURES", "BALANCES", "STUDENT_DIVERGENCES", "NEAR_MODE",
     "bimodal_target", "three_mode_target",
-    "FIT_SEPARATIONS", "switch_separations", "bimodal_fits", "alpha_switch", "alpha_path", "mixture_fits", "far_gradients",
+    "FIT_SEPARATIONS", "switch_separations", "bimodal_fits", "LANDSCAPE_MUS", "LANDSCAPE_LOG_STDS",
+    "landscape_image", "bimodal_landscapes", "alpha_switch", "alpha_path", "mixture_fits", "far_gradients",
     "student_fits", "switch_at", "KEY_DIVERGENCES", "key_numbers",
 ]
 
@@ -122,6 +123,56 @@ def bimodal_fits(*, seed: int = 0) -> dict:
         fits = [ft.fit_gaussian(*bimodal_target(d), name, seed=seed,
                                 fixed_std=1.0 if fixed else None) for d in FIT_SEPARATIONS]
         out["fixed" if fixed else "free"][name] = np.array([(f.mean, f.std, f.value) for f in fits])
+    return out
+
+
+#: Model means μ and log-widths log s of the bimodal-fit explorer's landscape (41 × 29 cells).
+LANDSCAPE_MUS = np.linspace(-6.0, 6.0, 41)
+LANDSCAPE_LOG_STDS = np.linspace(np.log(0.3), np.log(7.0), 29)
+
+
+def landscape_image(landscape) -> np.ndarray:
+    r"""What the landscape panel colours: :math:`\log_{10}(D - \min D + 10^{-3})`.
+
+    Parameters
+    ----------
+    landscape : array_like, shape (M, S)
+        D(p‖N(μ_i, s_j²)) on a grid of M means and S widths (+inf allowed, not all +inf).
+
+    Returns
+    -------
+    ndarray, shape (S, M)
+        Image layout (rows: widths, columns: means); NaN where D is infinite.
+    """
+    land = np.asarray(landscape, dtype=float).T
+    finite = np.isfinite(land)
+    if not finite.any():
+        raise ValueError("landscape must have at least one finite value")
+    rel = np.where(finite, land - np.min(land[finite]), np.nan)
+    return np.log10(rel + 1e-3)
+
+
+@table("divergences.bimodal_landscapes")
+def bimodal_landscapes() -> dict:
+    r"""The bimodal-fit explorer's landscape images along :data:`FIT_SEPARATIONS`.
+
+    :func:`landscape_image` of :func:`kitlib.fitting.gaussian_landscape` on the grid
+    :data:`LANDSCAPE_MUS` × exp(:data:`LANDSCAPE_LOG_STDS`) for every name of
+    :data:`SWITCH_DIVERGENCES`: 808 landscapes, ~15 s. Stored as float32 (7 significant
+    digits of a quantity shown through a 256-colour map: 1.7 MB on disk instead of 4.6). Minka's
+    α is not tabulated: its slider is continuous.
+
+    Returns
+    -------
+    dict
+        ``"separations"`` (101,); name -> (101, 29, 41) float32 images, NaN where D is infinite.
+    """
+    out: dict = {"separations": FIT_SEPARATIONS}
+    stds = np.exp(LANDSCAPE_LOG_STDS)
+    for name in progress(SWITCH_DIVERGENCES, "landscapes along d"):
+        out[name] = np.array([landscape_image(ft.gaussian_landscape(*bimodal_target(d), name,
+                                                                    LANDSCAPE_MUS, stds))
+                              for d in FIT_SEPARATIONS], dtype=np.float32)
     return out
 
 

@@ -25,7 +25,8 @@ from kitlib.views._common import nearest_index, readout_box
 __all__ = ["bimodal_fit_explorer", "alpha_path_explorer", "mixture_fit_explorer",
            "distillation_explorer", "f_weights_explorer", "EXPLORERS", "DIVERGENCE_OPTIONS",
            "MU_GRID", "LOG_STD_GRID", "FAR_CURVES", "F_CURVES", "STUDENT_CURVES", "f_weights_curves",
-           "bimodal_target", "three_mode_target", "switch_separation_at", "tabulated_fit"]
+           "bimodal_target", "three_mode_target", "switch_separation_at", "tabulated_fit",
+           "tabulated_landscape"]
 
 DIVERGENCE_OPTIONS = [
     ("forward KL(p‖q)", "forward_kl"),
@@ -45,8 +46,8 @@ _DIV_LABEL = {v: k for k, v in DIVERGENCE_OPTIONS}
 
 _X_FIT = np.linspace(-9.0, 9.0, 721)
 #: Model means μ and log-widths log s of the landscape image (41 × 29 cells).
-MU_GRID = np.linspace(-6.0, 6.0, 41)
-LOG_STD_GRID = np.linspace(np.log(0.3), np.log(7.0), 29)
+MU_GRID = tables.LANDSCAPE_MUS
+LOG_STD_GRID = tables.LANDSCAPE_LOG_STDS
 
 
 def tabulated_fit(d: float, divergence: str, fixed: bool):
@@ -62,20 +63,30 @@ def tabulated_fit(d: float, divergence: str, fixed: bool):
     return ft.GaussianFit(float(mean), float(std), float(value), divergence, None)
 
 
+def tabulated_landscape(d: float, divergence: str) -> np.ndarray | None:
+    """The landscape image at separation ``d`` from
+    :func:`kitlib.tables.divergences.bimodal_landscapes`, or None off its grid and for Minka's α."""
+    if divergence not in tables.SWITCH_DIVERGENCES:
+        return None
+    images = tables.bimodal_landscapes()
+    j = nearest_index(images["separations"], d)
+    if abs(images["separations"][j] - d) > 1e-9:
+        return None
+    return images[divergence][j]
+
+
 def bimodal_fit_compute(params: dict) -> dict:
     d, div, fixed = params["separation"], params["divergence"], params["fixed_width"]
     alpha = params["alpha"] if div == "alpha" else None
     w, m, s = bimodal_target(d)
     fit = tabulated_fit(d, div, fixed)
-    if fit is None:
+    if fit is not None:
+        image = tabulated_landscape(d, div)  # tabulated on the same separations and names
+    else:
         land, fit = ft.fit_gaussian_grid(w, m, s, div, MU_GRID, np.exp(LOG_STD_GRID), alpha=alpha,
                                          fixed_std=1.0 if fixed else None)
-    else:
-        land = ft.gaussian_landscape(w, m, s, div, MU_GRID, np.exp(LOG_STD_GRID))
-    land = land.T  # rows: widths, columns: means (image layout)
-    finite = np.isfinite(land)
-    rel = np.where(finite, land - np.min(land[finite]), np.nan)
-    z = np.ma.masked_invalid(np.log10(rel + 1e-3))
+        image = tables.landscape_image(land)
+    z = np.ma.masked_invalid(image)
     if div != "alpha":
         switch = tables.switch_separations()["fixed" if fixed else "free"][div]
     elif fixed:
