@@ -195,7 +195,9 @@ def measure_notebook(chrome, base, token, name, args):
         d["pixel_changes_ms"] = [round(1e3 * (t - t_key)) for t in d.pop("_changes_wall")]
         d["timeline_ms"] = [{"request": round(1e3 * (s["t_request"] - t_key)),
                              "start": round(1e3 * (s["t_start"] - t_key)),
-                             "sent": round(1e3 * (s["t_sent"] - t_key)), "requests": s["requests"]}
+                             "sent": round(1e3 * (s["t_sent"] - t_key)), "requests": s["requests"],
+                             "compute": round(s["compute_ms"], 1), "render": round(s["render_ms"], 1),
+                             "encode": round(s["encode_ms"], 1), "full": s["full"]}
                             for s in logs[d["kernel_explorer"]] if lo - 0.01 <= s["t_request"] <= hi]
         print(f"   drag timeline (ms from the last key): updates {d['timeline_ms']}; "
               f"pixel changes {d['pixel_changes_ms']}", flush=True)
