@@ -50,29 +50,30 @@ MU_GRID = tables.LANDSCAPE_MUS
 LOG_STD_GRID = tables.LANDSCAPE_LOG_STDS
 
 
+def _separation_row(d: float, divergence: str) -> int | None:
+    """Row of separation ``d`` in the tables along :data:`FIT_SEPARATIONS
+    <kitlib.tables.divergences.FIT_SEPARATIONS>`; None off that grid and for Minka's α."""
+    if divergence not in tables.SWITCH_DIVERGENCES:
+        return None
+    j = nearest_index(tables.FIT_SEPARATIONS, d)
+    return j if abs(tables.FIT_SEPARATIONS[j] - d) <= 1e-9 else None
+
+
 def tabulated_fit(d: float, divergence: str, fixed: bool):
     """The global fit at separation ``d`` from :func:`kitlib.tables.divergences.bimodal_fits`
     (the same ``fit_gaussian`` call, made once), or None off its grid and for Minka's α."""
-    if divergence not in tables.SWITCH_DIVERGENCES:
+    j = _separation_row(d, divergence)
+    if j is None:
         return None
-    fits = tables.bimodal_fits()
-    j = nearest_index(fits["separations"], d)
-    if abs(fits["separations"][j] - d) > 1e-9:
-        return None
-    mean, std, value = fits["fixed" if fixed else "free"][divergence][j]
+    mean, std, value = tables.bimodal_fits()["fixed" if fixed else "free"][divergence][j]
     return ft.GaussianFit(float(mean), float(std), float(value), divergence, None)
 
 
 def tabulated_landscape(d: float, divergence: str) -> np.ndarray | None:
     """The landscape image at separation ``d`` from
     :func:`kitlib.tables.divergences.bimodal_landscapes`, or None off its grid and for Minka's α."""
-    if divergence not in tables.SWITCH_DIVERGENCES:
-        return None
-    images = tables.bimodal_landscapes()
-    j = nearest_index(images["separations"], d)
-    if abs(images["separations"][j] - d) > 1e-9:
-        return None
-    return images[divergence][j]
+    j = _separation_row(d, divergence)
+    return None if j is None else tables.bimodal_landscapes()[divergence][j]
 
 
 def bimodal_fit_compute(params: dict) -> dict:
