@@ -159,8 +159,8 @@ def bimodal_landscapes() -> dict:
     :func:`landscape_image` of :func:`kitlib.fitting.gaussian_landscape` on the grid
     :data:`LANDSCAPE_MUS` × exp(:data:`LANDSCAPE_LOG_STDS`) for every name of
     :data:`SWITCH_DIVERGENCES`: 808 landscapes, ~15 s. Stored as float32 (7 significant
-    digits of a quantity shown through a 256-colour map: 1.7 MB on disk instead of 4.6). Minka's
-    α is not tabulated: its slider is continuous.
+    digits of a quantity shown through a 256-colour map; 2.3 MB on disk). Minka's α is not
+    tabulated: its slider is continuous.
 
     Returns
     -------
