@@ -21,8 +21,8 @@ caches, shared by all renderers it was given:
   font's tables for every layout.
 
 It changes nothing but speed (``benchmarks/full_render.py``, one render of each of the 31
-explorers, summed): a frame's full render takes 0.82 s instead of 1.53 s, a whole-figure draw
-1.07 s instead of 2.70 s. The
+explorers, summed): a frame's full render takes 0.76 s instead of 1.44 s, a whole-figure draw
+1.07 s instead of 2.61 s. The
 caches are bounded (:data:`GLYPHS_KEPT`, :data:`LAYOUTS_KEPT`; a full cache is emptied, not
 grown) and only a renderer handed to :func:`cache_text` uses them: other figures, ``savefig``
 and other backends draw as always.
