@@ -28,6 +28,11 @@ and scripts without an event loop) update synchronously, as before. ``n_requests
 changes received, ``n_updates`` the updates computed, ``frame_params`` the control values of
 the frame on screen, and ``stage_log`` the cost of each update, stage by stage.
 
+**No collector pauses in a drag.** Once an explorer is built in a live front end,
+:func:`freeze_heap` collects the garbage and freezes what survives (:func:`gc.freeze`), so
+Python's full garbage collections, which otherwise scan every object of the session and took
+190-290 ms here, no longer land inside slider updates.
+
 **Readouts as text.** Every text artist whose gid starts with ``"readout"`` is mirrored, in
 drawing order, into a ``<pre aria-live="polite">`` under the figure after each update, so a
 screen reader announces the numbers and a student can copy them.
@@ -63,6 +68,7 @@ import asyncio
 import base64
 import contextlib
 import functools
+import gc
 import html
 import re
 import time
@@ -86,6 +92,7 @@ __all__ = [
     "Explorer",
     "readout_texts",
     "live_explorers",
+    "freeze_heap",
     "SETTLE_SECONDS",
     "MAX_DEFER_SECONDS",
 ]
@@ -105,8 +112,51 @@ DRAG_GAP_SECONDS = 0.15
 MAX_DEFER_SECONDS = 0.1
 #: How many updates ``Explorer.stage_log`` keeps.
 STAGE_LOG_LENGTH = 512
+#: :func:`freeze_heap` lets go of everything it froze (and collects it again) once the frozen
+#: objects have grown by this factor since the last full collection, so that explorers a
+#: student rebuilt by re-running cells are reclaimed instead of kept for the whole session.
+FULL_COLLECTION_GROWTH = 1.5
 
 _LIVE: list = []  # weak references to the explorers built in this process, oldest first
+
+
+_FROZEN_AFTER_FULL = 0  # gc.get_freeze_count() right after freeze_heap's last full collection
+
+
+def freeze_heap() -> dict:
+    """Collect the garbage there is now, then take every surviving object out of the cyclic
+    garbage collector's future passes (:func:`gc.freeze`); return what it did.
+
+    Python's collector stops the kernel to scan *all* tracked objects on each full
+    (generation-2) collection. In a notebook's kernel that is 170 000-360 000 objects (NumPy,
+    matplotlib, PyTorch, the tables): 190-290 ms measured here, and one such pass lands inside
+    a slider update every few dozen drags, a visible stall. The objects alive once an explorer
+    is built (modules, tables, figures) live for the whole session, so freezing them costs
+    nothing and leaves later passes only the objects made since.
+
+    The first call collects everything (one such pause, while the cell that built the first
+    explorer still runs); later calls collect only the objects made since the previous one.
+    Frozen objects that become garbage in reference cycles (an explorer a re-run cell
+    replaced) are not reclaimed until the next full collection: that happens once the frozen
+    count has grown by :data:`FULL_COLLECTION_GROWTH` since the last one, which bounds what is
+    kept. Objects freed by reference counting (most of them) are freed as usual.
+
+    Called once per explorer built in a live ipympl front end; tests and scripts never
+    freeze anything unless they call this. Returns ``{"full": bool, "collected": int,
+    "frozen": int, "seconds": float}``.
+    """
+    global _FROZEN_AFTER_FULL
+    t0 = time.perf_counter()
+    frozen = gc.get_freeze_count()
+    full = frozen == 0 or frozen > FULL_COLLECTION_GROWTH * _FROZEN_AFTER_FULL
+    if full:
+        gc.unfreeze()
+    collected = gc.collect()
+    gc.freeze()
+    if full:
+        _FROZEN_AFTER_FULL = gc.get_freeze_count()
+    return {"full": full, "collected": collected, "frozen": gc.get_freeze_count(),
+            "seconds": time.perf_counter() - t0}
 
 
 def live_explorers() -> list:
@@ -277,6 +327,8 @@ class Explorer:
         _LIVE.append(weakref.ref(self))
         if not Explorer._defer_first_update:
             self.update()
+        if self._output is None and _in_ipython():  # a live ipympl canvas in a kernel
+            freeze_heap()
 
     _defer_first_update = False
     #: Defer and merge front-end changes (see the module docstring). Off by default: in

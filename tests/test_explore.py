@@ -629,3 +629,89 @@ def test_by_default_browser_changes_update_inside_the_message_handler():
 
     _run_in_own_loop(drag)
     assert line.get_ydata()[-1] == pytest.approx(0.5)
+
+
+# -- no garbage-collector pauses inside slider updates (issue 16) --------------------------------
+class _Node:
+    """A reference cycle: only the cyclic garbage collector can free it."""
+
+    def __init__(self):
+        self.me = self
+
+
+def _tracked(obj) -> bool:
+    """True when ``obj`` is in one of the collector's generations (frozen objects are not)."""
+    import gc
+
+    return any(o is obj for o in gc.get_objects())
+
+
+@pytest.fixture
+def unfrozen(monkeypatch):
+    import gc
+
+    import kitlib.explore as explore
+
+    gc.unfreeze()
+    monkeypatch.setattr(explore, "_FROZEN_AFTER_FULL", 0)
+    yield explore
+    gc.unfreeze()
+
+
+def test_freeze_heap_frees_cycles_and_freezes_the_survivors(unfrozen):
+    import gc
+    import weakref
+
+    garbage, kept = _Node(), _Node()
+    dead = weakref.ref(garbage)
+    del garbage
+    assert dead() is not None and _tracked(kept)  # a cycle outlives its last name
+    info = unfrozen.freeze_heap()
+    assert info["full"] and info["collected"] >= 1
+    assert dead() is None  # collected before the freeze, not frozen with the rest
+    assert not _tracked(kept) and info["frozen"] == gc.get_freeze_count() > 0
+    # The next call only scans what was made since: a new cycle is freed, the frozen stay.
+    newer = weakref.ref(_Node())
+    info = unfrozen.freeze_heap()
+    assert not info["full"] and newer() is None and not _tracked(kept)
+
+
+def test_freeze_heap_lets_go_of_frozen_garbage_once_the_frozen_set_has_grown(unfrozen, monkeypatch):
+    import weakref
+
+    old = _Node()
+    unfrozen.freeze_heap()  # full: `old` is frozen
+    gone = weakref.ref(old)
+    del old  # frozen garbage: an incremental pass keeps it
+    unfrozen.freeze_heap()
+    assert gone() is not None
+    monkeypatch.setattr(unfrozen, "FULL_COLLECTION_GROWTH", 0.5)  # as if it had grown enough
+    assert unfrozen.freeze_heap()["full"]
+    assert gone() is None
+
+
+def test_only_explorers_in_a_live_front_end_freeze_the_heap(monkeypatch):
+    import kitlib.explore as explore
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    def build(fig):
+        (line,) = fig.add_subplot().plot([0, 1], [0, 1])
+        return Explorer({"k": slider("k", 1.0, 0.0, 2.0, 0.1)}, lambda p: p["k"],
+                        lambda k: line.set_ydata([0, k]), fig=fig)
+
+    def agg_figure():
+        fig = Figure()
+        FigureCanvasAgg(fig)
+        return fig
+
+    calls = []
+    monkeypatch.setattr(explore, "freeze_heap", lambda: calls.append(1))
+    monkeypatch.setattr(explore, "_in_ipython", lambda: False)
+    build(_ipympl_figure())  # a script or a test: no kernel
+    monkeypatch.setattr(explore, "_in_ipython", lambda: True)
+    assert build(agg_figure())._output is not None  # an inline front end: PNGs in an Output
+    assert calls == []
+    assert build(_ipympl_figure())._output is None  # a live canvas in a kernel
+    assert calls == [1]
