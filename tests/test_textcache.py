@@ -82,6 +82,34 @@ def test_a_second_render_rasterises_and_shapes_nothing_again():
     plt.close(fig)
 
 
+def test_a_string_one_renderer_measured_is_not_measured_again_by_another():
+    from matplotlib.font_manager import FontProperties
+
+    textcache.clear_text_cache()
+    first, second, stock = (RendererAgg(300, 200, 100) for _ in range(3))
+    cache_text(first)
+    cache_text(second)
+    prop = FontProperties(family="DejaVu Sans Mono", size=9)
+    text = "entropy      0.731   0.915   0.802"
+    before = text_cache_info()
+    extent = first.get_text_width_height_descent(text, prop, False)
+    assert second.get_text_width_height_descent(text, prop, False) == extent
+    after = text_cache_info()
+    assert after["extents_measured"] - before["extents_measured"] == 1
+    assert after["extents_reused"] - before["extents_reused"] == 1
+    assert extent == stock.get_text_width_height_descent(text, prop, False)
+    # Font properties are mutable: a property changed in place is a new key, not a stale hit.
+    prop.set_size(14)
+    bigger = second.get_text_width_height_descent(text, prop, False)
+    assert bigger == stock.get_text_width_height_descent(text, prop, False)
+    assert bigger[0] > extent[0]
+    # Math goes through the mathtext parser, uncached here.
+    n = text_cache_info()["extents_measured"]
+    second.get_text_width_height_descent(r"$\alpha^2$", prop, True)
+    assert text_cache_info()["extents_measured"] == n
+    textcache.clear_text_cache()
+
+
 def test_switched_off_the_renderer_draws_as_matplotlib_alone(monkeypatch):
     fig, _ = text_zoo()
     cached = cached_pixels(fig)
