@@ -13,7 +13,8 @@ changing (a pixel signature checked on every animation frame):
   (from the last key that still moved the slider, if it reached the end of its range),
   and how many updates the kernel computed for it (``Explorer.n_updates``; the latest value
   wins, so far fewer than the presses). The kernel is asked afterwards whether the frame on
-  screen is of the slider's final value;
+  screen is of the slider's final value. The CPU time the hypervisor stole meanwhile
+  (``/proc/stat``) is recorded with each drag, and the slowest drags are listed with it;
 * **breakdown** — for every timed press, the kernel's own record of the update it caused
   (``Explorer.stage_log``): key -> kernel (browser, widget message, server), kernel wait
   (coalescing), compute, draw, render (Agg), encode (PNG), send, bytes per frame, and
@@ -64,6 +65,18 @@ def _room(slider) -> tuple[float, float]:
     if kind == "FloatLogSlider":
         value = math.log10(value)  # kit log sliders use base 10 (explore.log_slider)
     return (hi - value) / step, (value - lo) / step
+
+
+def _steal_ms() -> float | None:
+    """CPU time the hypervisor gave to other guests ("steal", summed over this machine's CPUs)
+    since boot, in ms; None where /proc/stat does not say. On a virtual machine a drag that
+    coincides with steal is slowed by the host, not by the kit."""
+    try:
+        with open("/proc/stat") as f:
+            fields = f.readline().split()
+        return 1e3 * int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _map_explorers(nb, state) -> list[int]:
@@ -156,7 +169,9 @@ def measure_notebook(chrome, base, token, name, args):
                 right, left = _room(nb.kernel_json(EXPLORER_STATE)[k]["sliders"][j])
                 key = "ArrowRight" if right >= args.drag_presses or right >= left else "ArrowLeft"
                 before = _wait_settled(nb, k)
+                steal0 = _steal_ms()
                 r = nb.timed_drag(i, j, key, presses=args.drag_presses, gap_ms=args.gap)
+                steal1 = _steal_ms()
                 after = _wait_settled(nb, k)
                 # A slider with less room than the drag stops at its end: time the final frame
                 # from the last key that still moved it.
@@ -175,7 +190,8 @@ def measure_notebook(chrome, base, token, name, args):
                         if after["n_requests"] is not None else None,
                         "final_is_last_value": after["frame_params"] == after["params"]
                         and not after["pending"],
-                        "value": after["params"][control], "readout": nb.slider_readout(i, j)}
+                        "value": after["params"][control], "readout": nb.slider_readout(i, j),
+                        "steal_ms": None if steal0 is None or steal1 is None else steal1 - steal0}
                 drag["_window"] = (r["origin_wall"], r["origin_wall"] + (r["changes_ms"][-1] if r["changes_ms"] else r["last_key_ms"]) / 1e3 + 0.5)
                 drag["_last_key_wall"] = r["origin_wall"] + t_key / 1e3
                 drag["_changes_wall"] = [r["origin_wall"] + c / 1e3 for c in r["changes_ms"]]
@@ -302,6 +318,12 @@ def markdown(results: list[dict], args, load: int) -> str:
                  if drags else "")
               + "stage medians: " + ", ".join(f"{k[:-3]} {_fmt(s[k], 1)}" for k in STAGES)
               + f", {_fmt(s['kb_per_frame'])} KiB/frame.",
+              "", "Slowest drags (final frame ms after the last key; CPU time stolen by the hypervisor "
+              "from the first key until the canvas had been still for a second, summed over the CPUs): "
+              + ("; ".join(f"{d['notebook'][:2]} explorer {d['explorer']} {d['control']} "
+                           f"{_fmt(d['final_frame_ms'])} (steal {_fmt(d.get('steal_ms'))} ms)"
+                           for d in sorted((d for d in drags if d["final_frame_ms"] is not None),
+                                           key=lambda d: -d["final_frame_ms"])[:4]) or "–") + ".",
               "", "Run All (s): " + ", ".join(f"{r['notebook'][:2]} {r['run_all_s']:.1f}" for r in results)
               + "; device pixel ratio " + ", ".join(sorted({str(r['device_pixel_ratio']) for r in results})) + "."]
     return "\n".join(lines) + "\n"
