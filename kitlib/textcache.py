@@ -103,7 +103,8 @@ def cache_text(renderer: RendererAgg) -> bool:
 
 
 def clear_text_cache() -> None:
-    """Forget every kept glyph, shaped string and font metric (the counters stay)."""
+    """Forget every kept glyph, shaped string, string extent and font metric (the counters
+    stay)."""
     for cache in (_glyphs, _layouts, _heights, _extents, _transforms):
         cache.clear()
 

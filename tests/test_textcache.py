@@ -132,7 +132,7 @@ def test_caches_stay_within_their_bounds(monkeypatch):
         fig.text(0.05 + 0.03 * i, 0.03 * i, f"label {i} {i * 1.37:.2f}")
     pixels = cached_pixels(fig)
     info = text_cache_info()
-    assert 0 < info["glyphs"] <= 40 and 0 < info["layouts"] <= 8
+    assert 0 < info["glyphs"] <= 40 and 0 < info["layouts"] <= 8 and 0 < info["extents"] <= 8
     assert_same_picture(pixels, stock_pixels(fig), "bounded caches")
     plt.close(fig)
     textcache.clear_text_cache()
