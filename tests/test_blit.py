@@ -57,7 +57,7 @@ def test_a_full_render_can_be_asked_for(scene):
     assert (frames.full_renders, frames.blits) == (full + 1, blits + 1)
 
 
-def test_new_limits_render_everything_again(scene):
+def test_new_limits_redraw_that_axes_alone(scene):
     fig, ax, ax2, moving, readout, other, frames = scene
     moving.set_ydata(np.zeros(50))
     frames.render()
@@ -65,11 +65,69 @@ def test_new_limits_render_everything_again(scene):
     ax.set_ylim(-1, 2)  # same limits: still blitted
     moving.set_ydata(np.ones(50))
     frames.render()
-    assert frames.full_renders == full
+    assert (frames.full_renders, frames.axes_refreshes) == (full, 0)
+    # New limits: the axes' region of the background is drawn again, not the figure; wide tick
+    # labels that later shrink must leave nothing behind, and the other axes stay as they were.
+    for k, limits in enumerate([(-3, 3), (-12345.5, 23456.5), (0.2, 0.3), (-1, 2)], start=1):
+        ax.set_ylim(*limits)
+        frames.render()
+        assert (frames.full_renders, frames.axes_refreshes) == (full, k), limits
+        assert frames.last_stages["refreshed"] and not frames.last_stages["full"]
+        assert_frame_is_full_render(fig, f"frame after ylim {limits}")
+    ax2.set_xlim(-5, 5)
+    frames.render()
+    assert (frames.full_renders, frames.axes_refreshes) == (full, 5)
+    assert_frame_is_full_render(fig, "frame after the second axes' xlim")
+
+
+def test_new_limits_render_everything_when_others_paint_nearby(scene):
+    fig, ax, ax2, moving, readout, other, frames = scene
+    moving.set_ydata(np.zeros(50))
+    frames.render()
+    full = frames.full_renders
+    # A twin shares the axes' place: its background would be painted over.
+    twin = ax2.twinx()
+    twin.plot([0, 1], [0, 1])
+    frames.render()
+    assert frames.full_renders == full + 1  # an axes was added
+    twin.set_ylim(-4, 4)
+    frames.render()
+    assert (frames.full_renders, frames.axes_refreshes) == (full + 2, 0)
+    assert_frame_is_full_render(fig, "frame after the twin's ylim")
+
+
+def test_new_limits_render_everything_under_a_fixed_figure_text():
+    fig, (ax, ax2) = new_figure(1, 2)
+    (line,) = ax.plot([0, 1], [0, 1])
+    ax2.plot([0, 1], [1, 0])
+    fig.text(0.12, 0.85, "a fixed note in the left axes")  # above the line, not over it
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
+    frames = FrameRenderer(fig)
+    frames.render()
+    line.set_ydata([0, 2])
+    frames.render()  # learns the line
+    full = frames.full_renders
+    ax.set_ylim(-2, 5)
+    frames.render()
+    assert (frames.full_renders, frames.axes_refreshes) == (full + 1, 0)
+    assert_frame_is_full_render(fig, "frame under a figure text")
+    ax2.set_ylim(-2, 5)  # the right axes is far from the note
+    frames.render()
+    assert (frames.full_renders, frames.axes_refreshes) == (full + 1, 1)
+    assert_frame_is_full_render(fig, "frame beside a figure text")
+
+
+def test_new_limits_render_everything_over_a_framed_figure(scene):
+    fig, ax, ax2, moving, readout, other, frames = scene
+    fig.patch.set_edgecolor("black")
+    fig.patch.set_linewidth(3)
+    frames.render()  # the figure patch changed: a full render
+    full = frames.full_renders
     ax.set_ylim(-3, 3)
     frames.render()
-    assert frames.full_renders == full + 1
-    assert_frame_is_full_render(fig, "blitted frame")
+    assert (frames.full_renders, frames.axes_refreshes) == (full + 1, 0)
+    assert_frame_is_full_render(fig, "frame in a framed figure")
 
 
 def test_other_axes_and_new_artists_are_picked_up(scene):
